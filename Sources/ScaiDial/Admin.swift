@@ -1,0 +1,54 @@
+import FluentKit
+import Foundation
+import Logging
+
+/// What the command line does besides serving.
+public enum Admin {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Applies pending migrations; returns the names applied.
+    public static func migrate(_ config: AppConfig) async throws -> [String] {
+        try await withPersistence(config) { p in
+            let pending = try await p.pendingMigrations()
+            try await p.migrate()
+            return pending
+        }
+    }
+
+    /// Creates a platform admin, refusing a bad email, a short password or an existing email.
+    public static func createPlatformAdmin(_ config: AppConfig, email: String, password: String, displayName: String?) async throws -> UUID {
+        let email = email.trimmingCharacters(in: .whitespaces).lowercased()
+        guard UserController.looksLikeEmail(email) else { throw Failure(description: "--email must be an email address") }
+        guard password.count >= 8 else { throw Failure(description: "--password must be at least 8 characters") }
+        return try await withPersistence(config) { p in
+            try await p.migrate()
+            if try await UserModel.query(on: p.db).filter(\.$email == email).count() > 0 {
+                throw Failure(description: "a user with email \(email) already exists")
+            }
+            let user = UserModel.new()
+            user.email = email
+            user.displayName = displayName ?? String(email.prefix { $0 != "@" })
+            user.role = Role.platformAdmin.rawValue
+            user.passwordHash = try await PasswordHasher(cost: UInt8(config.passwordHashCost)).hash(password)
+            try await user.create(on: p.db)
+            return user.id!
+        }
+    }
+
+    private static func withPersistence<T>(_ config: AppConfig, _ body: (Persistence) async throws -> T) async throws -> T {
+        guard let url = DatabaseURL.parse(config.databaseURL) else { throw Failure(description: "bad SCAIDIAL_DATABASE_URL") }
+        var logger = Logger(label: "scaidial")
+        logger.logLevel = .warning
+        let p = try Persistence(url: url, logger: logger, postgresSearchPath: config.postgresSearchPath)
+        do {
+            let result = try await body(p)
+            await p.shutdown()
+            return result
+        } catch {
+            await p.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import FluentKit
+import Foundation
+import Hummingbird
+import Logging
+
+/// The application, as `scaidial serve` runs it and as the tests build it.
+public typealias ScaiDialApplication = Application<RouterResponder<AppRequestContext>>
+
+/// Builds the whole application from its configuration: opens the database (applying pending
+/// migrations when `config.migrateOnStart`), wires every feature's routes and services.
+public func buildApplication(_ config: AppConfig, logger: Logger = Logger(label: "scaidial")) async throws -> ScaiDialApplication {
+    guard let databaseURL = DatabaseURL.parse(config.databaseURL) else {
+        throw ConfigurationError(problems: ["SCAIDIAL_DATABASE_URL is not a sqlite:// or postgres:// URL"])
+    }
+    let persistence = try Persistence(url: databaseURL, logger: logger, postgresSearchPath: config.postgresSearchPath)
+    do {
+        if config.migrateOnStart { try await persistence.migrate() }
+        let services = AppServices(
+            config: config, persistence: persistence,
+            hasher: PasswordHasher(cost: UInt8(config.passwordHashCost)),
+            secrets: SecretBox(secretKey: config.secretKey), metrics: MetricsRegistry(), logger: logger)
+        let router = buildRouter(services)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
+            logger: logger)
+        app.addServices(DatabaseService(persistence: persistence))
+        app.beforeServerStarts { try await announceFirstAdmin(services) }
+        return app
+    } catch {
+        await persistence.shutdown()
+        throw error
+    }
+}
+
+func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(MetricsMiddleware(metrics: services.metrics))
+    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(AuthMiddleware(persistence: services.persistence))
+    OperationsController(services: services).register(on: router)
+    AuthController(services: services).register(on: router)
+    TenantController(services: services).register(on: router)
+    UserController(services: services).register(on: router)
+    TrunkController(services: services).register(on: router)
+    DIDController(services: services).register(on: router)
+    ExtensionController(services: services).register(on: router)
+    GrantController(services: services).register(on: router)
+    ForwardRuleController(services: services).register(on: router)
+    DialplanController(services: services).register(on: router)
+    RuleController(services: services).register(on: router)
+    SimulateController(services: services).register(on: router)
+    return router
+}
+
+/// On a fresh database, tell the operator exactly how to create the first admin.
+private func announceFirstAdmin(_ services: AppServices) async throws {
+    if try await UserModel.query(on: services.db).count() == 0 {
+        services.logger.notice(
+            """
+            No users yet. Create the first platform admin with:
+              scaidial create-admin --email admin@example.com --password '<a password of 8+ characters>'
+            (with the same SCAIDIAL_DATABASE_URL), then sign in with POST /v1/auth/login.
+            """)
+    }
+}

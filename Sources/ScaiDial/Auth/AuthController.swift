@@ -1,0 +1,152 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// Sign-in, sign-out and named API tokens.
+struct AuthController {
+    let services: AppServices
+    static let sessionLifetime: TimeInterval = 7 * 24 * 3600
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.post("/v1/auth/login", use: login)
+        router.post("/v1/auth/logout", use: logout)
+        router.get("/v1/auth/tokens", use: listTokens)
+        router.post("/v1/auth/tokens", use: createToken)
+        router.delete("/v1/auth/tokens/:token_id", use: deleteToken)
+        router.get("/me", use: me)
+    }
+
+    struct LoginResponse: ResponseEncodable { let token: String; let expiresAt: Date; let user: UserDTO }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let input = try await request.jsonObject(context: context)
+        let email = input.string("email", required: true, maxLength: 320)?.lowercased()
+        let password = input.string("password", required: true, maxLength: 1024)
+        try input.errors.check()
+        let db = services.db
+        guard let user = try await UserModel.query(on: db).filter(\.$email == email!).first() else {
+            // Spend the same time as a real check so response timing does not reveal which emails exist.
+            _ = try await services.hasher.verify(password!, hash: Self.dummyHash)
+            throw Problem.unauthorized("email or password is wrong")
+        }
+        let now = Date()
+        if let until = user.lockedUntil, until > now {
+            let wait = Int(until.timeIntervalSince(now).rounded(.up))
+            throw Problem(.tooManyRequests, "too many failed sign-ins; try again in \(wait) seconds",
+                          headers: [.retryAfter: String(wait)])
+        }
+        guard try await services.hasher.verify(password!, hash: user.passwordHash) else {
+            try await recordFailure(user, now: now, on: db)
+            throw Problem.unauthorized("email or password is wrong")
+        }
+        guard !user.disabled else { throw Problem.forbidden("this account is disabled") }
+        user.failedLoginCount = 0
+        user.lockedUntil = nil
+        try await user.update(on: db)
+        let (token, row) = try await issueToken(for: user, kind: "session", name: "browser session",
+                                                expiresAt: now.addingTimeInterval(Self.sessionLifetime), on: db)
+        var response = try LoginResponse(token: token, expiresAt: row.expiresAt!, user: UserDTO(user))
+            .response(from: request, context: context)
+        let secure = services.config.publicURL.hasPrefix("https:") ? "; Secure" : ""
+        response.headers[.setCookie] = "\(AuthMiddleware.cookieName)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(Self.sessionLifetime))\(secure)"
+        return response
+    }
+
+    /// Consecutive failures lock the account for a while; the counter restarts after a lock.
+    private func recordFailure(_ user: UserModel, now: Date, on db: any Database) async throws {
+        user.failedLoginCount += 1
+        if user.failedLoginCount >= services.config.loginLockout.maxFailures {
+            user.lockedUntil = now.addingTimeInterval(TimeInterval(services.config.loginLockout.lockSeconds))
+            user.failedLoginCount = 0
+            services.logger.warning("account locked after repeated failed sign-ins", metadata: ["user_id": "\(user.id!)"])
+        }
+        try await user.update(on: db)
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireIdentity()
+        try await AuthTokenModel.query(on: services.db).filter(\.$id == identity.tokenID).delete()
+        var response = Response(status: .noContent)
+        response.headers[.setCookie] = "\(AuthMiddleware.cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        return response
+    }
+
+    struct TokenDTO: ResponseEncodable {
+        let id: UUID
+        let name: String
+        @Nullable var token: String?
+        @Nullable var createdAt: Date?
+        @Nullable var expiresAt: Date?
+        @Nullable var lastUsedAt: Date?
+    }
+
+    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TokenDTO> {
+        let identity = try context.requireIdentity()
+        let input = try await request.jsonObject(context: context)
+        let name = input.string("name", required: true, maxLength: 100)
+        let days = input.int("expires_in_days", in: 1...3650)
+        try input.errors.check()
+        let db = services.db
+        guard let user = try await UserModel.find(identity.userID, on: db) else { throw Problem.unauthorized() }
+        let (token, row) = try await issueToken(
+            for: user, kind: "api", name: name!, expiresAt: days.map { Date().addingTimeInterval(TimeInterval($0) * 86400) }, on: db)
+        return .init(status: .created, response: TokenDTO(
+            id: row.id!, name: row.name, token: token, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: nil))
+    }
+
+    @Sendable func listTokens(_ request: Request, context: AppRequestContext) async throws -> Page<TokenDTO> {
+        let identity = try context.requireIdentity()
+        let page = try await AuthTokenModel.query(on: services.db)
+            .filter(\.$userID == identity.userID).filter(\.$kind == "api").page(PageRequest(request))
+        return Page(items: page.items.map {
+            TokenDTO(id: $0.id!, name: $0.name, token: nil, createdAt: $0.createdAt, expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt)
+        }, nextCursor: page.nextCursor)
+    }
+
+    @Sendable func deleteToken(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let identity = try context.requireIdentity()
+        let id = try context.id("token_id", "token")
+        guard let row = try await AuthTokenModel.query(on: services.db)
+            .filter(\.$id == id).filter(\.$userID == identity.userID).first()
+        else { throw Problem.notFound("token") }
+        try await row.delete(on: services.db)
+        return .noContent
+    }
+
+    struct MeDTO: ResponseEncodable {
+        let user: UserDTO
+        @Nullable var tenant: TenantDTO?
+    }
+
+    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> MeDTO {
+        let identity = try context.requireIdentity()
+        guard let user = try await UserModel.find(identity.userID, on: services.db) else { throw Problem.unauthorized() }
+        let tenant = try await identity.tenantID.asyncMap { try await TenantModel.find($0, on: services.db) } ?? nil
+        return MeDTO(user: UserDTO(user), tenant: try tenant.map(TenantDTO.init))
+    }
+
+    private func issueToken(for user: UserModel, kind: String, name: String, expiresAt: Date?, on db: any Database)
+        async throws -> (String, AuthTokenModel)
+    {
+        let token = OpaqueToken.generate()
+        let row = AuthTokenModel()
+        row.id = .v7()
+        row.userID = user.id!
+        row.kind = kind
+        row.name = name
+        row.tokenHash = OpaqueToken.hash(token)
+        row.expiresAt = expiresAt
+        try await row.create(on: db)
+        return (token, row)
+    }
+
+    /// A bcrypt hash of a random string, verified against when the email is unknown.
+    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5oQ6sY7Q6a0dLgkT1l0cNS3W2hI4W7S"
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

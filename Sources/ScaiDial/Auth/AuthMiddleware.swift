@@ -1,0 +1,42 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// Resolves `Authorization: Bearer …` or the session cookie into `context.identity`.
+/// It never rejects: routes decide what they need (`requireIdentity`, tenant scopes).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let cookieName = "scaidial_session"
+    let persistence: Persistence
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = Self.token(in: request) {
+            context.identity = try await resolve(token)
+        }
+        return try await next(request, context)
+    }
+
+    static func token(in request: Request) -> String? {
+        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+            return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        return request.cookies[cookieName]?.value
+    }
+
+    private func resolve(_ token: String) async throws -> Identity? {
+        let db = persistence.db
+        guard let row = try await AuthTokenModel.query(on: db).filter(\.$tokenHash == OpaqueToken.hash(token)).first(),
+            row.expiresAt.map({ $0 > Date() }) ?? true,
+            let user = try await UserModel.find(row.userID, on: db), !user.disabled
+        else { return nil }
+        // Remember use, but write at most every few minutes so reads stay reads.
+        if row.lastUsedAt.map({ Date().timeIntervalSince($0) > 300 }) ?? true {
+            row.lastUsedAt = Date()
+            try await row.update(on: db)
+        }
+        return Identity(
+            userID: user.id!, tenantID: user.tenantID, role: Role(rawValue: user.role) ?? .user,
+            email: user.email, tokenID: row.id!)
+    }
+}

@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+
+/// Password hashing with bcrypt, off the async executors (a cost-12 hash takes ~0.25 s of CPU).
+struct PasswordHasher: Sendable {
+    let cost: UInt8
+
+    func hash(_ password: String) async throws -> String {
+        let cost = self.cost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+}
+
+/// Random bearer tokens; only their SHA-256 is stored.
+enum OpaqueToken {
+    static func generate() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        return "sd_" + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Seals trunk passwords at rest with AES-GCM under a key derived from `SCAIDIAL_SECRET_KEY`.
+public struct SecretBox: Sendable {
+    private let key: SymmetricKey
+
+    public init(secretKey: String) {
+        key = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: Data(secretKey.utf8)),
+            info: Data("scaidial trunk credentials v1".utf8), outputByteCount: 32)
+    }
+
+    func seal(_ plaintext: String) throws -> String {
+        try AES.GCM.seal(Data(plaintext.utf8), using: key).combined!.base64EncodedString()
+    }
+
+    func open(_ sealed: String) throws -> String {
+        guard let data = Data(base64Encoded: sealed) else { throw CryptoKitError.incorrectParameterSize }
+        let box = try AES.GCM.SealedBox(combined: data)
+        return String(decoding: try AES.GCM.open(box, using: key), as: UTF8.self)
+    }
+}
+
+/// Equal-time comparison for secrets (no early exit on the first differing byte).
+func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    var diff = UInt8(x.count == y.count ? 0 : 1)
+    for i in 0..<max(x.count, y.count) {
+        diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+    }
+    return diff == 0
+}

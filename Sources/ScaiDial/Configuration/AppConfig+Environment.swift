@@ -1,0 +1,81 @@
+import Foundation
+
+/// A configuration that could not be used; lists every problem at once.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let problems: [String]
+    public var description: String {
+        "invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension AppConfig {
+    /// Reads the `SCAIDIAL_*` and `LIVEKIT_*` variables (spec §5). When `SCAIDIAL_SECRET_KEY` is
+    /// absent, a key is generated once into `<data dir>/scaidial-secret.key` and reused afterwards.
+    public static func fromEnvironment(_ env: [String: String]) throws -> AppConfig {
+        var problems: [String] = []
+        func value(_ key: String) -> String? {
+            guard let raw = env[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        let dataDirectory = value("SCAIDIAL_DATA_DIR") ?? "."
+        let databaseURL = value("SCAIDIAL_DATABASE_URL") ?? "sqlite://./scaidial.sqlite"
+        if DatabaseURL.parse(databaseURL) == nil {
+            problems.append("SCAIDIAL_DATABASE_URL must be sqlite://PATH or postgres://user:pass@host:port/db")
+        }
+        let port = Int(value("SCAIDIAL_PORT") ?? "8080")
+        if port == nil || !(1...65535).contains(port!) { problems.append("SCAIDIAL_PORT must be a port number") }
+        let publicURL = value("SCAIDIAL_PUBLIC_URL") ?? "http://127.0.0.1:\(port ?? 8080)"
+        if URL(string: publicURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
+            problems.append("SCAIDIAL_PUBLIC_URL must be an http(s) URL")
+        }
+        var secretKey = value("SCAIDIAL_SECRET_KEY")
+        if let key = secretKey, key.count < 32 {
+            problems.append("SCAIDIAL_SECRET_KEY must be at least 32 characters")
+        }
+        var liveKit: LiveKitSettings?
+        let lk = (value("LIVEKIT_URL"), value("LIVEKIT_API_KEY"), value("LIVEKIT_API_SECRET"))
+        switch lk {
+        case (nil, nil, nil): break
+        case let (url?, key?, secret?): liveKit = LiveKitSettings(url: url, apiKey: key, apiSecret: secret)
+        default: problems.append("LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together")
+        }
+        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
+        if secretKey == nil {
+            secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
+        }
+        return AppConfig(
+            databaseURL: databaseURL,
+            host: value("SCAIDIAL_HOST") ?? "127.0.0.1",
+            port: port!,
+            publicURL: publicURL,
+            secretKey: secretKey!,
+            sipInboundSecret: value("SCAIDIAL_SIP_INBOUND_SECRET"),
+            liveKit: liveKit,
+            storageURL: value("SCAIDIAL_STORAGE_URL") ?? "file://./recordings",
+            sttURL: value("SCAIDIAL_STT_URL"),
+            sttModel: value("SCAIDIAL_STT_MODEL"),
+            dataDirectory: dataDirectory
+        )
+    }
+}
+
+/// The generated secret key, kept in the data directory with owner-only permissions.
+enum SecretKeyFile {
+    static let fileName = "scaidial-secret.key"
+
+    static func loadOrCreate(in directory: String) throws -> String {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
+            let key = existing.trimmingCharacters(in: .whitespacesAndNewlines)
+            if key.count >= 32 { return key }
+        }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var bytes = [UInt8](repeating: 0, count: 48)
+        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
+        let key = Data(bytes).base64EncodedString()
+        guard FileManager.default.createFile(
+            atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ConfigurationError(problems: ["cannot write the generated secret key to \(path)"]) }
+        return key
+    }
+}

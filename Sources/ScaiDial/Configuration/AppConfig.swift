@@ -1,0 +1,86 @@
+import Foundation
+
+/// Everything ScaiDial reads from its environment, read once at start-up into typed values.
+///
+/// Secrets (`secretKey`, `sipInboundSecret`, `liveKit.apiSecret`) are never printed: `description`
+/// masks them, and nothing else in the code logs the configuration.
+public struct AppConfig: Sendable, CustomStringConvertible {
+    public var databaseURL: String
+    public var host: String
+    public var port: Int
+    public var publicURL: String
+    public var secretKey: String
+    public var sipInboundSecret: String?
+    public var liveKit: LiveKitSettings?
+    public var storageURL: String
+    public var sttURL: String?
+    public var sttModel: String?
+    public var dataDirectory: String
+    /// bcrypt cost for password hashes; tests lower it to keep the suite fast.
+    public var passwordHashCost: Int
+    /// Consecutive failed logins after which an account is locked, and for how long.
+    public var loginLockout: LoginLockoutPolicy
+    /// Apply pending migrations when the application is built (`serve` does; tests do).
+    public var migrateOnStart: Bool
+    /// PostgreSQL schemas to use (tests give each test its own schema); nil = the server default.
+    public var postgresSearchPath: [String]?
+
+    public init(
+        databaseURL: String = "sqlite://./scaidial.sqlite",
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        publicURL: String = "http://127.0.0.1:8080",
+        secretKey: String,
+        sipInboundSecret: String? = nil,
+        liveKit: LiveKitSettings? = nil,
+        storageURL: String = "file://./recordings",
+        sttURL: String? = nil,
+        sttModel: String? = nil,
+        dataDirectory: String = ".",
+        passwordHashCost: Int = 12,
+        loginLockout: LoginLockoutPolicy = .init(),
+        migrateOnStart: Bool = true
+    ) {
+        self.databaseURL = databaseURL
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.secretKey = secretKey
+        self.sipInboundSecret = sipInboundSecret
+        self.liveKit = liveKit
+        self.storageURL = storageURL
+        self.sttURL = sttURL
+        self.sttModel = sttModel
+        self.dataDirectory = dataDirectory
+        self.passwordHashCost = passwordHashCost
+        self.loginLockout = loginLockout
+        self.migrateOnStart = migrateOnStart
+    }
+
+    public var description: String {
+        "database=\(DatabaseURL.redacted(databaseURL)) listen=\(host):\(port) public_url=\(publicURL) "
+            + "livekit=\(liveKit.map { $0.url } ?? "not configured") storage=\(storageURL) "
+            + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set")"
+    }
+}
+
+/// The LiveKit server ScaiDial drives (the variable names every LiveKit SDK uses).
+public struct LiveKitSettings: Sendable, Equatable {
+    public var url: String
+    public var apiKey: String
+    public var apiSecret: String
+    public init(url: String, apiKey: String, apiSecret: String) {
+        self.url = url
+        self.apiKey = apiKey
+        self.apiSecret = apiSecret
+    }
+}
+
+public struct LoginLockoutPolicy: Sendable, Equatable {
+    public var maxFailures: Int
+    public var lockSeconds: Int
+    public init(maxFailures: Int = 5, lockSeconds: Int = 300) {
+        self.maxFailures = maxFailures
+        self.lockSeconds = lockSeconds
+    }
+}

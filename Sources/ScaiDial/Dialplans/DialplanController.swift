@@ -1,0 +1,110 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// `/v1/tenants/{t}/dialplans`: ordered rule lists that decide where inbound calls go.
+struct DialplanController {
+    let services: AppServices
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/v1/tenants/:tenant_id/dialplans", use: list)
+        router.post("/v1/tenants/:tenant_id/dialplans", use: create)
+        router.get("/v1/tenants/:tenant_id/dialplans/:dialplan_id", use: get)
+        router.patch("/v1/tenants/:tenant_id/dialplans/:dialplan_id", use: update)
+        router.delete("/v1/tenants/:tenant_id/dialplans/:dialplan_id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<DialplanDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let page = try await DialplanModel.scoped(scope, on: db).page(PageRequest(request))
+        let ids = page.items.compactMap(\.id)
+        let rules = ids.isEmpty ? [] : try await RuleModel.scoped(scope, on: db).filter(\.$dialplanID ~~ ids).all()
+        let byPlan = Dictionary(grouping: rules, by: \.dialplanID)
+        return Page(items: page.items.map { DialplanDTO($0, rules: byPlan[$0.id!] ?? []) }, nextCursor: page.nextCursor)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await Self.find(context, scope, db)
+        return DialplanDTO(plan, rules: try await Self.rules(of: plan, scope, db))
+    }
+
+    /// A dialplan may be created with its rules; all of them are validated before anything is written.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<DialplanDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let input = try await request.jsonObject(context: context)
+        let plan = DialplanModel()
+        plan.id = .v7()
+        plan.tenantID = scope.tenantID
+        if let name = input.string("name", required: true, maxLength: 100) { plan.name = name }
+        var rules: [RuleModel] = []
+        for ruleInput in input.array("rules") ?? [] {
+            let rule = RuleModel.new(in: plan)
+            try await RuleWriter(scope: scope, db: db).apply(ruleInput, to: rule, creating: true)
+            rules.append(rule)
+        }
+        try input.errors.check()
+        let priorities = rules.map(\.priority)
+        if Set(priorities).count != priorities.count { throw Problem.conflict("two rules have the same priority") }
+        try await ensureUniqueName(plan, scope)
+        let newRules = rules
+        try await db.uniquely("a dialplan with this name") {
+            try await db.transaction { tx in
+                try await plan.create(on: tx)
+                for rule in newRules { try await rule.create(on: tx) }
+            }
+        }
+        return .init(status: .created, response: DialplanDTO(plan, rules: rules))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await Self.find(context, scope, db)
+        let input = try await request.jsonObject(context: context)
+        if let name = input.string("name", maxLength: 100) { plan.name = name }
+        if input.has("rules") { input.fail("rules", "change rules through /rules") }
+        try input.errors.check()
+        try await ensureUniqueName(plan, scope)
+        try await db.uniquely("a dialplan with this name") { try await plan.update(on: db) }
+        return DialplanDTO(plan, rules: try await Self.rules(of: plan, scope, db))
+    }
+
+    /// Refused while numbers follow this dialplan: they would silently stop routing.
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await Self.find(context, scope, db)
+        let dids = try await DIDModel.scoped(scope, on: db).filter(\.$dialplanID == plan.id!).count()
+        if dids > 0 { throw Problem.conflict("\(dids) number(s) follow this dialplan; point them elsewhere first") }
+        try await plan.delete(on: db)
+        return .noContent
+    }
+
+    static func find(_ context: AppRequestContext, _ scope: TenantScope, _ db: any Database) async throws -> DialplanModel {
+        try await DialplanModel.find(try context.id("dialplan_id", "dialplan"), in: scope, on: db, "dialplan")
+    }
+
+    static func rules(of plan: DialplanModel, _ scope: TenantScope, _ db: any Database) async throws -> [RuleModel] {
+        try await RuleModel.scoped(scope, on: db).filter(\.$dialplanID == plan.id!).sort(\.$priority).all()
+    }
+
+    private func ensureUniqueName(_ plan: DialplanModel, _ scope: TenantScope) async throws {
+        let clash = try await DialplanModel.scoped(scope, on: services.db).filter(\.$name == plan.name).filter(\.$id != plan.id!).count()
+        if clash > 0 { throw Problem.conflict("a dialplan named \"\(plan.name)\" already exists") }
+    }
+}
+
+extension RuleModel {
+    static func new(in plan: DialplanModel) -> RuleModel {
+        let r = RuleModel()
+        r.id = .v7()
+        r.tenantID = plan.tenantID
+        r.dialplanID = plan.id!
+        r.enabled = true
+        return r
+    }
+}

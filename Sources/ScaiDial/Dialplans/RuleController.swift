@@ -1,0 +1,79 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// `/v1/tenants/{t}/dialplans/{id}/rules`: one rule at a time; priorities are unique per dialplan.
+struct RuleController {
+    let services: AppServices
+    static let base = "/v1/tenants/:tenant_id/dialplans/:dialplan_id/rules"
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get(RouterPath(Self.base), use: list)
+        router.post(RouterPath(Self.base), use: create)
+        router.get(RouterPath(Self.base + "/:rule_id"), use: get)
+        router.patch(RouterPath(Self.base + "/:rule_id"), use: update)
+        router.delete(RouterPath(Self.base + "/:rule_id"), use: delete)
+    }
+
+    /// Rules in evaluation order (priority), all of them: a dialplan is read whole.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<RuleDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await DialplanController.find(context, scope, db)
+        return Page(items: try await DialplanController.rules(of: plan, scope, db).map(RuleDTO.init), nextCursor: nil)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> RuleDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await DialplanController.find(context, scope, db)
+        return RuleDTO(try await find(context, scope, plan))
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RuleDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await DialplanController.find(context, scope, db)
+        let input = try await request.jsonObject(context: context)
+        let rule = RuleModel.new(in: plan)
+        try await RuleWriter(scope: scope, db: db).apply(input, to: rule, creating: true)
+        try input.errors.check()
+        try await ensureUniquePriority(rule, scope)
+        try await db.uniquely("a rule with this priority") { try await rule.create(on: db) }
+        return .init(status: .created, response: RuleDTO(rule))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> RuleDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await DialplanController.find(context, scope, db)
+        let rule = try await find(context, scope, plan)
+        let input = try await request.jsonObject(context: context)
+        try await RuleWriter(scope: scope, db: db).apply(input, to: rule, creating: false)
+        try input.errors.check()
+        try await ensureUniquePriority(rule, scope)
+        try await db.uniquely("a rule with this priority") { try await rule.update(on: db) }
+        return RuleDTO(rule)
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await DialplanController.find(context, scope, db)
+        try await find(context, scope, plan).delete(on: db)
+        return .noContent
+    }
+
+    private func find(_ context: AppRequestContext, _ scope: TenantScope, _ plan: DialplanModel) async throws -> RuleModel {
+        let id = try context.id("rule_id", "rule")
+        guard let rule = try await RuleModel.scoped(scope, on: services.db).filter(\.$id == id).filter(\.$dialplanID == plan.id!).first()
+        else { throw Problem.notFound("rule") }
+        return rule
+    }
+
+    private func ensureUniquePriority(_ rule: RuleModel, _ scope: TenantScope) async throws {
+        let clash = try await RuleModel.scoped(scope, on: services.db).filter(\.$dialplanID == rule.dialplanID)
+            .filter(\.$priority == rule.priority).filter(\.$id != rule.id!).count()
+        if clash > 0 { throw Problem.conflict("another rule of this dialplan has priority \(rule.priority)") }
+    }
+}

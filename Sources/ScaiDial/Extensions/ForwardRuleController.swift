@@ -1,0 +1,148 @@
+import Dialplan
+import FluentKit
+import Foundation
+import Hummingbird
+
+struct ForwardRuleDTO: ResponseEncodable, Sendable {
+    let id: UUID
+    let extensionId: UUID
+    let trigger: String
+    let targetType: String
+    @Nullable var target: String?
+    let enabled: Bool
+    init(_ r: ForwardRuleModel) {
+        id = r.id!
+        extensionId = r.extensionID
+        trigger = r.trigger
+        targetType = r.targetType
+        target = r.target
+        enabled = r.enabled
+    }
+}
+
+enum ForwardTrigger: String, CaseIterable { case always, busy, noAnswer = "no_answer", unavailable }
+enum ForwardTargetType: String, CaseIterable { case number, `extension`, voicemail }
+
+/// `/v1/tenants/{t}/extensions/{id}/forward-rules`: what happens when a wave extension is not answered.
+struct ForwardRuleController {
+    let services: AppServices
+    static let base = "/v1/tenants/:tenant_id/extensions/:extension_id/forward-rules"
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get(RouterPath(Self.base), use: list)
+        router.post(RouterPath(Self.base), use: create)
+        router.get(RouterPath(Self.base + "/:rule_id"), use: get)
+        router.patch(RouterPath(Self.base + "/:rule_id"), use: update)
+        router.delete(RouterPath(Self.base + "/:rule_id"), use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<ForwardRuleDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        let page = try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).page(PageRequest(request))
+        return Page(items: page.items.map(ForwardRuleDTO.init), nextCursor: page.nextCursor)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> ForwardRuleDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        return ForwardRuleDTO(try await find(context, scope, ext))
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ForwardRuleDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        let input = try await request.jsonObject(context: context)
+        let rule = ForwardRuleModel()
+        rule.id = .v7()
+        rule.tenantID = scope.tenantID
+        rule.extensionID = ext.id!
+        rule.enabled = true
+        try await apply(input, to: rule, ext: ext, scope: scope, creating: true)
+        try await ensureOnePerTrigger(rule, scope)
+        try await db.uniquely("a forward rule for this trigger") { try await rule.create(on: db) }
+        return .init(status: .created, response: ForwardRuleDTO(rule))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ForwardRuleDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        let rule = try await find(context, scope, ext)
+        let input = try await request.jsonObject(context: context)
+        try await apply(input, to: rule, ext: ext, scope: scope, creating: false)
+        try await ensureOnePerTrigger(rule, scope)
+        try await db.uniquely("a forward rule for this trigger") { try await rule.update(on: db) }
+        return ForwardRuleDTO(rule)
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        try await find(context, scope, ext).delete(on: db)
+        return .noContent
+    }
+
+    private func find(_ context: AppRequestContext, _ scope: TenantScope, _ ext: ExtensionModel) async throws -> ForwardRuleModel {
+        let id = try context.id("rule_id", "forward rule")
+        guard let rule = try await ForwardRuleModel.scoped(scope, on: services.db)
+            .filter(\.$id == id).filter(\.$extensionID == ext.id!).first()
+        else { throw Problem.notFound("forward rule") }
+        return rule
+    }
+
+    private func apply(_ input: Input, to rule: ForwardRuleModel, ext: ExtensionModel, scope: TenantScope, creating: Bool) async throws {
+        if ext.type != ExtensionType.wave.rawValue {
+            throw Problem.invalid("extension_id", "forward rules apply to wave extensions only")
+        }
+        if let v = input.choice("trigger", ForwardTrigger.self, required: creating) { rule.trigger = v.rawValue }
+        if let v = input.choice("target_type", ForwardTargetType.self, required: creating) {
+            if v.rawValue != rule.$targetType.value, !input.has("target") { rule.target = nil }
+            rule.targetType = v.rawValue
+        }
+        if let v = input.bool("enabled") { rule.enabled = v }
+        let rawTarget: String?
+        switch input.nullableString("target", maxLength: 200) {
+        case .absent: rawTarget = rule.target
+        case .null: rawTarget = nil
+        case .value(let v): rawTarget = v
+        }
+        try input.errors.check()
+        rule.target = try await resolveTarget(rawTarget, type: ForwardTargetType(rawValue: rule.targetType)!, ext: ext, scope: scope)
+    }
+
+    /// `number` → E.164; `extension` → another extension of the tenant; `voicemail` → a box with
+    /// voicemail enabled (this extension's own when no target is given).
+    private func resolveTarget(_ raw: String?, type: ForwardTargetType, ext: ExtensionModel, scope: TenantScope) async throws -> String? {
+        switch type {
+        case .number:
+            guard let raw else { throw Problem.invalid("target", "a phone number is required") }
+            guard let number = try? E164.normalize(raw, defaultCountry: scope.country) else {
+                throw Problem.invalid("target", "must be a phone number (E.164, e.g. +31201234567)")
+            }
+            return number
+        case .extension, .voicemail:
+            if type == .voicemail && raw == nil {
+                if !ext.voicemailEnabled { throw Problem.invalid("target", "this extension has voicemail disabled") }
+                return nil
+            }
+            guard let raw, let id = UUID(uuidString: raw) else { throw Problem.invalid("target", "must be an extension id") }
+            guard let target = try await ExtensionModel.scoped(scope, on: services.db).filter(\.$id == id).first() else {
+                throw Problem.invalid("target", "no such extension in this tenant")
+            }
+            if type == .extension && id == ext.id { throw Problem.invalid("target", "an extension cannot forward to itself") }
+            if type == .voicemail && !target.voicemailEnabled { throw Problem.invalid("target", "that extension has voicemail disabled") }
+            return id.uuidString
+        }
+    }
+
+    private func ensureOnePerTrigger(_ rule: ForwardRuleModel, _ scope: TenantScope) async throws {
+        let clash = try await ForwardRuleModel.scoped(scope, on: services.db).filter(\.$extensionID == rule.extensionID)
+            .filter(\.$trigger == rule.trigger).filter(\.$id != rule.id!).count()
+        if clash > 0 { throw Problem.conflict("this extension already has a \(rule.trigger) forward rule") }
+    }
+}

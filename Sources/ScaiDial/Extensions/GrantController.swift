@@ -1,0 +1,66 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+struct GrantDTO: ResponseEncodable, Sendable {
+    let extensionId: UUID
+    let userId: UUID
+    @Nullable var createdAt: Date?
+    init(_ g: GrantModel) {
+        extensionId = g.extensionID
+        userId = g.userID
+        createdAt = g.createdAt
+    }
+}
+
+/// `/v1/tenants/{t}/extensions/{id}/grants`: who may answer and call from an extension.
+struct GrantController {
+    let services: AppServices
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/v1/tenants/:tenant_id/extensions/:extension_id/grants", use: list)
+        router.post("/v1/tenants/:tenant_id/extensions/:extension_id/grants", use: create)
+        router.delete("/v1/tenants/:tenant_id/extensions/:extension_id/grants/:user_id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<GrantDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        let page = try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).page(PageRequest(request))
+        return Page(items: page.items.map(GrantDTO.init), nextCursor: page.nextCursor)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<GrantDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        let input = try await request.jsonObject(context: context)
+        let userID = input.uuid("user_id", required: true)
+        if let userID, try await UserModel.query(on: db).filter(\.$id == userID).filter(\.$tenantID == scope.tenantID).count() == 0 {
+            input.fail("user_id", "no such user in this tenant")
+        }
+        try input.errors.check()
+        if try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).filter(\.$userID == userID!).count() > 0 {
+            throw Problem.conflict("this user already holds a grant on extension \(ext.number)")
+        }
+        let grant = GrantModel()
+        grant.id = .v7()
+        grant.tenantID = scope.tenantID
+        grant.extensionID = ext.id!
+        grant.userID = userID!
+        try await db.uniquely("this grant") { try await grant.create(on: db) }
+        return .init(status: .created, response: GrantDTO(grant))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let ext = try await ExtensionController.find(context, scope, db)
+        let userID = try context.id("user_id", "grant")
+        guard let grant = try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).filter(\.$userID == userID).first()
+        else { throw Problem.notFound("grant") }
+        try await grant.delete(on: db)
+        return .noContent
+    }
+}

@@ -1,0 +1,51 @@
+import Dialplan
+import Foundation
+import Hummingbird
+
+/// Any JSON value, so a request body can be checked field by field and every bad field named.
+enum JSONValue: Decodable, Sendable, Equatable {
+    case null, bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let i = try? c.decode(Int.self) { self = .int(i) }
+        else if let d = try? c.decode(Double.self) { self = .double(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSONValue].self)) }
+    }
+}
+
+extension Request {
+    /// The body as a JSON object, or 400 problem details when it is not one.
+    func jsonObject(context: AppRequestContext) async throws -> Input {
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { throw Problem.badRequest("a JSON object body is required") }
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+        } catch {
+            throw Problem.badRequest("the body is not valid JSON")
+        }
+        guard case .object(let fields) = value else { throw Problem.badRequest("the body must be a JSON object") }
+        return Input(fields, errors: FieldErrors())
+    }
+}
+
+/// Collects field errors across a whole request so the answer names every bad field at once.
+final class FieldErrors {
+    private(set) var list: [FieldError] = []
+    func add(_ field: String, _ message: String) {
+        if !list.contains(where: { $0.field == field }) { list.append(FieldError(field: field, message: message)) }
+    }
+    func add(_ errors: [FieldError]) { errors.forEach { add($0.field, $0.message) } }
+    /// 422 naming every collected field, if any.
+    func check() throws { if !list.isEmpty { throw Problem.invalid(list) } }
+}
+
+/// A change to a nullable field in a PATCH: absent (leave it), null (clear it) or a value.
+enum Change<T> {
+    case absent, null, value(T)
+}

@@ -1,0 +1,73 @@
+import Dialplan
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem: the only shape errors leave the server in.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String?
+    public var errors: [FieldError]
+    public var headers: HTTPFields
+
+    public init(_ status: HTTPResponse.Status, _ detail: String? = nil, errors: [FieldError] = [], headers: HTTPFields = [:]) {
+        self.status = status
+        self.title = status.reasonPhrase
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    static func notFound(_ what: String = "resource") -> Problem { Problem(.notFound, "\(what) not found") }
+    static func unauthorized(_ detail: String = "sign in or send a bearer token") -> Problem {
+        Problem(.unauthorized, detail, headers: [.wwwAuthenticate: "Bearer"])
+    }
+    static func forbidden(_ detail: String) -> Problem { Problem(.forbidden, detail) }
+    static func conflict(_ detail: String) -> Problem { Problem(.conflict, detail) }
+    static func badRequest(_ detail: String) -> Problem { Problem(.badRequest, detail) }
+    static func invalid(_ errors: [FieldError]) -> Problem {
+        Problem(.unprocessableContent, "the request has invalid fields", errors: errors)
+    }
+    static func invalid(_ field: String, _ message: String) -> Problem { invalid([FieldError(field: field, message: message)]) }
+
+    private struct Body: Encodable {
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String?
+        let errors: [FieldError]?
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = Body(
+            type: "about:blank", title: title, status: status.code, detail: detail,
+            errors: errors.isEmpty ? nil : errors)
+        var headers = self.headers
+        headers[.contentType] = "application/problem+json"
+        let data = try JSONCoding.encoder.encode(body)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Turns every error into problem details at one edge: typed problems pass through, the router's
+/// own errors (unknown route, wrong method) keep their status, anything else is a logged 500.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let detail = error.status == .notFound ? "no route for \(request.method) \(request.uri.path)" : error.body
+            return try Problem(error.status, detail, headers: error.headers).response(from: request, context: context)
+        } catch let error as any HTTPResponseError {
+            return try Problem(error.status).response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return try Problem(.internalServerError, "an internal error occurred; it has been logged")
+                .response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import FluentKit
+import Foundation
+
+final class CallModel: Model, @unchecked Sendable {
+    static let schema = "calls"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "direction") var direction: String
+    @Field(key: "state") var state: String
+    @Field(key: "from_number") var fromNumber: String
+    @Field(key: "to_number") var toNumber: String
+    @OptionalField(key: "did_id") var didID: UUID?
+    @OptionalField(key: "trunk_id") var trunkID: UUID?
+    @OptionalField(key: "dialplan_id") var dialplanID: UUID?
+    @OptionalField(key: "rule_id") var ruleID: UUID?
+    @OptionalField(key: "action") var action: String?
+    @Field(key: "room_name") var roomName: String
+    @OptionalField(key: "livekit_call_id") var livekitCallID: String?
+    @OptionalField(key: "end_reason") var endReason: String?
+    @OptionalField(key: "sip_status") var sipStatus: Int?
+    @Field(key: "hops") var hops: Int
+    @Field(key: "started_at") var startedAt: Date
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+    @OptionalField(key: "ended_at") var endedAt: Date?
+    @OptionalField(key: "placed_by_user_id") var placedByUserID: UUID?
+    init() {}
+}
+
+final class CallLegModel: Model, @unchecked Sendable {
+    static let schema = "call_legs"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "call_id") var callID: UUID
+    @Field(key: "kind") var kind: String
+    @Field(key: "state") var state: String
+    @OptionalField(key: "participant_identity") var participantIdentity: String?
+    @OptionalField(key: "user_id") var userID: UUID?
+    @OptionalField(key: "extension_id") var extensionID: UUID?
+    @OptionalField(key: "destination") var destination: String?
+    @OptionalField(key: "failure_reason") var failureReason: String?
+    @OptionalField(key: "sip_status") var sipStatus: Int?
+    @Field(key: "started_at") var startedAt: Date
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+    @OptionalField(key: "ended_at") var endedAt: Date?
+    init() {}
+}
+
+final class VoicemailMessageModel: Model, @unchecked Sendable {
+    static let schema = "voicemail_messages"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "tenant_id") var tenantID: UUID
+    @Field(key: "extension_id") var extensionID: UUID
+    @OptionalField(key: "call_id") var callID: UUID?
+    @Field(key: "caller") var caller: String
+    @Field(key: "storage_key") var storageKey: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "size_bytes") var sizeBytes: Int
+    @Field(key: "duration_s") var durationS: Double
+    @OptionalField(key: "transcript") var transcript: String?
+    @Field(key: "transcript_state") var transcriptState: String
+    @Field(key: "read") var read: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// A durable job or timer: survives restarts; claimed with a lease so only one worker runs it.
+final class JobModel: Model, @unchecked Sendable {
+    static let schema = "jobs"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "tenant_id") var tenantID: UUID?
+    /// Makes "schedule this once" idempotent (e.g. one ring timeout per call).
+    @OptionalField(key: "dedupe_key") var dedupeKey: String?
+    @Field(key: "payload") var payload: String
+    @Field(key: "state") var state: String
+    @Field(key: "run_at") var runAt: Date
+    @Field(key: "attempts") var attempts: Int
+    @OptionalField(key: "last_error") var lastError: String?
+    @OptionalField(key: "locked_by") var lockedBy: String?
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}

@@ -1,0 +1,81 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Owns FluentKit's `Databases` and the migrations: the one place that opens and closes connections.
+public final class Persistence: Sendable {
+    public let databases: Databases
+    let migrations: Migrations
+    let logger: Logger
+    public let kind: DatabaseURL
+    /// SQLite gets a single connection on one event loop, so writers never fight over the file lock.
+    private let eventLoop: (any EventLoop)?
+
+    public init(url: DatabaseURL, logger: Logger, postgresSearchPath: [String]? = nil) throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        self.databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
+        self.logger = logger
+        self.kind = url
+        switch url {
+        case .sqlite(let path):
+            databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .trace), as: .sqlite)
+            eventLoop = group.any()
+        case .postgres(let raw):
+            var configuration = try SQLPostgresConfiguration(url: raw)
+            configuration.searchPath = postgresSearchPath
+            databases.use(
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace),
+                as: .psql)
+            eventLoop = nil
+        }
+        migrations = Migrations()
+        migrations.add(Migrations.all)
+    }
+
+    /// A database handle; cheap to create per request.
+    public var db: any Database {
+        databases.database(logger: logger, on: eventLoop ?? databases.eventLoopGroup.any())!
+    }
+
+    /// Applies every pending migration, in order.
+    public func migrate() async throws {
+        if case .sqlite = kind {
+            // WAL lets readers continue while a write is in progress; the setting is stored in the file.
+            try await (db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        }
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: db.eventLoop)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// Reverts every migration (used by tests of the migrations themselves).
+    public func revertAll() async throws {
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: db.eventLoop)
+        try await migrator.setupIfNeeded().get()
+        try await migrator.revertAllBatches().get()
+    }
+
+    /// Names of migrations that have not run yet.
+    public func pendingMigrations() async throws -> [String] {
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: db.eventLoop)
+        try await migrator.setupIfNeeded().get()
+        return try await migrator.previewPrepareBatch().get().map { $0.0.name }
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+    }
+}
+
+/// Keeps the databases open while the application runs and closes them on graceful shutdown.
+struct DatabaseService: Service {
+    let persistence: Persistence
+    func run() async throws {
+        try? await gracefulShutdown()
+        await persistence.shutdown()
+    }
+}

@@ -1,0 +1,77 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// `/v1/tenants`: platform admins manage all tenants; a tenant admin sees and edits its own.
+struct TenantController {
+    let services: AppServices
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/v1/tenants", use: list)
+        router.post("/v1/tenants", use: create)
+        router.get("/v1/tenants/:tenant_id", use: get)
+        router.patch("/v1/tenants/:tenant_id", use: update)
+        router.delete("/v1/tenants/:tenant_id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<TenantDTO> {
+        let identity = try context.requireIdentity()
+        let page = try PageRequest(request)
+        var query = TenantModel.query(on: services.db)
+        switch identity.role {
+        case .platformAdmin: break
+        case .tenantAdmin: query = query.filter(\.$id == identity.tenantID!)
+        case .user: throw Problem.forbidden("this needs the tenant_admin role")
+        }
+        let result = try await query.page(page)
+        return Page(items: try result.items.map(TenantDTO.init), nextCursor: result.nextCursor)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TenantDTO> {
+        _ = try context.requirePlatformAdmin()
+        let input = try await request.jsonObject(context: context)
+        let tenant = TenantModel.new()
+        tenant.apply(input, creating: true)
+        try input.errors.check()
+        let db = services.db
+        try await ensureUniqueName(tenant, on: db)
+        try await db.uniquely("a tenant with this name") { try await tenant.create(on: db) }
+        return .init(status: .created, response: try TenantDTO(tenant))
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TenantDTO {
+        let scope = try await context.adminScope(services.db)
+        return try TenantDTO(try await TenantModel.find(scope.tenantID, on: services.db)!)
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> TenantDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let input = try await request.jsonObject(context: context)
+        guard let tenant = try await TenantModel.find(scope.tenantID, on: db) else { throw Problem.notFound("tenant") }
+        tenant.apply(input, creating: false)
+        try input.errors.check()
+        try await ensureUniqueName(tenant, on: db)
+        try await db.uniquely("a tenant with this name") { try await tenant.update(on: db) }
+        return try TenantDTO(tenant)
+    }
+
+    /// Removes the tenant and everything it owns (users, trunks, numbers, plans, call records).
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        _ = try context.requirePlatformAdmin()
+        let db = services.db
+        let id = try context.id("tenant_id", "tenant")
+        guard let tenant = try await TenantModel.find(id, on: db) else { throw Problem.notFound("tenant") }
+        try await db.transaction { tx in
+            // DIDs reference trunks and dialplans without cascading; clear them first.
+            try await DIDModel.query(on: tx).filter(\.$tenantID == id).delete()
+            try await tenant.delete(on: tx)
+        }
+        return .noContent
+    }
+
+    private func ensureUniqueName(_ tenant: TenantModel, on db: any Database) async throws {
+        let clash = try await TenantModel.query(on: db).filter(\.$name == tenant.name).filter(\.$id != tenant.id!).count()
+        if clash > 0 { throw Problem.conflict("a tenant named \"\(tenant.name)\" already exists") }
+    }
+}

@@ -1,0 +1,93 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// `/v1/tenants/{t}/trunks`: carrier connections.
+struct TrunkController {
+    let services: AppServices
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/v1/tenants/:tenant_id/trunks", use: list)
+        router.post("/v1/tenants/:tenant_id/trunks", use: create)
+        router.get("/v1/tenants/:tenant_id/trunks/:trunk_id", use: get)
+        router.patch("/v1/tenants/:tenant_id/trunks/:trunk_id", use: update)
+        router.delete("/v1/tenants/:tenant_id/trunks/:trunk_id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<TrunkDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let page = try await TrunkModel.scoped(scope, on: db).page(PageRequest(request))
+        let ids = page.items.compactMap(\.id)
+        let dids = ids.isEmpty ? [] : try await DIDModel.scoped(scope, on: db).filter(\.$trunkID ~~ ids).sort(\.$number).all()
+        let numbers = Dictionary(grouping: dids, by: \.trunkID).mapValues { $0.map(\.number) }
+        return Page(items: page.items.map { TrunkDTO($0, numbers: numbers[$0.id!] ?? []) }, nextCursor: page.nextCursor)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TrunkDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
+        return try await dto(trunk, scope)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TrunkDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let input = try await request.jsonObject(context: context)
+        let trunk = TrunkModel.new(tenantID: scope.tenantID)
+        try trunk.apply(input, creating: true, secrets: services.secrets)
+        try input.errors.check()
+        trunk.setInitialSyncState(liveKitConfigured: services.liveKitConfigured, hasNumbers: false)
+        try await ensureUniqueName(trunk, scope)
+        try await db.uniquely("a trunk with this name") { try await trunk.create(on: db) }
+        return .init(status: .created, response: TrunkDTO(trunk, numbers: []))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> TrunkDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
+        let input = try await request.jsonObject(context: context)
+        try trunk.apply(input, creating: false, secrets: services.secrets)
+        try input.errors.check()
+        try await ensureUniqueName(trunk, scope)
+        try await db.uniquely("a trunk with this name") { try await trunk.update(on: db) }
+        return try await dto(trunk, scope)
+    }
+
+    /// A trunk that still carries numbers cannot go: the numbers would lose their way in.
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
+        let dids = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.id!).count()
+        if dids > 0 { throw Problem.conflict("the trunk still has \(dids) number(s); move or delete them first") }
+        try await trunk.delete(on: db)
+        return .noContent
+    }
+
+    private func dto(_ trunk: TrunkModel, _ scope: TenantScope) async throws -> TrunkDTO {
+        let numbers = try await DIDModel.scoped(scope, on: services.db).filter(\.$trunkID == trunk.id!).sort(\.$number).all().map(\.number)
+        return TrunkDTO(trunk, numbers: numbers)
+    }
+
+    private func ensureUniqueName(_ trunk: TrunkModel, _ scope: TenantScope) async throws {
+        let clash = try await TrunkModel.scoped(scope, on: services.db).filter(\.$name == trunk.name).filter(\.$id != trunk.id!).count()
+        if clash > 0 { throw Problem.conflict("a trunk named \"\(trunk.name)\" already exists") }
+    }
+}
+
+extension TrunkModel {
+    /// Without LiveKit there is nothing to sync to; with it, a trunk without numbers waits for one
+    /// (LiveKit refuses an outbound trunk without numbers).
+    func setInitialSyncState(liveKitConfigured: Bool, hasNumbers: Bool) {
+        if !liveKitConfigured {
+            syncState = "not_configured"
+            syncError = nil
+        } else {
+            syncState = "pending"
+            syncError = hasNumbers ? nil : "no DIDs yet"
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import ScaiDial
+
+@main
+struct ScaiDialCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scaidial",
+        abstract: "ScaiDial: the line of a multi-tenant voice platform (trunks, numbers, dialplans, calls).",
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Flags that override the environment (`SCAIDIAL_*`).
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Database URL (env SCAIDIAL_DATABASE_URL; default sqlite://./scaidial.sqlite)")
+    var databaseURL: String?
+
+    func config() throws -> AppConfig {
+        var env = ProcessInfo.processInfo.environment
+        if let databaseURL { env["SCAIDIAL_DATABASE_URL"] = databaseURL }
+        return try AppConfig.fromEnvironment(env)
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending migrations, then serve HTTP.")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Address to listen on (env SCAIDIAL_HOST; default 127.0.0.1)") var host: String?
+    @Option(help: "Port to listen on (env SCAIDIAL_PORT; default 8080)") var port: Int?
+
+    func run() async throws {
+        var config = try common.config()
+        if let host { config.host = host }
+        if let port { config.port = port }
+        let app = try await buildApplication(config)
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and exit.")
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let applied = try await Admin.migrate(try common.config())
+        print(applied.isEmpty ? "database is up to date" : "applied \(applied.count) migration(s): \(applied.joined(separator: ", "))")
+    }
+}
+
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-admin", abstract: "Create a platform admin (applies pending migrations first).")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Email address to sign in with") var email: String
+    @Option(help: "Password (at least 8 characters)") var password: String
+    @Option(help: "Display name") var name: String?
+
+    func run() async throws {
+        let id = try await Admin.createPlatformAdmin(try common.config(), email: email, password: password, displayName: name)
+        print("created platform admin \(email) (\(id))")
+    }
+}
