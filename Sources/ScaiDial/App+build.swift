@@ -12,13 +12,12 @@ public func buildApplication(_ config: AppConfig, logger: Logger = Logger(label:
     guard let databaseURL = DatabaseURL.parse(config.databaseURL) else {
         throw ConfigurationError(problems: ["SCAIDIAL_DATABASE_URL is not a sqlite:// or postgres:// URL"])
     }
-    let persistence = try Persistence(url: databaseURL, logger: logger, postgresSearchPath: config.postgresSearchPath)
+    let persistence = try Persistence(
+        url: databaseURL, logger: logger, postgresSearchPath: config.postgresSearchPath,
+        poolSize: config.databasePoolSize)
     do {
         if config.migrateOnStart { try await persistence.migrate() }
-        let services = AppServices(
-            config: config, persistence: persistence,
-            hasher: PasswordHasher(cost: UInt8(config.passwordHashCost)),
-            secrets: SecretBox(secretKey: config.secretKey), metrics: MetricsRegistry(), logger: logger)
+        let services = AppServices(config: config, persistence: persistence, logger: logger)
         let router = buildRouter(services)
         var app = Application(
             router: router,

@@ -11,6 +11,15 @@ struct AppServices: Sendable {
     let metrics: MetricsRegistry
     let logger: Logger
 
+    init(config: AppConfig, persistence: Persistence, logger: Logger) {
+        self.config = config
+        self.persistence = persistence
+        self.hasher = PasswordHasher(cost: UInt8(config.passwordHashCost))
+        self.secrets = SecretBox(secretKey: config.secretKey)
+        self.metrics = MetricsRegistry()
+        self.logger = logger
+    }
+
     var db: any Database { persistence.db }
     var liveKitConfigured: Bool { config.liveKit != nil }
 }

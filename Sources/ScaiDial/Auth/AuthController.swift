@@ -26,7 +26,7 @@ struct AuthController {
         let db = services.db
         guard let user = try await UserModel.query(on: db).filter(\.$email == email!).first() else {
             // Spend the same time as a real check so response timing does not reveal which emails exist.
-            _ = try await services.hasher.verify(password!, hash: Self.dummyHash)
+            _ = try await services.hasher.hash(password!)
             throw Problem.unauthorized("email or password is wrong")
         }
         let now = Date()
@@ -139,9 +139,6 @@ struct AuthController {
         try await row.create(on: db)
         return (token, row)
     }
-
-    /// A bcrypt hash of a random string, verified against when the email is unknown.
-    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKcEeO5oQ6sY7Q6a0dLgkT1l0cNS3W2hI4W7S"
 }
 
 extension Optional {

@@ -24,6 +24,8 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var migrateOnStart: Bool
     /// PostgreSQL schemas to use (tests give each test its own schema); nil = the server default.
     public var postgresSearchPath: [String]?
+    /// PostgreSQL connections per event loop (SQLite always uses one connection).
+    public var databasePoolSize: Int = 8
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",

@@ -18,11 +18,7 @@ struct OperationsController {
 
     /// Ready when the database answers a query.
     @Sendable func ready(_ request: Request, context: AppRequestContext) async throws -> HealthDTO {
-        do {
-            _ = try await (services.db as! any SQLDatabase).raw("SELECT 1").all()
-        } catch {
-            throw Problem(.serviceUnavailable, "the database is not reachable")
-        }
+        guard await services.persistence.ping() else { throw Problem(.serviceUnavailable, "the database is not reachable") }
         return HealthDTO(status: "ready")
     }
 

@@ -15,7 +15,7 @@ public final class Persistence: Sendable {
     /// SQLite gets a single connection on one event loop, so writers never fight over the file lock.
     private let eventLoop: (any EventLoop)?
 
-    public init(url: DatabaseURL, logger: Logger, postgresSearchPath: [String]? = nil) throws {
+    public init(url: DatabaseURL, logger: Logger, postgresSearchPath: [String]? = nil, poolSize: Int = 8) throws {
         let group = MultiThreadedEventLoopGroup.singleton
         self.databases = Databases(threadPool: NIOThreadPool.singleton, on: group)
         self.logger = logger
@@ -28,7 +28,7 @@ public final class Persistence: Sendable {
             var configuration = try SQLPostgresConfiguration(url: raw)
             configuration.searchPath = postgresSearchPath
             databases.use(
-                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, sqlLogLevel: .trace),
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: poolSize, sqlLogLevel: .trace),
                 as: .psql)
             eventLoop = nil
         }
@@ -39,6 +39,19 @@ public final class Persistence: Sendable {
     /// A database handle; cheap to create per request.
     public var db: any Database {
         databases.database(logger: logger, on: eventLoop ?? databases.eventLoopGroup.any())!
+    }
+
+    /// True when the database answers a trivial query (readiness).
+    public func ping() async -> Bool {
+        guard let db = databases.database(logger: logger, on: eventLoop ?? databases.eventLoopGroup.any()) as? any SQLDatabase
+        else { return false }
+        do {
+            _ = try await db.raw("SELECT 1").all()
+            return true
+        } catch {
+            logger.warning("database ping failed", metadata: ["error": "\(String(reflecting: error))"])
+            return false
+        }
     }
 
     /// Applies every pending migration, in order.

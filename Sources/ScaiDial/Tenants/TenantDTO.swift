@@ -76,7 +76,7 @@ extension TenantModel {
         case .null: defaultCallerID = nil
         case .value(let raw):
             // Normalised with the country as it stands after this request.
-            do { defaultCallerID = try E164.normalize(raw, defaultCountry: country) }
+            do { defaultCallerID = try E164.normalize(raw, defaultCountry: $country.value) }
             catch { policy.fail("default_caller_id", "must be a phone number (E.164, e.g. +31201234567)") }
         }
     }

@@ -48,6 +48,10 @@ extension TrunkModel {
             input.fail("register", "a registering trunk needs auth_username and auth_password")
         }
         registrationState = register ? "registering" : "disabled"
+        if register, registrationStatusCode == nil {
+            // Stays until the registration service (REGISTER-mode trunks) takes the trunk over.
+            registrationError = "waiting for the SIP registration client, which this version does not include yet"
+        }
         if !register {
             registrationStatusCode = nil
             registrationError = nil

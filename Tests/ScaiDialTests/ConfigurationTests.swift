@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+@testable import ScaiDial
+
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    func tempDir() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scaidial-cfg-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("defaults are the embedded ones, and a secret key is generated once and reused")
+    func defaults() throws {
+        let dir = try tempDir()
+        let first = try AppConfig.fromEnvironment(["SCAIDIAL_DATA_DIR": dir])
+        #expect(first.databaseURL == "sqlite://./scaidial.sqlite")
+        #expect(first.host == "127.0.0.1" && first.port == 8080)
+        #expect(first.publicURL == "http://127.0.0.1:8080")
+        #expect(first.liveKit == nil && first.sipInboundSecret == nil)
+        #expect(first.storageURL == "file://./recordings")
+        #expect(first.secretKey.count >= 32)
+        let again = try AppConfig.fromEnvironment(["SCAIDIAL_DATA_DIR": dir])
+        #expect(again.secretKey == first.secretKey)
+        let attributes = try FileManager.default.attributesOfItem(atPath: "\(dir)/\(SecretKeyFile.fileName)")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test("every problem is listed at once")
+    func problems() throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try AppConfig.fromEnvironment([
+                "SCAIDIAL_DATABASE_URL": "mysql://x", "SCAIDIAL_PORT": "99999", "SCAIDIAL_SECRET_KEY": "short",
+                "LIVEKIT_URL": "wss://lk.example", "SCAIDIAL_PUBLIC_URL": "ftp://x",
+            ])
+        }
+        #expect(error?.problems.count == 5)
+    }
+
+    @Test("LiveKit settings and the inbound secret are read; secrets stay out of the description")
+    func liveKit() throws {
+        let config = try AppConfig.fromEnvironment([
+            "SCAIDIAL_SECRET_KEY": String(repeating: "k", count: 40), "LIVEKIT_URL": "wss://lk.example",
+            "LIVEKIT_API_KEY": "APIkey", "LIVEKIT_API_SECRET": "super-secret-value", "SCAIDIAL_SIP_INBOUND_SECRET": "hook-secret",
+            "SCAIDIAL_DATABASE_URL": "postgres://u:dbpass@db.example:5432/scaidial",
+        ])
+        #expect(config.liveKit == LiveKitSettings(url: "wss://lk.example", apiKey: "APIkey", apiSecret: "super-secret-value"))
+        for secret in ["super-secret-value", "hook-secret", "dbpass", String(repeating: "k", count: 40)] {
+            #expect(!config.description.contains(secret))
+        }
+    }
+
+    @Test("database URLs: relative and absolute SQLite paths, PostgreSQL")
+    func databaseURLs() {
+        #expect(DatabaseURL.parse("sqlite://./scaidial.sqlite") == .sqlite(path: "./scaidial.sqlite"))
+        #expect(DatabaseURL.parse("sqlite:///var/lib/scaidial/db.sqlite") == .sqlite(path: "/var/lib/scaidial/db.sqlite"))
+        #expect(DatabaseURL.parse("postgres://u:p@h:5432/d") == .postgres(url: "postgres://u:p@h:5432/d"))
+        #expect(DatabaseURL.parse("sqlite://") == nil)
+        #expect(DatabaseURL.parse("redis://x") == nil)
+    }
+}
