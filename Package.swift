@@ -48,6 +48,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The benchmark command: swift run -c release scaidial-bench
+        .executableTarget(name: "scaidial-bench", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScaiDialTests",

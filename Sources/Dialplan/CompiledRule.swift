@@ -45,8 +45,10 @@ struct CompiledRule: Sendable {
 
     /// All conditions, cheapest first. A nil byte buffer stands for a withheld value.
     @inline(__always)
-    func holds(_ m: LocalMoment, caller callerBytes: UnsafeBufferPointer<UInt8>?,
-               callee calleeBytes: UnsafeBufferPointer<UInt8>?) -> Bool {
+    func holds(
+        _ m: LocalMoment, caller callerBytes: UnsafeBufferPointer<UInt8>?,
+        callee calleeBytes: UnsafeBufferPointer<UInt8>?
+    ) -> Bool {
         guard enabled, dayHolds(m), windowHolds(m), datesHold(m) else { return false }
         if let callee, !callee.matches(calleeBytes) { return false }
         if let caller, !caller.matches(callerBytes) { return false }

@@ -14,18 +14,21 @@ public enum DialplanBenchmark {
         var rules: [Rule] = []
         for i in 0..<999 {
             let disabled = i % 100 == 99  // would match, but is switched off
-            let conditions: Conditions = switch disabled ? -1 : i % 7 {
-            case -1: Conditions()
-            case 0: Conditions(callee: p("_+3120123456[89]"))
-            case 1: Conditions(callee: p("+3120765\(ScheduleParsing.pad(i, 4))"))
-            case 2: Conditions(callee: p("_+31.0"), days: [.sat, .sun])
-            case 3: Conditions(callee: p("_+31!"), timeFrom: TimeOfDay("18:00"), timeTo: TimeOfDay("08:00"))
-            case 4: Conditions(dateFrom: LocalDate("2026-12-24"), dateTo: LocalDate("2026-12-26"))
-            case 5: Conditions(caller: p("_+4420XXXXXXXX"), callee: p("_+31XXXXXXXXX"))
-            default: Conditions(caller: p("anonymous"), days: [.mon, .tue, .wed, .thu, .fri])
-            }
-            rules.append(Rule(priority: i, name: "rule \(i)", enabled: !disabled,
-                              conditions: conditions, action: .hangup(sipStatus: 486)))
+            let conditions: Conditions =
+                switch disabled ? -1 : i % 7 {
+                case -1: Conditions()
+                case 0: Conditions(callee: p("_+3120123456[89]"))
+                case 1: Conditions(callee: p("+3120765\(ScheduleParsing.pad(i, 4))"))
+                case 2: Conditions(callee: p("_+31.0"), days: [.sat, .sun])
+                case 3: Conditions(callee: p("_+31!"), timeFrom: TimeOfDay("18:00"), timeTo: TimeOfDay("08:00"))
+                case 4: Conditions(dateFrom: LocalDate("2026-12-24"), dateTo: LocalDate("2026-12-26"))
+                case 5: Conditions(caller: p("_+4420XXXXXXXX"), callee: p("_+31XXXXXXXXX"))
+                default: Conditions(caller: p("anonymous"), days: [.mon, .tue, .wed, .thu, .fri])
+                }
+            rules.append(
+                Rule(
+                    priority: i, name: "rule \(i)", enabled: !disabled,
+                    conditions: conditions, action: .hangup(sipStatus: 486)))
         }
         let winner = Rule(
             priority: 999, name: "office hours",

@@ -67,7 +67,8 @@ enum PatternCompiler {
                 else { throw PatternError("a range in [...] needs a digit on both sides of '-', as in [1-5]") }
                 body.formIndex(after: &i)
                 guard low <= high else {
-                    throw PatternError("range '\(describe(low))-\(describe(high))' runs backwards; write [\(describe(high))-\(describe(low))]")
+                    throw PatternError(
+                        "range '\(describe(low))-\(describe(high))' runs backwards; write [\(describe(high))-\(describe(low))]")
                 }
                 mask |= digits((low - UInt8(ascii: "0"))...(high - UInt8(ascii: "0")))
                 pending = nil

@@ -21,12 +21,13 @@ extension CompiledPlan {
             reasons.append("outside \(from)-\(to)\(empty) (now \(m.timeString) \(timeZone.identifier))")
         }
         if !compiled.datesHold(m) {
-            let range = switch (c.dateFrom, c.dateTo) {
-            case let (from?, to?): "\(from) to \(to)"
-            case let (from?, nil): "from \(from)"
-            case let (nil, to?): "until \(to)"
-            case (nil, nil): "any date"
-            }
+            let range =
+                switch (c.dateFrom, c.dateTo) {
+                case let (from?, to?): "\(from) to \(to)"
+                case let (from?, nil): "from \(from)"
+                case let (nil, to?): "until \(to)"
+                case (nil, nil): "any date"
+                }
             reasons.append("outside dates \(range) (today is \(m.dateString))")
         }
         return reasons.isEmpty ? "conditions do not hold" : reasons.joined(separator: "; ")

@@ -18,7 +18,8 @@ public enum Admin {
     }
 
     /// Creates a platform admin, refusing a bad email, a short password or an existing email.
-    public static func createPlatformAdmin(_ config: AppConfig, email: String, password: String, displayName: String?) async throws -> UUID {
+    public static func createPlatformAdmin(_ config: AppConfig, email: String, password: String, displayName: String?) async throws -> UUID
+    {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard UserController.looksLikeEmail(email) else { throw Failure(description: "--email must be an email address") }
         guard password.count >= 8 else { throw Failure(description: "--password must be at least 8 characters") }

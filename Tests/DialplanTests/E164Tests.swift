@@ -3,10 +3,11 @@ import Testing
 @testable import Dialplan
 
 @Suite struct E164NormalizeTests {
-    @Test(arguments: [
-        ("+31 20 123 4567", "NL"), ("0031201234567", "NL"), ("(020) 123-4567", "NL"),
-        ("020.123.4567", "NL"), ("+31201234567", nil), ("0031 20 123 4567", nil), ("020/1234567", "nl"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("+31 20 123 4567", "NL"), ("0031201234567", "NL"), ("(020) 123-4567", "NL"),
+            ("020.123.4567", "NL"), ("+31201234567", nil), ("0031 20 123 4567", nil), ("020/1234567", "nl"),
+        ] as [(String, String?)])
     func dutchFormsBecomeOneNumber(input: String, country: String?) throws {
         #expect(try E164.normalize(input, defaultCountry: country) == "+31201234567")
     }
@@ -44,8 +45,10 @@ import Testing
         #expect(throws: NumberError.empty) { try E164.normalize("  ( ) - ", defaultCountry: "NL") }
     }
 
-    @Test(arguments: ["020-abc-4567", "+31+201234567", "31+201234567", "+31 20 123 4567 ext 9", "+0031201234567",
-                      "sip:alice@example.com", "٠٢٠١٢٣٤٥٦٧"])
+    @Test(arguments: [
+        "020-abc-4567", "+31+201234567", "31+201234567", "+31 20 123 4567 ext 9", "+0031201234567",
+        "sip:alice@example.com", "٠٢٠١٢٣٤٥٦٧",
+    ])
     func garbageIsInvalidCharacters(input: String) {
         #expect(throws: NumberError.invalidCharacters) { try E164.normalize(input, defaultCountry: "NL") }
     }
@@ -116,9 +119,11 @@ import Testing
         #expect(E164.isInternational("+31201234567", homeCountry: "QQ"))
     }
 
-    @Test(arguments: [("+31201234567", true), ("+1234567", true), ("+123456", false), ("+1234567890123456", false),
-                      ("+123456789012345", true), ("+0201234567", false), ("31201234567", false),
-                      ("+31 201234567", false), ("+3120123456a", false), ("", false), ("+", false)])
+    @Test(arguments: [
+        ("+31201234567", true), ("+1234567", true), ("+123456", false), ("+1234567890123456", false),
+        ("+123456789012345", true), ("+0201234567", false), ("31201234567", false),
+        ("+31 201234567", false), ("+3120123456a", false), ("", false), ("+", false),
+    ])
     func strictE164(value: String, valid: Bool) {
         #expect(E164.isE164(value) == valid)
     }

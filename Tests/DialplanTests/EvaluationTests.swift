@@ -8,8 +8,9 @@ import Testing
     let ext = UUID()
 
     func rule(_ priority: Int, _ conditions: Conditions = Conditions(), enabled: Bool = true) -> Rule {
-        Rule(priority: priority, name: "r\(priority)", enabled: enabled, conditions: conditions,
-             action: .ringExtension(extensionID: ext))
+        Rule(
+            priority: priority, name: "r\(priority)", enabled: enabled, conditions: conditions,
+            action: .ringExtension(extensionID: ext))
     }
 
     func facts(caller: String? = "+31612345678", callee: String = "+31201234567") -> CallFacts {
@@ -32,11 +33,12 @@ import Testing
         let decision = plan.evaluate(facts())
         #expect(decision.rule == winner)
         #expect(plan.firstMatch(facts()) == winner)
-        #expect(decision.trace == [
-            TraceEntry(ruleID: disabled.id, matched: false, reason: "disabled"),
-            TraceEntry(ruleID: wrongCallee.id, matched: false, reason: "callee +31201234567 does not match _+3130."),
-            TraceEntry(ruleID: winner.id, matched: true, reason: "all conditions hold"),
-        ])
+        #expect(
+            decision.trace == [
+                TraceEntry(ruleID: disabled.id, matched: false, reason: "disabled"),
+                TraceEntry(ruleID: wrongCallee.id, matched: false, reason: "callee +31201234567 does not match _+3130."),
+                TraceEntry(ruleID: winner.id, matched: true, reason: "all conditions hold"),
+            ])
     }
 
     @Test func noMatchTracesEveryRule() {
@@ -67,20 +69,24 @@ import Testing
     }
 
     @Test func traceReasonsAreReadable() {
-        let r = rule(1, Conditions(
-            caller: pattern("_06XXXXXXXX"), days: [.mon, .tue],
-            timeFrom: TimeOfDay("09:00"), timeTo: TimeOfDay("17:00"),
-            dateFrom: LocalDate("2026-12-24"), dateTo: LocalDate("2026-12-26")))
+        let r = rule(
+            1,
+            Conditions(
+                caller: pattern("_06XXXXXXXX"), days: [.mon, .tue],
+                timeFrom: TimeOfDay("09:00"), timeTo: TimeOfDay("17:00"),
+                dateFrom: LocalDate("2026-12-24"), dateTo: LocalDate("2026-12-26")))
         let reason = CompiledPlan(rules: [r], timeZone: amsterdam).evaluate(facts()).trace[0].reason
-        #expect(reason == "caller +31612345678 does not match _06XXXXXXXX; not on mon,tue (today is wed); "
-            + "outside 09:00-17:00 (now 18:12 Europe/Amsterdam); outside dates 2026-12-24 to 2026-12-26 (today is 2026-06-17)")
+        #expect(
+            reason == "caller +31612345678 does not match _06XXXXXXXX; not on mon,tue (today is wed); "
+                + "outside 09:00-17:00 (now 18:12 Europe/Amsterdam); outside dates 2026-12-24 to 2026-12-26 (today is 2026-06-17)")
     }
 
     @Test func traceNamesAWithheldCallerAndOpenDateRanges() {
         let r = rule(1, Conditions(caller: pattern("_+31."), dateFrom: LocalDate("2027-01-01")))
         let decision = CompiledPlan(rules: [r], timeZone: amsterdam).evaluate(facts(caller: nil))
-        #expect(decision.trace[0].reason
-            == "caller (withheld) does not match _+31.; outside dates from 2027-01-01 (today is 2026-06-17)")
+        #expect(
+            decision.trace[0].reason
+                == "caller (withheld) does not match _+31.; outside dates from 2027-01-01 (today is 2026-06-17)")
     }
 
     @Test func evaluateAndFirstMatchAgreeOnARandomisedPlan() {
@@ -107,7 +113,8 @@ import Testing
         let plan = CompiledPlan(rules: rules, timeZone: newYork)
         for hour in 0..<48 {
             for caller in ["+31612345678", nil, "0612345678"] as [String?] {
-                let f = CallFacts(caller: caller, callee: "+31201234567", at: instant("2026-06-15T00:00:00Z").addingTimeInterval(Double(hour) * 3600))
+                let f = CallFacts(
+                    caller: caller, callee: "+31201234567", at: instant("2026-06-15T00:00:00Z").addingTimeInterval(Double(hour) * 3600))
                 let decision = plan.evaluate(f)
                 #expect(decision.rule == plan.firstMatch(f))
                 #expect(decision.trace.filter(\.matched).count == (decision.rule == nil ? 0 : 1))

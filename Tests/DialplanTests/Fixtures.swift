@@ -22,10 +22,13 @@ let amsterdam = zone("Europe/Amsterdam")
 let newYork = zone("America/New_York")
 
 /// A one-rule plan, to ask whether `conditions` hold at an instant.
-func holds(_ conditions: Conditions, at date: Date, in tz: TimeZone = amsterdam,
-           caller: String? = "+31612345678", callee: String = "+31201234567") -> Bool {
-    let plan = CompiledPlan(rules: [Rule(priority: 1, conditions: conditions, action: .hangup(sipStatus: nil))],
-                            timeZone: tz)
+func holds(
+    _ conditions: Conditions, at date: Date, in tz: TimeZone = amsterdam,
+    caller: String? = "+31612345678", callee: String = "+31201234567"
+) -> Bool {
+    let plan = CompiledPlan(
+        rules: [Rule(priority: 1, conditions: conditions, action: .hangup(sipStatus: nil))],
+        timeZone: tz)
     let facts = CallFacts(caller: caller, callee: callee, at: date)
     let fast = plan.firstMatch(facts) != nil
     let traced = plan.evaluate(facts).rule != nil

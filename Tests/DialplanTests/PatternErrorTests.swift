@@ -3,9 +3,11 @@ import Testing
 @testable import Dialplan
 
 @Suite struct PatternErrorTests {
-    @Test(arguments: ["", "_", "_abc", "_[", "_[]", "_[5-1]", "^.*$", "(", "_1]", "_[1-]", "_[-1]", "_[1-5",
-                      "_[[1]]", "_[X]", "_0{3}", "_0|1", "_\\d+", "_0?", "_ 1", "alice smith", "+31 20",
-                      "a$", "_é", "caf\u{E9}", "(020)"])
+    @Test(arguments: [
+        "", "_", "_abc", "_[", "_[]", "_[5-1]", "^.*$", "(", "_1]", "_[1-]", "_[-1]", "_[1-5",
+        "_[[1]]", "_[X]", "_0{3}", "_0|1", "_\\d+", "_0?", "_ 1", "alice smith", "+31 20",
+        "a$", "_é", "caf\u{E9}", "(020)",
+    ])
     func invalidPatternsAreRefused(text: String) {
         #expect(throws: PatternError.self) { try Pattern(text) }
     }
@@ -31,8 +33,10 @@ import Testing
         #expect(throws: PatternError.self) { try Pattern("_" + String(repeating: "X", count: 256)) }
     }
 
-    @Test(arguments: ["_X", "_0.", "_0!", "_[1-5]XX", "_[0-9]", "_[5-5]", "_NXXNXXXXXX", "_+31.", "_*#+",
-                      "+31201234567", "alice", "101", "anonymous", "bob.smith@example", "*97", "#1", "a_b-c"])
+    @Test(arguments: [
+        "_X", "_0.", "_0!", "_[1-5]XX", "_[0-9]", "_[5-5]", "_NXXNXXXXXX", "_+31.", "_*#+",
+        "+31201234567", "alice", "101", "anonymous", "bob.smith@example", "*97", "#1", "a_b-c",
+    ])
     func validPatternsCompile(text: String) throws {
         #expect(try Pattern(text).text == text)
     }

@@ -26,8 +26,10 @@ import Testing
         #expect(try #require(LocalDate(text)).string == text)
     }
 
-    @Test(arguments: ["2025-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00",
-                      "26-01-01", "2026/01/01", "2026-1-1", "", "0000-01-01", "2026-01-01T00:00"])
+    @Test(arguments: [
+        "2025-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00",
+        "26-01-01", "2026/01/01", "2026-1-1", "", "0000-01-01", "2026-01-01T00:00",
+    ])
     func impossibleDatesAreNil(text: String) {
         #expect(LocalDate(text) == nil)
     }
@@ -45,8 +47,10 @@ import Testing
 
 @Suite struct LocalMomentTests {
     @Test func agreesWithCalendarAcrossZonesAndYears() {
-        let zones = ["Europe/Amsterdam", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "UTC",
-                     "Australia/Lord_Howe", "America/St_Johns"].map(zone)
+        let zones = [
+            "Europe/Amsterdam", "America/New_York", "Asia/Kolkata", "Pacific/Chatham", "UTC",
+            "Australia/Lord_Howe", "America/St_Johns",
+        ].map(zone)
         var seed: UInt64 = 42
         for _ in 0..<2000 {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407

@@ -11,8 +11,9 @@ import Testing
     func fields(_ input: RuleInput) -> [String] { errors(input).map(\.field) }
 
     @Test func aFullValidInputParses() throws {
-        let input = RuleInput(caller: "_06XXXXXXXX", callee: "+31201234567", days: ["fri", "MON", "wed"],
-                              timeFrom: "22:00", timeTo: "06:00", dateFrom: "2026-12-24", dateTo: "2026-12-26")
+        let input = RuleInput(
+            caller: "_06XXXXXXXX", callee: "+31201234567", days: ["fri", "MON", "wed"],
+            timeFrom: "22:00", timeTo: "06:00", dateFrom: "2026-12-24", dateTo: "2026-12-26")
         let conditions = try RuleValidation.conditions(input).get()
         #expect(conditions.caller?.text == "_06XXXXXXXX")
         #expect(conditions.callee?.text == "+31201234567")
@@ -28,12 +29,14 @@ import Testing
     }
 
     @Test func everyBadFieldIsReported() {
-        let input = RuleInput(caller: "^.*$", callee: "_[5-1]", days: ["mon", "funday", "mon"],
-                              timeFrom: "25:00", timeTo: "9am", dateFrom: "2026-02-30", dateTo: "tomorrow")
-        #expect(fields(input) == [
-            "conditions.caller", "conditions.callee", "conditions.days[1]", "conditions.days[2]",
-            "conditions.time_from", "conditions.time_to", "conditions.date_from", "conditions.date_to",
-        ])
+        let input = RuleInput(
+            caller: "^.*$", callee: "_[5-1]", days: ["mon", "funday", "mon"],
+            timeFrom: "25:00", timeTo: "9am", dateFrom: "2026-02-30", dateTo: "tomorrow")
+        #expect(
+            fields(input) == [
+                "conditions.caller", "conditions.callee", "conditions.days[1]", "conditions.days[2]",
+                "conditions.time_from", "conditions.time_to", "conditions.date_from", "conditions.date_to",
+            ])
         #expect(errors(input)[2].message.contains("funday"))
         #expect(errors(input)[3].message.contains("twice"))
     }
@@ -92,8 +95,10 @@ import Testing
         #expect(field(target("123")) == "action.target")
     }
 
-    @Test(arguments: ["sip:bob@pbx.example.com", "sip:bob@pbx.example.com:5060", "sip:+31201234567@10.0.0.1",
-                      "sip:alice@[2001:db8::1]:5061", "SIP:bob@example.com;transport=tcp", "sip:a.b-c_d@host"])
+    @Test(arguments: [
+        "sip:bob@pbx.example.com", "sip:bob@pbx.example.com:5060", "sip:+31201234567@10.0.0.1",
+        "sip:alice@[2001:db8::1]:5061", "SIP:bob@example.com;transport=tcp", "sip:a.b-c_d@host",
+    ])
     func sipURIsWorkWithRefer(uri: String) throws {
         let result = try target(uri, .refer).get()
         #expect(result.hasPrefix("sip:"))
@@ -109,9 +114,11 @@ import Testing
         #expect(f.errors[0].message.contains("refer"))
     }
 
-    @Test(arguments: ["sip:", "sip:bob", "sip:@example.com", "sip:bob@", "sip:bob@exa mple.com", "sip:bob@host:0",
-                      "sip:bob@host:70000", "sip:bob@host:50:60", "sip:bob@-host", "sip:bob@[::1", "sip:b<o>b@host",
-                      "sips:bob@example.com", "sip:bob@host..com"])
+    @Test(arguments: [
+        "sip:", "sip:bob", "sip:@example.com", "sip:bob@", "sip:bob@exa mple.com", "sip:bob@host:0",
+        "sip:bob@host:70000", "sip:bob@host:50:60", "sip:bob@-host", "sip:bob@[::1", "sip:b<o>b@host",
+        "sips:bob@example.com", "sip:bob@host..com",
+    ])
     func malformedSIPURIsFailOnTheTarget(uri: String) {
         #expect(field(target(uri, .refer)) == "action.target")
     }

@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import Logging
 import Testing
+
 @testable import ScaiDial
 
 @Suite("Command-line operations and migrations")
@@ -30,8 +31,9 @@ struct AdminCommandTests {
     func revertAndReapply() async throws {
         let database = try await TestDatabase.make()
         let config = database.config()
-        let p = try Persistence(url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
-                                postgresSearchPath: config.postgresSearchPath, poolSize: 1)
+        let p = try Persistence(
+            url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
+            postgresSearchPath: config.postgresSearchPath, poolSize: 1)
         try await p.migrate()
         try await p.revertAll()
         #expect(try await p.pendingMigrations().count == Migrations.all.count)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+
 @testable import ScaiDial
 
 @Suite("Auth: sign-in, sessions, tokens, lockout")
@@ -49,9 +50,13 @@ struct AuthTests {
             for _ in 0..<2 {
                 _ = try await api.post("/v1/auth/login", token: nil, ["email": "root@platform.test", "password": "bad-password"])
             }
-            #expect(try await api.post("/v1/auth/login", token: nil, ["email": "root@platform.test", "password": "root-password"]).status == .tooManyRequests)
+            #expect(
+                try await api.post("/v1/auth/login", token: nil, ["email": "root@platform.test", "password": "root-password"]).status
+                    == .tooManyRequests)
             try await Task.sleep(for: .milliseconds(1200))
-            #expect(try await api.post("/v1/auth/login", token: nil, ["email": "root@platform.test", "password": "root-password"]).status == .ok)
+            #expect(
+                try await api.post("/v1/auth/login", token: nil, ["email": "root@platform.test", "password": "root-password"]).status == .ok
+            )
         }
     }
 
@@ -105,7 +110,8 @@ struct AuthTests {
     func storage() async throws {
         try await withApp { api, db in
             let token = try await api.login("root@platform.test", "root-password")
-            let p = try Persistence(url: DatabaseURL.parse(db.url)!, logger: .init(label: "t"), postgresSearchPath: db.searchPath, poolSize: 1)
+            let p = try Persistence(
+                url: DatabaseURL.parse(db.url)!, logger: .init(label: "t"), postgresSearchPath: db.searchPath, poolSize: 1)
             let user = try #require(try await UserModel.query(on: p.db).first())
             let rows = try await AuthTokenModel.query(on: p.db).all()
             await p.shutdown()
@@ -121,7 +127,8 @@ struct AuthTests {
             let w = try await World.build(api)
             let me = try await api.get("/me", token: w.a.adminToken)
             let myID = try #require((me.json["user"] as? [String: Any])?["id"] as? String)
-            let promote = try await api.post("\(w.a.base)/users", token: w.a.adminToken, ["email": "x@a.test", "password": "password1", "role": "platform_admin"])
+            let promote = try await api.post(
+                "\(w.a.base)/users", token: w.a.adminToken, ["email": "x@a.test", "password": "password1", "role": "platform_admin"])
             #expect(promote.errorFields == ["role"])
             #expect(try await api.patch("\(w.a.base)/users/\(myID)", token: w.a.adminToken, ["disabled": true]).errorFields == ["disabled"])
             #expect(try await api.delete("\(w.a.base)/users/\(myID)", token: w.a.adminToken).status == .conflict)

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Testing
+
 @testable import ScaiDial
 
 @Suite("Configuration resources behave as a phone system admin expects")
@@ -11,10 +12,12 @@ struct ConfigurationResourceTests {
     func trunkSecrets() async throws {
         try await withApp { api, db in
             let w = try await World.build(api)
-            let reply = try await api.post("\(w.a.base)/trunks", token: w.a.adminToken, [
-                "name": "secure", "address": "sip.secure.example", "transport": "tls", "auth_username": "acct",
-                "auth_password": "out-secret-1", "inbound_auth_username": "carrier", "inbound_auth_password": "in-secret-2",
-            ])
+            let reply = try await api.post(
+                "\(w.a.base)/trunks", token: w.a.adminToken,
+                [
+                    "name": "secure", "address": "sip.secure.example", "transport": "tls", "auth_username": "acct",
+                    "auth_password": "out-secret-1", "inbound_auth_username": "carrier", "inbound_auth_password": "in-secret-2",
+                ])
             #expect(reply.status == .created)
             #expect(reply.json["has_password"] as? Bool == true && reply.json["has_inbound_password"] as? Bool == true)
             let list = try await api.get("\(w.a.base)/trunks", token: w.a.adminToken)
@@ -22,7 +25,8 @@ struct ConfigurationResourceTests {
                 #expect(!text.contains("out-secret-1") && !text.contains("in-secret-2"))
                 #expect(!text.contains("auth_password\""))
             }
-            let p = try Persistence(url: DatabaseURL.parse(db.url)!, logger: Logger(label: "t"), postgresSearchPath: db.searchPath, poolSize: 1)
+            let p = try Persistence(
+                url: DatabaseURL.parse(db.url)!, logger: Logger(label: "t"), postgresSearchPath: db.searchPath, poolSize: 1)
             let row = try #require(try await TrunkModel.query(on: p.db).filter(\.$name == "secure").first())
             await p.shutdown()
             let sealed = try #require(row.authPasswordSealed)
@@ -32,8 +36,9 @@ struct ConfigurationResourceTests {
             // Clearing the inbound pair together is fine; clearing only one half is not.
             let half = try await api.patch("\(w.a.base)/trunks/\(reply.id)", token: w.a.adminToken, ["inbound_auth_password": NSNull()])
             #expect(half.errorFields == ["inbound_auth_password"])
-            let both = try await api.patch("\(w.a.base)/trunks/\(reply.id)", token: w.a.adminToken,
-                                           ["inbound_auth_password": NSNull(), "inbound_auth_username": NSNull()])
+            let both = try await api.patch(
+                "\(w.a.base)/trunks/\(reply.id)", token: w.a.adminToken,
+                ["inbound_auth_password": NSNull(), "inbound_auth_username": NSNull()])
             #expect(both.json["has_inbound_password"] as? Bool == false)
         }
     }
@@ -72,8 +77,9 @@ struct ConfigurationResourceTests {
             let w = try await World.build(api)
             let bad = try await api.patch("\(w.a.base)/trunks/\(w.a.trunkID)", token: w.a.adminToken, ["register": true])
             #expect(bad.errorFields == ["register"])
-            let good = try await api.patch("\(w.a.base)/trunks/\(w.a.trunkID)", token: w.a.adminToken,
-                                           ["register": true, "auth_username": "acct", "auth_password": "pw"])
+            let good = try await api.patch(
+                "\(w.a.base)/trunks/\(w.a.trunkID)", token: w.a.adminToken,
+                ["register": true, "auth_username": "acct", "auth_password": "pw"])
             #expect(good.status == .ok)
             #expect((good.json["registration"] as? [String: Any])?["state"] as? String == "registering")
         }
@@ -97,12 +103,14 @@ struct ConfigurationResourceTests {
     func botExtension() async throws {
         try await withApp { api, _ in
             let w = try await World.build(api)
-            let bot = try await api.post("\(w.a.base)/extensions", token: w.a.adminToken,
-                                         ["number": "900", "name": "Assistant", "type": "bot", "target_ref": "support-agent", "voicemail_enabled": false])
+            let bot = try await api.post(
+                "\(w.a.base)/extensions", token: w.a.adminToken,
+                ["number": "900", "name": "Assistant", "type": "bot", "target_ref": "support-agent", "voicemail_enabled": false])
             #expect(bot.status == .created)
             #expect(bot.json["target_ref"] as? String == "support-agent")
-            let fwd = try await api.post("\(w.a.base)/extensions/\(bot.id)/forward-rules", token: w.a.adminToken,
-                                         ["trigger": "busy", "target_type": "number", "target": "+31201234567"])
+            let fwd = try await api.post(
+                "\(w.a.base)/extensions/\(bot.id)/forward-rules", token: w.a.adminToken,
+                ["trigger": "busy", "target_type": "number", "target": "+31201234567"])
             #expect(fwd.status == .unprocessableContent)
         }
     }
@@ -111,30 +119,44 @@ struct ConfigurationResourceTests {
     func simulator() async throws {
         try await withApp { api, _ in
             let w = try await World.build(api)
-            let plan = try await api.post("\(w.a.base)/dialplans", token: w.a.adminToken, ["name": "hours", "rules": [
-                ["priority": 1, "name": "night", "conditions": ["time_from": "22:00", "time_to": "07:00"], "action": ["type": "voicemail", "extension_id": w.a.extensionID]],
-                ["priority": 2, "name": "mobiles", "conditions": ["caller": "_+316XXXXXXXX"], "action": ["type": "forward", "target": "06 12345678"]],
-                ["priority": 3, "name": "blocked", "enabled": false, "action": ["type": "hangup"]],
-            ]])
+            let plan = try await api.post(
+                "\(w.a.base)/dialplans", token: w.a.adminToken,
+                [
+                    "name": "hours",
+                    "rules": [
+                        [
+                            "priority": 1, "name": "night", "conditions": ["time_from": "22:00", "time_to": "07:00"],
+                            "action": ["type": "voicemail", "extension_id": w.a.extensionID],
+                        ],
+                        [
+                            "priority": 2, "name": "mobiles", "conditions": ["caller": "_+316XXXXXXXX"],
+                            "action": ["type": "forward", "target": "06 12345678"],
+                        ],
+                        ["priority": 3, "name": "blocked", "enabled": false, "action": ["type": "hangup"]],
+                    ],
+                ])
             #expect(plan.status == .created, "\(plan.text)")
             let rules = try #require(plan.json["rules"] as? [[String: Any]])
             // 23:30 in Amsterdam is 22:30 UTC in winter.
-            let night = try await api.post("\(w.a.base)/dialplans/\(plan.id)/simulate", token: w.a.adminToken,
-                                           ["from": "0612345678", "to": "+31201110001", "at": "2026-01-15T22:30:00Z"])
+            let night = try await api.post(
+                "\(w.a.base)/dialplans/\(plan.id)/simulate", token: w.a.adminToken,
+                ["from": "0612345678", "to": "+31201110001", "at": "2026-01-15T22:30:00Z"])
             #expect(night.json["rule_id"] as? String == rules[0]["id"] as? String)
             #expect(night.json["outcome"] as? String == "route")
             #expect((night.json["local_time"] as? String)?.hasPrefix("2026-01-15 23:30") == true)
             // Noon: night fails, mobiles wins; the forward target was stored in E.164.
-            let noon = try await api.post("\(w.a.base)/dialplans/\(plan.id)/simulate", token: w.a.adminToken,
-                                          ["from": "0612345678", "to": "+31201110001", "at": "2026-01-15T11:00:00Z"])
+            let noon = try await api.post(
+                "\(w.a.base)/dialplans/\(plan.id)/simulate", token: w.a.adminToken,
+                ["from": "0612345678", "to": "+31201110001", "at": "2026-01-15T11:00:00Z"])
             #expect(noon.json["rule_name"] as? String == "mobiles")
             #expect((noon.json["action"] as? [String: Any])?["target"] as? String == "+31612345678")
             let trace = try #require(noon.json["trace"] as? [[String: Any]])
             #expect(trace.map { $0["matched"] as? Bool } == [false, true])
             #expect((trace[0]["reason"] as? String)?.contains("22:00") == true)
             // A withheld caller at noon matches nothing (the only catch-all is disabled): reject 480.
-            let anonymous = try await api.post("\(w.a.base)/dialplans/\(plan.id)/simulate", token: w.a.adminToken,
-                                               ["from": "anonymous", "to": "+31201110001", "at": "2026-01-15T11:00:00Z"])
+            let anonymous = try await api.post(
+                "\(w.a.base)/dialplans/\(plan.id)/simulate", token: w.a.adminToken,
+                ["from": "anonymous", "to": "+31201110001", "at": "2026-01-15T11:00:00Z"])
             #expect(anonymous.json["rule_id"] is NSNull)
             #expect(anonymous.json["outcome"] as? String == "reject")
             #expect(anonymous.json["sip_status"] as? Int == 480)
@@ -148,11 +170,16 @@ struct ConfigurationResourceTests {
         try await withApp { api, _ in
             let w = try await World.build(api)
             let col = "\(w.a.base)/dialplans/\(w.a.dialplanID)/rules"
-            let second = try await api.post(col, token: w.a.adminToken, ["priority": 20, "conditions": ["callee": "_+3120X.", "days": ["SAT", "sun"]],
-                                                                          "action": ["type": "hangup", "sip_status": 486]])
+            let second = try await api.post(
+                col, token: w.a.adminToken,
+                [
+                    "priority": 20, "conditions": ["callee": "_+3120X.", "days": ["SAT", "sun"]],
+                    "action": ["type": "hangup", "sip_status": 486],
+                ])
             #expect(second.status == .created)
             #expect((second.json["conditions"] as? [String: Any])?["days"] as? [String] == ["sat", "sun"])
-            let moved = try await api.patch("\(col)/\(second.id)", token: w.a.adminToken, ["priority": 5, "conditions": ["caller": "anonymous"]])
+            let moved = try await api.patch(
+                "\(col)/\(second.id)", token: w.a.adminToken, ["priority": 5, "conditions": ["caller": "anonymous"]])
             #expect(moved.json["priority"] as? Int == 5)
             #expect((moved.json["conditions"] as? [String: Any])?["days"] is NSNull)
             let list = try await api.get(col, token: w.a.adminToken)

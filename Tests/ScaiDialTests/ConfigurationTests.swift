@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ScaiDial
 
 @Suite("Configuration from the environment")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Testing
+
 @testable import ScaiDial
 
 @Suite("Operations: health, readiness, metrics, OpenAPI")
@@ -20,8 +21,9 @@ struct OperationsTests {
     func notReady() async throws {
         let database = try await TestDatabase.make()
         let config = database.config()
-        let persistence = try Persistence(url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
-                                          postgresSearchPath: config.postgresSearchPath, poolSize: 1)
+        let persistence = try Persistence(
+            url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
+            postgresSearchPath: config.postgresSearchPath, poolSize: 1)
         try await persistence.migrate()
         let router = buildRouter(AppServices(config: config, persistence: persistence, logger: Logger(label: "t")))
         let app = Application(router: router)
@@ -53,8 +55,9 @@ struct OperationsTests {
     func openAPICoversRoutes() async throws {
         let database = try await TestDatabase.make()
         let config = database.config()
-        let persistence = try Persistence(url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
-                                          postgresSearchPath: config.postgresSearchPath, poolSize: 1)
+        let persistence = try Persistence(
+            url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
+            postgresSearchPath: config.postgresSearchPath, poolSize: 1)
         let router = buildRouter(AppServices(config: config, persistence: persistence, logger: Logger(label: "t")))
         await persistence.shutdown()
         try await database.drop()
@@ -62,10 +65,11 @@ struct OperationsTests {
         let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let paths = try #require(doc["paths"] as? [String: [String: Any]])
         let documented = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })
-        let routed = Set(router.routes.map { route in
-            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
-            return "\(route.method.rawValue) /" + path.joined(separator: "/")
-        })
+        let routed = Set(
+            router.routes.map { route in
+                let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+                return "\(route.method.rawValue) /" + path.joined(separator: "/")
+            })
         #expect(routed.subtracting(documented).isEmpty, "routes missing from /openapi.json: \(routed.subtracting(documented).sorted())")
         #expect(documented.subtracting(routed).isEmpty, "documented routes that do not exist: \(documented.subtracting(routed).sorted())")
         #expect(routed.count > 50)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Testing
+
 @testable import ScaiDial
 
 /// Every tenant resource × every kind of caller: list, get, create, update, delete.
@@ -53,20 +54,24 @@ struct TenantIsolationTests {
             switch self {
             case .users:
                 let victim = try await make("\(t.base)/users", ["email": "victim\(n)@a.test", "password": "password1"])
-                return Case(collection: "\(t.base)/users", item: "\(t.base)/users/\(t.userID)", victim: "\(t.base)/users/\(victim)",
-                            create: ["email": "new\(n)@a.test", "password": "password1"], patch: ["display_name": "Renamed"])
+                return Case(
+                    collection: "\(t.base)/users", item: "\(t.base)/users/\(t.userID)", victim: "\(t.base)/users/\(victim)",
+                    create: ["email": "new\(n)@a.test", "password": "password1"], patch: ["display_name": "Renamed"])
             case .trunks:
                 let victim = try await make("\(t.base)/trunks", ["name": "victim\(n)", "address": "sip.v.example"])
-                return Case(collection: "\(t.base)/trunks", item: "\(t.base)/trunks/\(t.trunkID)", victim: "\(t.base)/trunks/\(victim)",
-                            create: ["name": "new\(n)", "address": "198.51.100.7:5080", "transport": "tcp"], patch: ["name": "renamed\(n)"])
+                return Case(
+                    collection: "\(t.base)/trunks", item: "\(t.base)/trunks/\(t.trunkID)", victim: "\(t.base)/trunks/\(victim)",
+                    create: ["name": "new\(n)", "address": "198.51.100.7:5080", "transport": "tcp"], patch: ["name": "renamed\(n)"])
             case .dids:
                 let victim = try await make("\(t.base)/dids", ["number": "+3120555\(n)", "trunk_id": t.trunkID])
-                return Case(collection: "\(t.base)/dids", item: "\(t.base)/dids/\(t.didID)", victim: "\(t.base)/dids/\(victim)",
-                            create: ["number": "020 666 \(n)", "trunk_id": t.trunkID], patch: ["label": "Sales"])
+                return Case(
+                    collection: "\(t.base)/dids", item: "\(t.base)/dids/\(t.didID)", victim: "\(t.base)/dids/\(victim)",
+                    create: ["number": "020 666 \(n)", "trunk_id": t.trunkID], patch: ["label": "Sales"])
             case .extensions:
                 let victim = try await make("\(t.base)/extensions", ["number": "5\(n)", "name": "Victim"])
-                return Case(collection: "\(t.base)/extensions", item: "\(t.base)/extensions/\(t.extensionID)",
-                            victim: "\(t.base)/extensions/\(victim)", create: ["number": "6\(n)", "name": "New"], patch: ["ring_timeout_s": 45])
+                return Case(
+                    collection: "\(t.base)/extensions", item: "\(t.base)/extensions/\(t.extensionID)",
+                    victim: "\(t.base)/extensions/\(victim)", create: ["number": "6\(n)", "name": "New"], patch: ["ring_timeout_s": 45])
             case .grants:
                 let u1 = try await make("\(t.base)/users", ["email": "g1-\(n)@a.test", "password": "password1"])
                 let u2 = try await make("\(t.base)/users", ["email": "g2-\(n)@a.test", "password": "password1"])
@@ -77,19 +82,22 @@ struct TenantIsolationTests {
                 let ext = try await make("\(t.base)/extensions", ["number": "7\(n)", "name": "Fwd"])
                 let col = "\(t.base)/extensions/\(ext)/forward-rules"
                 let victim = try await make(col, ["trigger": "busy", "target_type": "voicemail"])
-                return Case(collection: col, item: "\(t.base)/extensions/\(t.extensionID)/forward-rules/\(t.forwardRuleID)",
-                            victim: "\(col)/\(victim)", create: ["trigger": "always", "target_type": "number", "target": "0201234567"],
-                            patch: ["enabled": false])
+                return Case(
+                    collection: col, item: "\(t.base)/extensions/\(t.extensionID)/forward-rules/\(t.forwardRuleID)",
+                    victim: "\(col)/\(victim)", create: ["trigger": "always", "target_type": "number", "target": "0201234567"],
+                    patch: ["enabled": false])
             case .dialplans:
                 let victim = try await make("\(t.base)/dialplans", ["name": "victim\(n)"])
-                return Case(collection: "\(t.base)/dialplans", item: "\(t.base)/dialplans/\(t.dialplanID)",
-                            victim: "\(t.base)/dialplans/\(victim)", create: ["name": "new\(n)"], patch: ["name": "renamed\(n)"])
+                return Case(
+                    collection: "\(t.base)/dialplans", item: "\(t.base)/dialplans/\(t.dialplanID)",
+                    victim: "\(t.base)/dialplans/\(victim)", create: ["name": "new\(n)"], patch: ["name": "renamed\(n)"])
             case .rules:
                 let col = "\(t.base)/dialplans/\(t.dialplanID)/rules"
                 let victim = try await make(col, ["priority": n, "action": ["type": "hangup"]])
-                return Case(collection: col, item: "\(col)/\(t.ruleID)", victim: "\(col)/\(victim)",
-                            create: ["priority": n + 1, "conditions": ["caller": "_06XXXXXXXX"], "action": ["type": "hangup", "sip_status": 486]],
-                            patch: ["enabled": false])
+                return Case(
+                    collection: col, item: "\(col)/\(t.ruleID)", victim: "\(col)/\(victim)",
+                    create: ["priority": n + 1, "conditions": ["caller": "_06XXXXXXXX"], "action": ["type": "hangup", "sip_status": 486]],
+                    patch: ["enabled": false])
             }
         }
     }
@@ -161,16 +169,19 @@ struct TenantIsolationTests {
         try await withApp { api, _ in
             let w = try await World.build(api)
             let b = w.b, token = w.b.adminToken
-            let did = try await api.post("\(b.base)/dids", token: token, ["number": "+31207770000", "trunk_id": w.a.trunkID, "dialplan_id": w.a.dialplanID])
+            let did = try await api.post(
+                "\(b.base)/dids", token: token, ["number": "+31207770000", "trunk_id": w.a.trunkID, "dialplan_id": w.a.dialplanID])
             #expect(did.status == .unprocessableContent)
             #expect(Set(did.errorFields) == ["trunk_id", "dialplan_id"])
-            let rule = try await api.post("\(b.base)/dialplans/\(b.dialplanID)/rules", token: token,
-                                          ["priority": 99, "action": ["type": "ring_extension", "extension_id": w.a.extensionID]])
+            let rule = try await api.post(
+                "\(b.base)/dialplans/\(b.dialplanID)/rules", token: token,
+                ["priority": 99, "action": ["type": "ring_extension", "extension_id": w.a.extensionID]])
             #expect(rule.errorFields == ["action.extension_id"])
             let grant = try await api.post("\(b.base)/extensions/\(b.extensionID)/grants", token: token, ["user_id": w.a.userID])
             #expect(grant.errorFields == ["user_id"])
-            let fwd = try await api.post("\(b.base)/extensions/\(b.extensionID)/forward-rules", token: token,
-                                         ["trigger": "busy", "target_type": "extension", "target": w.a.extensionID])
+            let fwd = try await api.post(
+                "\(b.base)/extensions/\(b.extensionID)/forward-rules", token: token,
+                ["trigger": "busy", "target_type": "extension", "target": w.a.extensionID])
             #expect(fwd.errorFields == ["target"])
         }
     }
@@ -193,7 +204,9 @@ struct TenantIsolationTests {
             // Everything of A went with it; B is untouched.
             #expect(try await api.get(w.a.base, token: w.rootToken).status == .notFound)
             #expect(try await api.get("\(w.b.base)/dids", token: w.b.adminToken).items.count == 1)
-            #expect(try await api.post("/v1/auth/login", token: nil, ["email": "admin@a.test", "password": "admin-password"]).status == .unauthorized)
+            #expect(
+                try await api.post("/v1/auth/login", token: nil, ["email": "admin@a.test", "password": "admin-password"]).status
+                    == .unauthorized)
         }
     }
 }

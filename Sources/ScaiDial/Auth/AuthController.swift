@@ -32,8 +32,9 @@ struct AuthController {
         let now = Date()
         if let until = user.lockedUntil, until > now {
             let wait = Int(until.timeIntervalSince(now).rounded(.up))
-            throw Problem(.tooManyRequests, "too many failed sign-ins; try again in \(wait) seconds",
-                          headers: [.retryAfter: String(wait)])
+            throw Problem(
+                .tooManyRequests, "too many failed sign-ins; try again in \(wait) seconds",
+                headers: [.retryAfter: String(wait)])
         }
         guard try await services.hasher.verify(password!, hash: user.passwordHash) else {
             try await recordFailure(user, now: now, on: db)
@@ -43,12 +44,14 @@ struct AuthController {
         user.failedLoginCount = 0
         user.lockedUntil = nil
         try await user.update(on: db)
-        let (token, row) = try await issueToken(for: user, kind: "session", name: "browser session",
-                                                expiresAt: now.addingTimeInterval(Self.sessionLifetime), on: db)
+        let (token, row) = try await issueToken(
+            for: user, kind: "session", name: "browser session",
+            expiresAt: now.addingTimeInterval(Self.sessionLifetime), on: db)
         var response = try LoginResponse(token: token, expiresAt: row.expiresAt!, user: UserDTO(user))
             .response(from: request, context: context)
         let secure = services.config.publicURL.hasPrefix("https:") ? "; Secure" : ""
-        response.headers[.setCookie] = "\(AuthMiddleware.cookieName)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(Self.sessionLifetime))\(secure)"
+        response.headers[.setCookie] =
+            "\(AuthMiddleware.cookieName)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(Self.sessionLifetime))\(secure)"
         return response
     }
 
@@ -90,24 +93,28 @@ struct AuthController {
         guard let user = try await UserModel.find(identity.userID, on: db) else { throw Problem.unauthorized() }
         let (token, row) = try await issueToken(
             for: user, kind: "api", name: name!, expiresAt: days.map { Date().addingTimeInterval(TimeInterval($0) * 86400) }, on: db)
-        return .init(status: .created, response: TokenDTO(
-            id: row.id!, name: row.name, token: token, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: nil))
+        return .init(
+            status: .created,
+            response: TokenDTO(
+                id: row.id!, name: row.name, token: token, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: nil))
     }
 
     @Sendable func listTokens(_ request: Request, context: AppRequestContext) async throws -> Page<TokenDTO> {
         let identity = try context.requireIdentity()
         let page = try await AuthTokenModel.query(on: services.db)
             .filter(\.$userID == identity.userID).filter(\.$kind == "api").page(PageRequest(request))
-        return Page(items: page.items.map {
-            TokenDTO(id: $0.id!, name: $0.name, token: nil, createdAt: $0.createdAt, expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt)
-        }, nextCursor: page.nextCursor)
+        return Page(
+            items: page.items.map {
+                TokenDTO(id: $0.id!, name: $0.name, token: nil, createdAt: $0.createdAt, expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt)
+            }, nextCursor: page.nextCursor)
     }
 
     @Sendable func deleteToken(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let identity = try context.requireIdentity()
         let id = try context.id("token_id", "token")
-        guard let row = try await AuthTokenModel.query(on: services.db)
-            .filter(\.$id == id).filter(\.$userID == identity.userID).first()
+        guard
+            let row = try await AuthTokenModel.query(on: services.db)
+                .filter(\.$id == id).filter(\.$userID == identity.userID).first()
         else { throw Problem.notFound("token") }
         try await row.delete(on: services.db)
         return .noContent
@@ -125,7 +132,9 @@ struct AuthController {
         return MeDTO(user: UserDTO(user), tenant: try tenant.map(TenantDTO.init))
     }
 
-    private func issueToken(for user: UserModel, kind: String, name: String, expiresAt: Date?, on db: any Database)
+    private func issueToken(
+        for user: UserModel, kind: String, name: String, expiresAt: Date?, on db: any Database
+    )
         async throws -> (String, AuthTokenModel)
     {
         let token = OpaqueToken.generate()

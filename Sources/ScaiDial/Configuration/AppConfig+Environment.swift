@@ -73,8 +73,9 @@ enum SecretKeyFile {
         var bytes = [UInt8](repeating: 0, count: 48)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
         let key = Data(bytes).base64EncodedString()
-        guard FileManager.default.createFile(
-            atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: path, contents: Data((key + "\n").utf8), attributes: [.posixPermissions: 0o600])
         else { throw ConfigurationError(problems: ["cannot write the generated secret key to \(path)"]) }
         return key
     }

@@ -34,8 +34,9 @@ struct RuleDTO: ResponseEncodable, Sendable {
         conditions = Conditions(
             caller: r.caller, callee: r.callee, days: r.days.map { $0.split(separator: ",").map(String.init) },
             timeFrom: r.timeFrom, timeTo: r.timeTo, dateFrom: r.dateFrom, dateTo: r.dateTo)
-        action = Action(type: r.actionType, extensionId: r.actionExtensionID, target: r.actionTarget,
-                        mode: r.actionMode, sipStatus: r.actionSIPStatus)
+        action = Action(
+            type: r.actionType, extensionId: r.actionExtensionID, target: r.actionTarget,
+            mode: r.actionMode, sipStatus: r.actionSIPStatus)
     }
 }
 
@@ -61,9 +62,10 @@ extension RuleModel {
     /// The stored rule as the `Dialplan` target's value. Rows were validated on write, so a row
     /// that no longer parses (edited by hand) becomes a disabled rule rather than a crash.
     func toRule() -> Dialplan.Rule {
-        let parsed = RuleValidation.conditions(RuleInput(
-            caller: caller, callee: callee, days: days.map { $0.split(separator: ",").map(String.init) },
-            timeFrom: timeFrom, timeTo: timeTo, dateFrom: dateFrom, dateTo: dateTo))
+        let parsed = RuleValidation.conditions(
+            RuleInput(
+                caller: caller, callee: callee, days: days.map { $0.split(separator: ",").map(String.init) },
+                timeFrom: timeFrom, timeTo: timeTo, dateFrom: dateFrom, dateTo: dateTo))
         let conditions = (try? parsed.get()) ?? Conditions()
         let action: Dialplan.Action
         switch ActionType(rawValue: actionType) {
@@ -73,7 +75,8 @@ extension RuleModel {
         case .hangup?, nil: action = .hangup(sipStatus: actionSIPStatus)
         }
         let usable = (try? parsed.get()) != nil && ActionType(rawValue: actionType) != nil
-        return Dialplan.Rule(id: id!, priority: priority, name: name, enabled: enabled && usable,
-                             conditions: conditions, action: action)
+        return Dialplan.Rule(
+            id: id!, priority: priority, name: name, enabled: enabled && usable,
+            conditions: conditions, action: action)
     }
 }

@@ -11,8 +11,11 @@ struct RuleWriter {
     /// `conditions` and `action`, when present, replace the rule's whole condition set / action.
     func apply(_ input: Input, to rule: RuleModel, creating: Bool) async throws {
         if let p = input.int("priority", required: creating, in: 0...1_000_000) { rule.priority = p }
-        if let n = input.string("name", maxLength: 100) { rule.name = n }
-        else if creating { rule.name = "Rule \(rule.$priority.value ?? 0)" }
+        if let n = input.string("name", maxLength: 100) {
+            rule.name = n
+        } else if creating {
+            rule.name = "Rule \(rule.$priority.value ?? 0)"
+        }
         if let e = input.bool("enabled") { rule.enabled = e }
         if let c = input.object("conditions") { applyConditions(c, to: rule) }
         if let a = input.object("action", required: creating) { try await applyAction(a, to: rule) }

@@ -35,8 +35,11 @@ struct SimulateController {
         let toRaw = input.string("to", required: true, maxLength: 64)
         var at = Date()
         if let raw = input.string("at", maxLength: 40) {
-            if let parsed = Timestamps.parse(raw) { at = parsed }
-            else { input.fail("at", "must be an RFC 3339 timestamp such as 2026-03-29T09:30:00+02:00") }
+            if let parsed = Timestamps.parse(raw) {
+                at = parsed
+            } else {
+                input.fail("at", "must be an RFC 3339 timestamp such as 2026-03-29T09:30:00+02:00")
+            }
         }
         try input.errors.check()
         let tenant = try await TenantModel.find(scope.tenantID, on: db)!
@@ -84,6 +87,7 @@ enum Timestamps {
         f.dateFormat = "yyyy-MM-dd HH:mm EEE"
         let offset = zone.secondsFromGMT(for: date)
         let sign = offset < 0 ? "-" : "+"
-        return "\(f.string(from: date)) (\(zone.identifier), UTC\(sign)\(String(format: "%02d:%02d", abs(offset) / 3600, abs(offset) % 3600 / 60)))"
+        return
+            "\(f.string(from: date)) (\(zone.identifier), UTC\(sign)\(String(format: "%02d:%02d", abs(offset) / 3600, abs(offset) % 3600 / 60)))"
     }
 }

@@ -75,7 +75,8 @@ struct ExtensionController {
         let input = try await request.jsonObject(context: context)
         apply(input, to: ext, creating: false)
         if ext.type == ExtensionType.bot.rawValue,
-           try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).count() > 0 {
+            try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).count() > 0
+        {
             input.fail("type", "remove this extension's forward rules before making it a bot")
         }
         try input.errors.check()
@@ -104,8 +105,11 @@ struct ExtensionController {
 
     private func apply(_ input: Input, to ext: ExtensionModel, creating: Bool) {
         if let n = input.string("number", required: creating, maxLength: 10) {
-            if n.count >= 2 && n.allSatisfy(\.isASCIIDigit) { ext.number = n }
-            else { input.fail("number", "must be 2 to 10 digits, e.g. 101") }
+            if n.count >= 2 && n.allSatisfy(\.isASCIIDigit) {
+                ext.number = n
+            } else {
+                input.fail("number", "must be 2 to 10 digits, e.g. 101")
+            }
         }
         if let v = input.string("name", required: creating, maxLength: 100) { ext.name = v }
         if let v = input.choice("type", ExtensionType.self) { ext.type = v.rawValue }

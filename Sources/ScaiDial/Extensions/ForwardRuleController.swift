@@ -89,8 +89,9 @@ struct ForwardRuleController {
 
     private func find(_ context: AppRequestContext, _ scope: TenantScope, _ ext: ExtensionModel) async throws -> ForwardRuleModel {
         let id = try context.id("rule_id", "forward rule")
-        guard let rule = try await ForwardRuleModel.scoped(scope, on: services.db)
-            .filter(\.$id == id).filter(\.$extensionID == ext.id!).first()
+        guard
+            let rule = try await ForwardRuleModel.scoped(scope, on: services.db)
+                .filter(\.$id == id).filter(\.$extensionID == ext.id!).first()
         else { throw Problem.notFound("forward rule") }
         return rule
     }

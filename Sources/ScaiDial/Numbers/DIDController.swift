@@ -81,13 +81,16 @@ struct DIDController {
     private func apply(_ input: Input, to did: DIDModel, scope: TenantScope, creating: Bool) async throws {
         let db = services.db
         if let raw = input.string("number", required: creating, maxLength: 32) {
-            do { did.number = try E164.normalize(raw, defaultCountry: scope.country) }
-            catch { input.fail("number", "must be a phone number (E.164, e.g. +31201234567)") }
+            do { did.number = try E164.normalize(raw, defaultCountry: scope.country) } catch {
+                input.fail("number", "must be a phone number (E.164, e.g. +31201234567)")
+            }
         }
         if let trunkID = input.uuid("trunk_id", required: creating) {
             if try await TrunkModel.scoped(scope, on: db).filter(\.$id == trunkID).count() == 0 {
                 input.fail("trunk_id", "no such trunk in this tenant")
-            } else { did.trunkID = trunkID }
+            } else {
+                did.trunkID = trunkID
+            }
         }
         switch input.nullableUUID("dialplan_id") {
         case .absent: break
@@ -95,7 +98,9 @@ struct DIDController {
         case .value(let id):
             if try await DialplanModel.scoped(scope, on: db).filter(\.$id == id).count() == 0 {
                 input.fail("dialplan_id", "no such dialplan in this tenant")
-            } else { did.dialplanID = id }
+            } else {
+                did.dialplanID = id
+            }
         }
         switch input.nullableString("label", maxLength: 100) {
         case .absent: break
@@ -105,7 +110,9 @@ struct DIDController {
         try input.errors.check()
     }
 
-    private func save(_ did: DIDModel, scope: TenantScope, previousTrunk: UUID?, _ write: @escaping @Sendable (any Database) async throws -> Void) async throws {
+    private func save(
+        _ did: DIDModel, scope: TenantScope, previousTrunk: UUID?, _ write: @escaping @Sendable (any Database) async throws -> Void
+    ) async throws {
         let db = services.db
         let clash = try await DIDModel.query(on: db).filter(\.$number == did.number).filter(\.$id != did.id!).count()
         if clash > 0 { throw Problem.conflict("the number \(did.number) is already in use") }

@@ -18,32 +18,47 @@ enum OpenAPIDocument {
     }
 
     static let t = "/v1/tenants/{tenant_id}"
-    static let operations: [Operation] = [
-        .init(method: "GET", path: "/healthz", summary: "Liveness", tag: "operations", auth: false),
-        .init(method: "GET", path: "/readyz", summary: "Readiness: the database answers", tag: "operations", auth: false),
-        .init(method: "GET", path: "/metrics", summary: "Prometheus metrics", tag: "operations", auth: false),
-        .init(method: "GET", path: "/openapi.json", summary: "This document", tag: "operations", auth: false),
-        .init(method: "POST", path: "/v1/auth/login", summary: "Sign in: a session token and cookie", tag: "auth", request: "Login", response: "LoginResult", auth: false),
-        .init(method: "POST", path: "/v1/auth/logout", summary: "End the current session or revoke the token used", tag: "auth", status: 204),
-        .init(method: "GET", path: "/v1/auth/tokens", summary: "Your named API tokens", tag: "auth", response: "ApiToken", list: true),
-        .init(method: "POST", path: "/v1/auth/tokens", summary: "Create a named API token (shown once)", tag: "auth", request: "ApiTokenCreate", response: "ApiToken", status: 201),
-        .init(method: "DELETE", path: "/v1/auth/tokens/{token_id}", summary: "Revoke an API token", tag: "auth", status: 204),
-        .init(method: "GET", path: "/me", summary: "The signed-in user and tenant", tag: "me", response: "Me"),
-    ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
+    static let operations: [Operation] =
+        [
+            .init(method: "GET", path: "/healthz", summary: "Liveness", tag: "operations", auth: false),
+            .init(method: "GET", path: "/readyz", summary: "Readiness: the database answers", tag: "operations", auth: false),
+            .init(method: "GET", path: "/metrics", summary: "Prometheus metrics", tag: "operations", auth: false),
+            .init(method: "GET", path: "/openapi.json", summary: "This document", tag: "operations", auth: false),
+            .init(
+                method: "POST", path: "/v1/auth/login", summary: "Sign in: a session token and cookie", tag: "auth", request: "Login",
+                response: "LoginResult", auth: false),
+            .init(
+                method: "POST", path: "/v1/auth/logout", summary: "End the current session or revoke the token used", tag: "auth",
+                status: 204),
+            .init(method: "GET", path: "/v1/auth/tokens", summary: "Your named API tokens", tag: "auth", response: "ApiToken", list: true),
+            .init(
+                method: "POST", path: "/v1/auth/tokens", summary: "Create a named API token (shown once)", tag: "auth",
+                request: "ApiTokenCreate", response: "ApiToken", status: 201),
+            .init(method: "DELETE", path: "/v1/auth/tokens/{token_id}", summary: "Revoke an API token", tag: "auth", status: 204),
+            .init(method: "GET", path: "/me", summary: "The signed-in user and tenant", tag: "me", response: "Me"),
+        ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")
         + crud("\(t)/trunks", "{trunk_id}", "Trunk", tag: "trunks")
         + crud("\(t)/dids", "{did_id}", "Did", tag: "numbers")
         + crud("\(t)/extensions", "{extension_id}", "Extension", tag: "extensions")
         + [
-            .init(method: "GET", path: "\(t)/extensions/{extension_id}/grants", summary: "Users granted this extension", tag: "extensions", response: "Grant", list: true),
-            .init(method: "POST", path: "\(t)/extensions/{extension_id}/grants", summary: "Grant a user this extension", tag: "extensions", request: "Grant", response: "Grant", status: 201),
-            .init(method: "DELETE", path: "\(t)/extensions/{extension_id}/grants/{user_id}", summary: "Revoke a grant", tag: "extensions", status: 204),
+            .init(
+                method: "GET", path: "\(t)/extensions/{extension_id}/grants", summary: "Users granted this extension", tag: "extensions",
+                response: "Grant", list: true),
+            .init(
+                method: "POST", path: "\(t)/extensions/{extension_id}/grants", summary: "Grant a user this extension", tag: "extensions",
+                request: "Grant", response: "Grant", status: 201),
+            .init(
+                method: "DELETE", path: "\(t)/extensions/{extension_id}/grants/{user_id}", summary: "Revoke a grant", tag: "extensions",
+                status: 204),
         ]
         + crud("\(t)/extensions/{extension_id}/forward-rules", "{rule_id}", "ForwardRule", tag: "extensions")
         + crud("\(t)/dialplans", "{dialplan_id}", "Dialplan", tag: "dialplans")
         + crud("\(t)/dialplans/{dialplan_id}/rules", "{rule_id}", "Rule", tag: "dialplans")
         + [
-            .init(method: "POST", path: "\(t)/dialplans/{dialplan_id}/simulate", summary: "Which rule a call would match, and why", tag: "dialplans", request: "Simulate", response: "SimulateResult"),
+            .init(
+                method: "POST", path: "\(t)/dialplans/{dialplan_id}/simulate", summary: "Which rule a call would match, and why",
+                tag: "dialplans", request: "Simulate", response: "SimulateResult")
         ]
 
     static func crud(_ base: String, _ id: String, _ schema: String, tag: String) -> [Operation] {
@@ -72,33 +87,46 @@ enum OpenAPIDocument {
             }
             if !allParams.isEmpty { entry["parameters"] = allParams }
             if let req = op.request {
-                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(req)"]]]]
+                entry["requestBody"] = [
+                    "required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(req)"]]],
+                ]
             }
             if !op.auth { entry["security"] = [] as [Any] }
             paths[op.path, default: [:]][op.method.lowercased()] = entry
         }
         let doc: [String: Any] = [
             "openapi": "3.1.0",
-            "info": ["title": "ScaiDial API", "version": "1.0.0",
-                     "description": "Multi-tenant voice platform controller. snake_case JSON; errors are RFC 9457 problem details."],
+            "info": [
+                "title": "ScaiDial API", "version": "1.0.0",
+                "description": "Multi-tenant voice platform controller. snake_case JSON; errors are RFC 9457 problem details.",
+            ],
             "servers": [["url": serverURL]],
             "security": [["bearer": []], ["session": []]],
             "paths": paths,
-            "components": ["schemas": OpenAPISchemas.all, "securitySchemes": [
-                "bearer": ["type": "http", "scheme": "bearer"],
-                "session": ["type": "apiKey", "in": "cookie", "name": "scaidial_session"],
-            ]],
+            "components": [
+                "schemas": OpenAPISchemas.all,
+                "securitySchemes": [
+                    "bearer": ["type": "http", "scheme": "bearer"],
+                    "session": ["type": "apiKey", "in": "cookie", "name": "scaidial_session"],
+                ],
+            ],
         ]
         return try! JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     }
 
     private static func responses(_ op: Operation) -> [String: Any] {
-        let problem: [String: Any] = ["description": "Problem", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]]]
+        let problem: [String: Any] = [
+            "description": "Problem", "content": ["application/problem+json": ["schema": ["$ref": "#/components/schemas/Problem"]]],
+        ]
         var r: [String: Any] = ["default": problem]
         if let schema = op.response {
             let item: [String: Any] = ["$ref": "#/components/schemas/\(schema)"]
-            let body: [String: Any] = op.list
-                ? ["type": "object", "properties": ["items": ["type": "array", "items": item], "next_cursor": ["type": ["string", "null"]]]]
+            let body: [String: Any] =
+                op.list
+                ? [
+                    "type": "object",
+                    "properties": ["items": ["type": "array", "items": item], "next_cursor": ["type": ["string", "null"]]],
+                ]
                 : item
             r[String(op.status)] = ["description": "OK", "content": ["application/json": ["schema": body]]]
         } else {

@@ -17,66 +17,90 @@ enum OpenAPISchemas {
     static var strings: [String: Any] { ["type": "array", "items": ["type": "string"]] }
     static func e(_ values: [String]) -> [String: Any] { ["type": "string", "enum": values] }
 
-    static var all: [String: Any] { [
-        "Problem": obj(["type": s, "title": s, "status": i, "detail": s,
-                        "errors": ["type": "array", "items": obj(["field": s, "message": s])]]),
-        "Login": obj(["email": s, "password": ["type": "string", "writeOnly": true]], required: ["email", "password"]),
-        "LoginResult": obj(["token": s, "expires_at": ts, "user": ["$ref": "#/components/schemas/User"]]),
-        "ApiTokenCreate": obj(["name": s, "expires_in_days": i], required: ["name"]),
-        "ApiToken": obj(["id": id, "name": s, "token": ["type": ["string", "null"], "description": "only in the create answer"],
-                         "created_at": ts, "expires_at": ts, "last_used_at": ts]),
-        "Me": obj(["user": ["$ref": "#/components/schemas/User"], "tenant": ["$ref": "#/components/schemas/Tenant"]]),
-        "Tenant": obj([
-            "id": id, "name": s, "timezone": s, "country": s, "created_at": ts,
-            "policy": obj([
-                "allow_international": b, "allowed_prefixes": strings, "blocked_prefixes": strings,
-                "max_concurrent_calls": i, "max_call_duration_s": i, "voicemail_transcription": b,
-                "recording_retention_days": i, "default_caller_id": ns, "forward_caller_id": e(["did", "caller"]),
+    static var all: [String: Any] {
+        [
+            "Problem": obj([
+                "type": s, "title": s, "status": i, "detail": s,
+                "errors": ["type": "array", "items": obj(["field": s, "message": s])],
             ]),
-        ], required: ["name", "country"]),
-        "User": obj([
-            "id": id, "tenant_id": ["type": ["string", "null"], "format": "uuid", "readOnly": true], "email": s,
-            "display_name": s, "role": e(["platform_admin", "tenant_admin", "user"]), "disabled": b,
-            "password": ["type": "string", "writeOnly": true, "minLength": 8], "created_at": ts,
-        ], required: ["email", "password"]),
-        "Trunk": obj([
-            "id": id, "name": s, "address": s, "transport": e(["udp", "tcp", "tls"]), "auth_username": ns,
-            "auth_password": ["type": ["string", "null"], "writeOnly": true], "has_password": b,
-            "inbound_auth_username": ns, "inbound_auth_password": ["type": ["string", "null"], "writeOnly": true],
-            "has_inbound_password": b, "allowed_addresses": strings, "register": b, "refer_uri": e(["sip", "tel"]),
-            "numbers": ["type": "array", "items": s, "readOnly": true],
-            "sync": obj(["state": e(["not_configured", "pending", "synced", "failed"]), "error": ns, "synced_at": ts,
-                         "next_retry_at": ts, "livekit_inbound_trunk_id": ns, "livekit_outbound_trunk_id": ns,
-                         "livekit_dispatch_rule_id": ns]),
-            "registration": obj(["state": e(["disabled", "registering", "registered", "failed"]), "status_code": ni,
-                                 "error": ns, "expires_at": ts]),
-            "created_at": ts,
-        ], required: ["name", "address"]),
-        "Did": obj(["id": id, "number": s, "trunk_id": s, "dialplan_id": ns, "label": ns, "created_at": ts],
-                   required: ["number", "trunk_id"]),
-        "Extension": obj([
-            "id": id, "number": s, "name": s, "type": e(["wave", "bot"]), "target_ref": ns, "voicemail_enabled": b,
-            "ring_timeout_s": i, "has_greeting": ["type": "boolean", "readOnly": true], "created_at": ts,
-        ], required: ["number", "name"]),
-        "Grant": obj(["extension_id": id, "user_id": s, "created_at": ts], required: ["user_id"]),
-        "ForwardRule": obj([
-            "id": id, "extension_id": id, "trigger": e(["always", "busy", "no_answer", "unavailable"]),
-            "target_type": e(["number", "extension", "voicemail"]), "target": ns, "enabled": b,
-        ], required: ["trigger", "target_type"]),
-        "Rule": obj([
-            "id": id, "priority": i, "name": s, "enabled": b,
-            "conditions": obj(["caller": ns, "callee": ns, "days": ["type": ["array", "null"], "items": e(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])],
-                               "time_from": ns, "time_to": ns, "date_from": ns, "date_to": ns]),
-            "action": obj(["type": e(["ring_extension", "voicemail", "forward", "hangup"]), "extension_id": ns,
-                           "target": ns, "mode": e(["bridge", "refer"]), "sip_status": ni], required: ["type"]),
-        ], required: ["priority", "action"]),
-        "Dialplan": obj(["id": id, "name": s, "rules": ["type": "array", "items": ["$ref": "#/components/schemas/Rule"]], "created_at": ts],
-                        required: ["name"]),
-        "Simulate": obj(["from": ns, "to": s, "at": ["type": "string", "format": "date-time"]], required: ["to"]),
-        "SimulateResult": obj([
-            "rule_id": ns, "rule_name": ns, "action": ["type": ["object", "null"]], "outcome": e(["route", "reject"]),
-            "sip_status": ni, "from": ns, "to": s, "at": s, "local_time": s,
-            "trace": ["type": "array", "items": obj(["rule_id": s, "rule_name": s, "matched": b, "reason": s])],
-        ]),
-    ] }
+            "Login": obj(["email": s, "password": ["type": "string", "writeOnly": true]], required: ["email", "password"]),
+            "LoginResult": obj(["token": s, "expires_at": ts, "user": ["$ref": "#/components/schemas/User"]]),
+            "ApiTokenCreate": obj(["name": s, "expires_in_days": i], required: ["name"]),
+            "ApiToken": obj([
+                "id": id, "name": s, "token": ["type": ["string", "null"], "description": "only in the create answer"],
+                "created_at": ts, "expires_at": ts, "last_used_at": ts,
+            ]),
+            "Me": obj(["user": ["$ref": "#/components/schemas/User"], "tenant": ["$ref": "#/components/schemas/Tenant"]]),
+            "Tenant": obj(
+                [
+                    "id": id, "name": s, "timezone": s, "country": s, "created_at": ts,
+                    "policy": obj([
+                        "allow_international": b, "allowed_prefixes": strings, "blocked_prefixes": strings,
+                        "max_concurrent_calls": i, "max_call_duration_s": i, "voicemail_transcription": b,
+                        "recording_retention_days": i, "default_caller_id": ns, "forward_caller_id": e(["did", "caller"]),
+                    ]),
+                ], required: ["name", "country"]),
+            "User": obj(
+                [
+                    "id": id, "tenant_id": ["type": ["string", "null"], "format": "uuid", "readOnly": true], "email": s,
+                    "display_name": s, "role": e(["platform_admin", "tenant_admin", "user"]), "disabled": b,
+                    "password": ["type": "string", "writeOnly": true, "minLength": 8], "created_at": ts,
+                ], required: ["email", "password"]),
+            "Trunk": obj(
+                [
+                    "id": id, "name": s, "address": s, "transport": e(["udp", "tcp", "tls"]), "auth_username": ns,
+                    "auth_password": ["type": ["string", "null"], "writeOnly": true], "has_password": b,
+                    "inbound_auth_username": ns, "inbound_auth_password": ["type": ["string", "null"], "writeOnly": true],
+                    "has_inbound_password": b, "allowed_addresses": strings, "register": b, "refer_uri": e(["sip", "tel"]),
+                    "numbers": ["type": "array", "items": s, "readOnly": true],
+                    "sync": obj([
+                        "state": e(["not_configured", "pending", "synced", "failed"]), "error": ns, "synced_at": ts,
+                        "next_retry_at": ts, "livekit_inbound_trunk_id": ns, "livekit_outbound_trunk_id": ns,
+                        "livekit_dispatch_rule_id": ns,
+                    ]),
+                    "registration": obj([
+                        "state": e(["disabled", "registering", "registered", "failed"]), "status_code": ni,
+                        "error": ns, "expires_at": ts,
+                    ]),
+                    "created_at": ts,
+                ], required: ["name", "address"]),
+            "Did": obj(
+                ["id": id, "number": s, "trunk_id": s, "dialplan_id": ns, "label": ns, "created_at": ts],
+                required: ["number", "trunk_id"]),
+            "Extension": obj(
+                [
+                    "id": id, "number": s, "name": s, "type": e(["wave", "bot"]), "target_ref": ns, "voicemail_enabled": b,
+                    "ring_timeout_s": i, "has_greeting": ["type": "boolean", "readOnly": true], "created_at": ts,
+                ], required: ["number", "name"]),
+            "Grant": obj(["extension_id": id, "user_id": s, "created_at": ts], required: ["user_id"]),
+            "ForwardRule": obj(
+                [
+                    "id": id, "extension_id": id, "trigger": e(["always", "busy", "no_answer", "unavailable"]),
+                    "target_type": e(["number", "extension", "voicemail"]), "target": ns, "enabled": b,
+                ], required: ["trigger", "target_type"]),
+            "Rule": obj(
+                [
+                    "id": id, "priority": i, "name": s, "enabled": b,
+                    "conditions": obj([
+                        "caller": ns, "callee": ns,
+                        "days": ["type": ["array", "null"], "items": e(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])],
+                        "time_from": ns, "time_to": ns, "date_from": ns, "date_to": ns,
+                    ]),
+                    "action": obj(
+                        [
+                            "type": e(["ring_extension", "voicemail", "forward", "hangup"]), "extension_id": ns,
+                            "target": ns, "mode": e(["bridge", "refer"]), "sip_status": ni,
+                        ], required: ["type"]),
+                ], required: ["priority", "action"]),
+            "Dialplan": obj(
+                ["id": id, "name": s, "rules": ["type": "array", "items": ["$ref": "#/components/schemas/Rule"]], "created_at": ts],
+                required: ["name"]),
+            "Simulate": obj(["from": ns, "to": s, "at": ["type": "string", "format": "date-time"]], required: ["to"]),
+            "SimulateResult": obj([
+                "rule_id": ns, "rule_name": ns, "action": ["type": ["object", "null"]], "outcome": e(["route", "reject"]),
+                "sip_status": ni, "from": ns, "to": s, "at": s, "local_time": s,
+                "trace": ["type": "array", "items": obj(["rule_id": s, "rule_name": s, "matched": b, "reason": s])],
+            ]),
+        ]
+    }
 }

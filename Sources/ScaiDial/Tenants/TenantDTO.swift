@@ -55,12 +55,18 @@ extension TenantModel {
     func apply(_ input: Input, creating: Bool) {
         if let name = input.string("name", required: creating, maxLength: 100) { self.name = name }
         if let tz = input.string("timezone", maxLength: 64) {
-            if TimeZone(identifier: tz) == nil { input.fail("timezone", "must be an IANA time zone such as Europe/Amsterdam") }
-            else { timezone = tz }
+            if TimeZone(identifier: tz) == nil {
+                input.fail("timezone", "must be an IANA time zone such as Europe/Amsterdam")
+            } else {
+                timezone = tz
+            }
         }
         if let c = input.string("country", required: creating, maxLength: 2) {
-            if E164.isValidCountry(c.uppercased()) { country = c.uppercased() }
-            else { input.fail("country", "must be an ISO 3166-1 alpha-2 country code such as NL") }
+            if E164.isValidCountry(c.uppercased()) {
+                country = c.uppercased()
+            } else {
+                input.fail("country", "must be an ISO 3166-1 alpha-2 country code such as NL")
+            }
         }
         guard let policy = input.object("policy") else { return }
         if let v = policy.bool("allow_international") { allowInternational = v }
@@ -76,8 +82,9 @@ extension TenantModel {
         case .null: defaultCallerID = nil
         case .value(let raw):
             // Normalised with the country as it stands after this request.
-            do { defaultCallerID = try E164.normalize(raw, defaultCountry: $country.value) }
-            catch { policy.fail("default_caller_id", "must be a phone number (E.164, e.g. +31201234567)") }
+            do { defaultCallerID = try E164.normalize(raw, defaultCountry: $country.value) } catch {
+                policy.fail("default_caller_id", "must be a phone number (E.164, e.g. +31201234567)")
+            }
         }
     }
 

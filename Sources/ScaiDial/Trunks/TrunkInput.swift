@@ -6,8 +6,11 @@ extension TrunkModel {
     func apply(_ input: Input, creating: Bool, secrets: SecretBox) throws {
         if let v = input.string("name", required: creating, maxLength: 100) { name = v }
         if let v = input.string("address", required: creating, maxLength: 255) {
-            if SIPAddress.isValidHostPort(v) { address = v }
-            else { input.fail("address", "must be host[:port], e.g. sip.carrier.example or 192.0.2.10:5060") }
+            if SIPAddress.isValidHostPort(v) {
+                address = v
+            } else {
+                input.fail("address", "must be host[:port], e.g. sip.carrier.example or 192.0.2.10:5060")
+            }
         }
         if let v = input.choice("transport", Transport.self) { transport = v.rawValue }
         if let v = input.choice("refer_uri", ReferURIStyle.self) { referURI = v.rawValue }
@@ -38,8 +41,9 @@ extension TrunkModel {
         case .value(let v): inboundAuthPasswordSealed = try secrets.seal(v)
         }
         if (inboundAuthUsername == nil) != (inboundAuthPasswordSealed == nil) {
-            input.fail(inboundAuthUsername == nil ? "inbound_auth_username" : "inbound_auth_password",
-                       "inbound_auth_username and inbound_auth_password are set together")
+            input.fail(
+                inboundAuthUsername == nil ? "inbound_auth_username" : "inbound_auth_password",
+                "inbound_auth_username and inbound_auth_password are set together")
         }
         if authPasswordSealed != nil && authUsername == nil {
             input.fail("auth_username", "is required when auth_password is set")
@@ -95,9 +99,10 @@ enum SIPAddress {
 
     static func isIPv4(_ s: String) -> Bool {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { p in
-            !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCIIDigit) && Int(p)! <= 255
-        }
+        return parts.count == 4
+            && parts.allSatisfy { p in
+                !p.isEmpty && p.count <= 3 && p.allSatisfy(\.isASCIIDigit) && Int(p)! <= 255
+            }
     }
 
     static func isIPv6(_ s: String) -> Bool {

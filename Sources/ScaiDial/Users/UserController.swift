@@ -92,8 +92,9 @@ struct UserController {
 
     private func find(_ context: AppRequestContext, _ scope: TenantScope) async throws -> UserModel {
         let id = try context.id("user_id", "user")
-        guard let user = try await UserModel.query(on: services.db)
-            .filter(\.$id == id).filter(\.$tenantID == scope.tenantID).first()
+        guard
+            let user = try await UserModel.query(on: services.db)
+                .filter(\.$id == id).filter(\.$tenantID == scope.tenantID).first()
         else { throw Problem.notFound("user") }
         return user
     }
@@ -101,15 +102,19 @@ struct UserController {
     /// Reads the writable fields; returns the new password, if one was given.
     private func read(_ input: Input, into user: UserModel, creating: Bool) -> String? {
         if let email = input.string("email", required: creating, maxLength: 320) {
-            if Self.looksLikeEmail(email) { user.email = email.lowercased() }
-            else { input.fail("email", "must be an email address") }
+            if Self.looksLikeEmail(email) { user.email = email.lowercased() } else { input.fail("email", "must be an email address") }
         }
-        if let name = input.string("display_name", maxLength: 100) { user.displayName = name }
-        else if creating, let email = input.string("email", maxLength: 320) { user.displayName = String(email.prefix { $0 != "@" }) }
+        if let name = input.string("display_name", maxLength: 100) {
+            user.displayName = name
+        } else if creating, let email = input.string("email", maxLength: 320) {
+            user.displayName = String(email.prefix { $0 != "@" })
+        }
         if input.has("role") {
             if input.string("role") == Role.platformAdmin.rawValue {
                 input.fail("role", "platform admins are created with `scaidial create-admin`")
-            } else if let role = input.choice("role", TenantRole.self) { user.role = role.rawValue }
+            } else if let role = input.choice("role", TenantRole.self) {
+                user.role = role.rawValue
+            }
         }
         if let disabled = input.bool("disabled") { user.disabled = disabled }
         let password = input.string("password", required: creating, maxLength: 1024)

@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import Logging
 import SQLKit
+
 @testable import ScaiDial
 
 /// Each test gets a database of its own: a fresh SQLite file, or — when

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import ScaiDial
 
 /// Two tenants with one of everything, and a token for every kind of caller.
@@ -32,22 +33,32 @@ struct World: Sendable {
             guard reply.status == .created else { throw TestFailure("fixture create failed: \(reply.status) \(reply.text)") }
             return reply.id
         }
-        let id = try created(try await api.post("/v1/tenants", token: root, ["name": name, "country": "NL", "timezone": "Europe/Amsterdam"]))
+        let id = try created(
+            try await api.post("/v1/tenants", token: root, ["name": name, "country": "NL", "timezone": "Europe/Amsterdam"]))
         let base = "/v1/tenants/\(id)"
-        _ = try created(try await api.post("\(base)/users", token: root, ["email": "admin@\(tag).test", "password": "admin-password", "role": "tenant_admin"]))
-        let userID = try created(try await api.post("\(base)/users", token: root, ["email": "user@\(tag).test", "password": "user-password", "role": "user"]))
+        _ = try created(
+            try await api.post(
+                "\(base)/users", token: root, ["email": "admin@\(tag).test", "password": "admin-password", "role": "tenant_admin"]))
+        let userID = try created(
+            try await api.post("\(base)/users", token: root, ["email": "user@\(tag).test", "password": "user-password", "role": "user"]))
         let admin = try await api.login("admin@\(tag).test", "admin-password")
         let user = try await api.login("user@\(tag).test", "user-password")
-        let trunk = try created(try await api.post("\(base)/trunks", token: admin, ["name": "carrier", "address": "sip.\(tag).example:5060"]))
+        let trunk = try created(
+            try await api.post("\(base)/trunks", token: admin, ["name": "carrier", "address": "sip.\(tag).example:5060"]))
         let ext = try created(try await api.post("\(base)/extensions", token: admin, ["number": "101", "name": "Desk"]))
         _ = try created(try await api.post("\(base)/extensions/\(ext)/grants", token: admin, ["user_id": userID]))
-        let fwd = try created(try await api.post("\(base)/extensions/\(ext)/forward-rules", token: admin,
-                                                 ["trigger": "no_answer", "target_type": "voicemail"]))
+        let fwd = try created(
+            try await api.post(
+                "\(base)/extensions/\(ext)/forward-rules", token: admin,
+                ["trigger": "no_answer", "target_type": "voicemail"]))
         let plan = try created(try await api.post("\(base)/dialplans", token: admin, ["name": "main"]))
-        let rule = try created(try await api.post("\(base)/dialplans/\(plan)/rules", token: admin,
-                                                  ["priority": 10, "action": ["type": "ring_extension", "extension_id": ext]]))
+        let rule = try created(
+            try await api.post(
+                "\(base)/dialplans/\(plan)/rules", token: admin,
+                ["priority": 10, "action": ["type": "ring_extension", "extension_id": ext]]))
         let did = try created(try await api.post("\(base)/dids", token: admin, ["number": number, "trunk_id": trunk, "dialplan_id": plan]))
-        return TenantFixture(id: id, adminToken: admin, userToken: user, userID: userID, trunkID: trunk, didID: did,
-                             extensionID: ext, forwardRuleID: fwd, dialplanID: plan, ruleID: rule)
+        return TenantFixture(
+            id: id, adminToken: admin, userToken: user, userID: userID, trunkID: trunk, didID: did,
+            extensionID: ext, forwardRuleID: fwd, dialplanID: plan, ruleID: rule)
     }
 }
