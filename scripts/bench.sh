@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# All benchmarks: the in-process ones (scaidial-bench) and the server's cold start and idle memory.
+# Usage: scripts/bench.sh   (builds release binaries first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product scaidial-bench >/dev/null
+swift build -c release --product scaidial >/dev/null
+.build/release/scaidial-bench
+
+WORK=$(mktemp -d /tmp/scaidial-bench.XXXXXX)
+PORT=${BENCH_PORT:-18181}
+BIN=$(realpath .build/release/scaidial)
+trap 'kill ${PID:-0} 2>/dev/null || true; rm -rf "$WORK"' EXIT
+cd "$WORK"
+"$BIN" migrate >/dev/null
+start=$(date +%s%N)
+"$BIN" serve --port "$PORT" >serve.log 2>&1 &
+PID=$!
+until curl -sf "localhost:$PORT/readyz" >/dev/null; do sleep 0.005; done
+ready=$(date +%s%N)
+sleep 2
+rss_kb=$(awk '/VmRSS/ {print $2}' /proc/$PID/status)
+echo "server: cold start to ready $(( (ready - start) / 1000000 )) ms (budget 1000 ms); idle memory $(( rss_kb / 1024 )) MB resident (budget 100 MB)"
