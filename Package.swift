@@ -21,21 +21,43 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
     ],
     targets: [
         // Pure routing logic: E.164, patterns, schedules, rule evaluation. Foundation only.
         .target(name: "Dialplan", swiftSettings: swiftSettings),
+        // LiveKit server-API client: tokens, Twirp services, webhook verification. No tenants, no DB.
+        .target(
+            name: "LiveKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A wire-exact fake LiveKit server for the tests (checks paths, tokens, grants; injects faults).
+        .target(
+            name: "LiveKitFake",
+            dependencies: [
+                "LiveKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The application: persistence, services, HTTP API, auth.
         .target(
             name: "ScaiDial",
             dependencies: [
                 "Dialplan",
+                "LiveKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -51,10 +73,12 @@ let package = Package(
         // The benchmark command: swift run -c release scaidial-bench
         .executableTarget(name: "scaidial-bench", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
+        .testTarget(name: "LiveKitTests", dependencies: ["LiveKit", "LiveKitFake"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScaiDialTests",
             dependencies: [
                 "ScaiDial",
+                "LiveKitFake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -9,6 +9,11 @@ public typealias ScaiDialApplication = Application<RouterResponder<AppRequestCon
 /// Builds the whole application from its configuration: opens the database (applying pending
 /// migrations when `config.migrateOnStart`), wires every feature's routes and services.
 public func buildApplication(_ config: AppConfig, logger: Logger = Logger(label: "scaidial")) async throws -> ScaiDialApplication {
+    try await buildApplication(config, logger: logger, events: nil)
+}
+
+/// The same, with the LiveKit event handler replaceable (tests record what reaches it).
+func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitEventHandler)?) async throws -> ScaiDialApplication {
     guard let databaseURL = DatabaseURL.parse(config.databaseURL) else {
         throw ConfigurationError(problems: ["SCAIDIAL_DATABASE_URL is not a sqlite:// or postgres:// URL"])
     }
@@ -17,13 +22,13 @@ public func buildApplication(_ config: AppConfig, logger: Logger = Logger(label:
         poolSize: config.databasePoolSize)
     do {
         if config.migrateOnStart { try await persistence.migrate() }
-        let services = AppServices(config: config, persistence: persistence, logger: logger)
+        let services = AppServices(config: config, persistence: persistence, logger: logger, events: events)
         let router = buildRouter(services)
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
             logger: logger)
-        app.addServices(DatabaseService(persistence: persistence))
+        app.addServices(DatabaseService(persistence: persistence), services.jobs)
         app.beforeServerStarts { try await announceFirstAdmin(services) }
         return app
     } catch {
@@ -49,6 +54,9 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     DialplanController(services: services).register(on: router)
     RuleController(services: services).register(on: router)
     SimulateController(services: services).register(on: router)
+    CallController(services: services).register(on: router)
+    WebhookController(services: services).register(on: router)
+    SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     return router
 }
 

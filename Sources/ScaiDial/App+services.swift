@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import LiveKit
 import Logging
 
 /// What every controller needs, built once by `buildApplication`.
@@ -10,18 +11,49 @@ struct AppServices: Sendable {
     let secrets: SecretBox
     let metrics: MetricsRegistry
     let logger: Logger
+    /// The LiveKit server API, when `LIVEKIT_*` is configured.
+    let liveKit: (any LiveKitAPI)?
+    let jobs: JobWorker
+    let trunkSync: TrunkSyncScheduler
+    /// Where verified LiveKit webhook events go.
+    let events: any LiveKitEventHandler
+    /// The one inbound dispatcher behind both doors.
+    let dispatcher: InboundDispatcher
 
-    init(config: AppConfig, persistence: Persistence, logger: Logger) {
+    init(
+        config: AppConfig, persistence: Persistence, logger: Logger, liveKit: (any LiveKitAPI)? = nil,
+        events: (any LiveKitEventHandler)? = nil
+    ) {
         self.config = config
         self.persistence = persistence
         self.hasher = PasswordHasher(cost: UInt8(config.passwordHashCost))
         self.secrets = SecretBox(secretKey: config.secretKey)
-        self.metrics = MetricsRegistry()
+        let metrics = MetricsRegistry()
+        self.metrics = metrics
         self.logger = logger
+        let dispatcher = InboundDispatcher(persistence: persistence, metrics: metrics, logger: logger)
+        self.dispatcher = dispatcher
+        let liveKit =
+            liveKit
+            ?? config.liveKit.map {
+                LiveKitClient(credentials: LiveKitCredentials(url: $0.url, apiKey: $0.apiKey, apiSecret: $0.apiSecret))
+            }
+        self.liveKit = liveKit
+        self.events =
+            events
+            ?? CallEventHandler(
+                persistence: persistence, dispatcher: dispatcher, liveKit: liveKit, metrics: metrics, logger: logger)
+        var handlers: [any JobHandler] = []
+        if let liveKit {
+            handlers.append(TrunkSyncHandler(persistence: persistence, liveKit: liveKit, secrets: secrets, logger: logger))
+            handlers.append(TrunkDeleteHandler(liveKit: liveKit))
+        }
+        jobs = JobWorker(
+            persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval)
+        trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
     }
 
     var db: any Database { persistence.db }
-    var liveKitConfigured: Bool { config.liveKit != nil }
 }
 
 extension Database {

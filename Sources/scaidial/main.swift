@@ -7,7 +7,7 @@ struct ScaiDialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scaidial",
         abstract: "ScaiDial: the line of a multi-tenant voice platform (trunks, numbers, dialplans, calls).",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, LiveKitSIPConfigCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -59,5 +59,24 @@ struct CreateAdmin: AsyncParsableCommand {
     func run() async throws {
         let id = try await Admin.createPlatformAdmin(try common.config(), email: email, password: password, displayName: name)
         print("created platform admin \(email) (\(id))")
+    }
+}
+
+struct LiveKitSIPConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "livekit-sip-config",
+        abstract: "Print a livekit-sip config.yaml for this deployment (needs LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET).")
+    @Option(help: "The Redis livekit-server uses") var redisAddress = "127.0.0.1:6379"
+    @Option(help: "SIP port livekit-sip listens on") var sipPort = 5060
+    @Option(help: "RTP port range") var rtpPorts = "10000-20000"
+
+    func run() async throws {
+        var options = LiveKitSIPConfig.Options()
+        options.redisAddress = redisAddress
+        options.sipPort = sipPort
+        options.rtpPorts = rtpPorts
+        print(
+            try LiveKitSIPConfig.render(try AppConfig.fromEnvironment(ProcessInfo.processInfo.environment), options: options),
+            terminator: "")
     }
 }

@@ -26,6 +26,10 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var postgresSearchPath: [String]?
     /// PostgreSQL connections per event loop (SQLite always uses one connection).
     public var databasePoolSize: Int = 8
+    /// Retry schedule of durable jobs (trunk sync …): 5 s doubling up to 5 min; tests shorten it.
+    var retryBackoff = Backoff()
+    /// How often the job worker looks for due jobs (it is also woken when work is queued).
+    public var jobPollInterval: Duration = .seconds(1)
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",

@@ -39,6 +39,15 @@ struct Input {
         return s
     }
 
+    /// A string exactly as sent (may be empty); nil when absent or null.
+    func rawString(_ key: String) -> String? {
+        switch fields[key] {
+        case .string(let s)?: return s
+        case nil, .null?: return nil
+        default: fail(key, "must be a string"); return nil
+        }
+    }
+
     /// For nullable fields: absent, explicitly null, or a value.
     func nullableString(_ key: String, maxLength: Int = 200) -> Change<String> {
         switch fields[key] {

@@ -73,8 +73,9 @@ struct DIDController {
         let did = try await DIDModel.find(try context.id("did_id", "DID"), in: scope, on: db, "DID")
         try await db.transaction { tx in
             try await did.delete(on: tx)
-            try await TrunkNumbers.changed([did.trunkID], scope: scope, liveKitConfigured: services.liveKitConfigured, on: tx)
+            try await TrunkNumbers.changed([did.trunkID], scope: scope, sync: services.trunkSync, on: tx)
         }
+        services.trunkSync.kick()
         return .noContent
     }
 
@@ -120,20 +121,19 @@ struct DIDController {
         try await db.uniquely("this number") {
             try await db.transaction { tx in
                 try await write(tx)
-                try await TrunkNumbers.changed(Array(trunks), scope: scope, liveKitConfigured: services.liveKitConfigured, on: tx)
+                try await TrunkNumbers.changed(Array(trunks), scope: scope, sync: services.trunkSync, on: tx)
             }
         }
+        services.trunkSync.kick()
     }
 }
 
 /// A trunk's numbers are what LiveKit routes on, so a change to them makes the trunk's sync pending.
 enum TrunkNumbers {
-    static func changed(_ trunkIDs: [UUID], scope: TenantScope, liveKitConfigured: Bool, on db: any Database) async throws {
+    static func changed(_ trunkIDs: [UUID], scope: TenantScope, sync: TrunkSyncScheduler, on db: any Database) async throws {
         for id in trunkIDs {
             guard let trunk = try await TrunkModel.scoped(scope, on: db).filter(\.$id == id).first() else { continue }
-            let count = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == id).count()
-            trunk.setInitialSyncState(liveKitConfigured: liveKitConfigured, hasNumbers: count > 0)
-            try await trunk.update(on: db)
+            try await sync.changed(trunk, on: db)
         }
     }
 }

@@ -39,6 +39,25 @@ enum OpenAPIDocument {
         ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")
         + crud("\(t)/trunks", "{trunk_id}", "Trunk", tag: "trunks")
+        + [
+            .init(
+                method: "POST", path: "\(t)/trunks/{trunk_id}/sync", summary: "Sync the trunk to LiveKit now (202; 409 without LiveKit)",
+                tag: "trunks", response: "Trunk", status: 202),
+            .init(
+                method: "POST", path: "/livekit/webhook",
+                summary: "LiveKit's signed webhook events (Authorization: the raw JWT with a sha256 claim of the body)",
+                tag: "livekit", response: "WebhookAck", auth: false),
+        ]
+        + [
+            .init(
+                method: "POST", path: "/sip/inbound", summary: "livekit-sip asks where a call goes (EvaluateSIPDispatchRules in protojson)",
+                tag: "calls", request: "SIPInbound", response: "SIPInboundAnswer"),
+            .init(
+                method: "GET", path: "\(t)/calls", summary: "Call history, newest first (filters: direction, state, number, from, to)",
+                tag: "calls", response: "Call", list: true),
+            .init(method: "GET", path: "\(t)/calls/active", summary: "Calls in progress", tag: "calls", response: "Call", list: true),
+            .init(method: "GET", path: "\(t)/calls/{call_id}", summary: "One call with its legs", tag: "calls", response: "Call"),
+        ]
         + crud("\(t)/dids", "{did_id}", "Did", tag: "numbers")
         + crud("\(t)/extensions", "{extension_id}", "Extension", tag: "extensions")
         + [

@@ -23,6 +23,36 @@ enum OpenAPISchemas {
                 "type": s, "title": s, "status": i, "detail": s,
                 "errors": ["type": "array", "items": obj(["field": s, "message": s])],
             ]),
+            "SIPInbound": obj(
+                [
+                    "sip_trunk_id": s,
+                    "call": obj(
+                        [
+                            "lk_call_id": s, "sip_call_id": s, "source_ip": s, "from": obj(["user": s, "host": s]),
+                            "to": obj(["user": s, "host": s]),
+                        ], required: ["lk_call_id", "to"]),
+                ], required: ["call"]),
+            "SIPInboundAnswer": obj([
+                "result": e(["ACCEPT", "REJECT", "DROP"]), "room_name": ns, "participant_identity": ns, "participant_name": ns,
+                "participant_metadata": ns, "participant_attributes": ["type": ["object", "null"]], "sip_trunk_id": ns,
+                "ringing_timeout": ns, "max_call_duration": ns, "scaidial_call_id": ns, "scaidial_sip_status": ni,
+            ]),
+            "Call": obj([
+                "id": id, "direction": e(["inbound", "outbound"]), "state": e(["routing", "ringing", "active", "ended", "failed"]),
+                "from": s, "to": s, "did_id": ns, "trunk_id": ns, "dialplan_id": ns, "rule_id": ns, "action": ns, "room_name": s,
+                "livekit_call_id": ns, "end_reason": ns, "sip_status": ni, "started_at": ts, "answered_at": ts, "ended_at": ts,
+                "duration_s": ni, "placed_by_user_id": ns, "hops": i,
+                "legs": [
+                    "type": "array",
+                    "items": obj([
+                        "id": id, "kind": e(["sip", "wave", "bot", "voicemail"]),
+                        "state": e(["dialing", "ringing", "answered", "ended", "failed"]), "participant_identity": ns, "user_id": ns,
+                        "extension_id": ns, "destination": ns, "failure_reason": ns, "sip_status": ni, "started_at": ts,
+                        "answered_at": ts, "ended_at": ts,
+                    ]),
+                ],
+            ]),
+            "WebhookAck": obj(["status": e(["applied", "duplicate"])]),
             "Login": obj(["email": s, "password": ["type": "string", "writeOnly": true]], required: ["email", "password"]),
             "LoginResult": obj(["token": s, "expires_at": ts, "user": ["$ref": "#/components/schemas/User"]]),
             "ApiTokenCreate": obj(["name": s, "expires_in_days": i], required: ["name"]),

@@ -12,6 +12,20 @@ struct TrunkController {
         router.get("/v1/tenants/:tenant_id/trunks/:trunk_id", use: get)
         router.patch("/v1/tenants/:tenant_id/trunks/:trunk_id", use: update)
         router.delete("/v1/tenants/:tenant_id/trunks/:trunk_id", use: delete)
+        router.post("/v1/tenants/:tenant_id/trunks/:trunk_id/sync", use: syncNow)
+    }
+
+    /// Sync now (also a failed trunk's retry): 202, the worker runs it at once.
+    @Sendable func syncNow(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TrunkDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
+        guard services.liveKit != nil else {
+            throw Problem.conflict("LiveKit is not configured (set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET)")
+        }
+        try await db.transaction { tx in try await services.trunkSync.changed(trunk, on: tx) }
+        services.trunkSync.kick()
+        return .init(status: .accepted, response: try await dto(trunk, scope))
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<TrunkDTO> {
@@ -38,9 +52,14 @@ struct TrunkController {
         let trunk = TrunkModel.new(tenantID: scope.tenantID)
         try trunk.apply(input, creating: true, secrets: services.secrets)
         try input.errors.check()
-        trunk.setInitialSyncState(liveKitConfigured: services.liveKitConfigured, hasNumbers: false)
         try await ensureUniqueName(trunk, scope)
-        try await db.uniquely("a trunk with this name") { try await trunk.create(on: db) }
+        try await db.uniquely("a trunk with this name") {
+            try await db.transaction { tx in
+                try await trunk.create(on: tx)
+                try await services.trunkSync.changed(trunk, on: tx)
+            }
+        }
+        services.trunkSync.kick()
         return .init(status: .created, response: TrunkDTO(trunk, numbers: []))
     }
 
@@ -52,7 +71,13 @@ struct TrunkController {
         try trunk.apply(input, creating: false, secrets: services.secrets)
         try input.errors.check()
         try await ensureUniqueName(trunk, scope)
-        try await db.uniquely("a trunk with this name") { try await trunk.update(on: db) }
+        try await db.uniquely("a trunk with this name") {
+            try await db.transaction { tx in
+                try await trunk.update(on: tx)
+                try await services.trunkSync.changed(trunk, on: tx)
+            }
+        }
+        services.trunkSync.kick()
         return try await dto(trunk, scope)
     }
 
@@ -63,7 +88,11 @@ struct TrunkController {
         let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
         let dids = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.id!).count()
         if dids > 0 { throw Problem.conflict("the trunk still has \(dids) number(s); move or delete them first") }
-        try await trunk.delete(on: db)
+        try await db.transaction { tx in
+            try await services.trunkSync.deleted(trunk, on: tx)
+            try await trunk.delete(on: tx)
+        }
+        services.trunkSync.kick()
         return .noContent
     }
 

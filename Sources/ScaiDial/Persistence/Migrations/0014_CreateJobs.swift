@@ -11,6 +11,7 @@ struct CreateJobs: AsyncMigration {
             .field("state", .string, .required)
             .field("run_at", .datetime, .required)
             .field("attempts", .int, .required)
+            .field("generation", .int, .required)
             .field("last_error", .string)
             .field("locked_by", .string)
             .field("locked_until", .datetime)

@@ -6,7 +6,7 @@ extension Migrations {
     static let all: [any Migration] = [
         CreateTenants(), CreateUsers(), CreateAuthTokens(), CreateDialplans(), CreateDialplanRules(),
         CreateTrunks(), CreateDIDs(), CreateExtensions(), CreateExtensionGrants(), CreateForwardRules(),
-        CreateCalls(), CreateCallLegs(), CreateVoicemailMessages(), CreateJobs(),
+        CreateCalls(), CreateCallLegs(), CreateVoicemailMessages(), CreateJobs(), CreateWebhookEvents(),
     ]
 }
 

@@ -75,9 +75,20 @@ final class JobModel: Model, @unchecked Sendable {
     @Field(key: "state") var state: String
     @Field(key: "run_at") var runAt: Date
     @Field(key: "attempts") var attempts: Int
+    /// Bumped each time the job is (re)scheduled, so a run that started earlier does not delete it.
+    @Field(key: "generation") var generation: Int
     @OptionalField(key: "last_error") var lastError: String?
     @OptionalField(key: "locked_by") var lockedBy: String?
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+final class WebhookEventModel: Model, @unchecked Sendable {
+    static let schema = "webhook_events"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "event_id") var eventID: String
+    @Field(key: "event") var event: String
+    @Field(key: "received_at") var receivedAt: Date
     init() {}
 }

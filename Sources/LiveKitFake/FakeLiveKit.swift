@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import LiveKit
+import Logging
+
+/// A wire-exact fake LiveKit server for tests: a real HTTP server on 127.0.0.1 that checks what
+/// livekit-server checks (POST, Twirp path, content type, the bearer token's signature and the
+/// grant each RPC needs), keeps trunks, rules, rooms and participants, answers in LiveKit's shapes
+/// (snake_case, unpopulated fields present, int64 as strings, Twirp error bodies), and fails on
+/// request (``Fault``).
+public actor FakeLiveKit {
+    /// The API key tokens must be issued by.
+    public let apiKey: String
+    /// The secret tokens must be signed with.
+    public let apiSecret: String
+
+    /// One accepted request (its token verified and its grant sufficient).
+    public struct Captured: Sendable {
+        /// `SIP`, `RoomService`, `AgentDispatchService`, `Egress`, `Ingress`.
+        public let service: String
+        /// `CreateSIPInboundTrunk`, ...
+        public let method: String
+        /// The exact request body.
+        public let body: Data
+        /// The verified token's claims.
+        public let claims: TokenClaims
+        /// The bearer token itself.
+        public let token: String
+
+        /// The body decoded as `type`.
+        public func decode<T: Decodable>(_ type: T.Type) throws -> T { try ProtoJSON.decode(type, from: body) }
+    }
+
+    /// Every accepted request, in order (including those answered with an injected fault).
+    public private(set) var requests: [Captured] = []
+
+    /// The accepted requests of one RPC (`"CreateSIPParticipant"`).
+    public func requests(_ method: String) -> [Captured] { requests.filter { $0.method == method } }
+
+    /// Inbound trunks, in creation order.
+    public internal(set) var inboundTrunks: [SIPInboundTrunkInfo] = []
+    /// Outbound trunks, in creation order.
+    public internal(set) var outboundTrunks: [SIPOutboundTrunkInfo] = []
+    /// Dispatch rules, in creation order.
+    public internal(set) var dispatchRules: [SIPDispatchRuleInfo] = []
+    /// Rooms, in creation order.
+    public internal(set) var rooms: [Room] = []
+    /// Participants by room name.
+    public internal(set) var participants: [String: [ParticipantInfo]] = [:]
+    /// Agent dispatches, in creation order.
+    public internal(set) var dispatches: [AgentDispatch] = []
+    /// Egresses, in start order.
+    public internal(set) var egresses: [EgressInfo] = []
+    /// Ingresses, in creation order.
+    public internal(set) var ingresses: [IngressInfo] = []
+
+    var faults: [String: [Fault]] = [:]
+    var faultForAll: Fault?
+    private var server: Task<Void, Never>?
+
+    /// A fake accepting tokens of `apiKey` signed with `apiSecret`.
+    public init(apiKey: String = "APIfake", apiSecret: String = "fake-secret-0123456789abcdefghijklmnopqrstuvwxyz") {
+        self.apiKey = apiKey
+        self.apiSecret = apiSecret
+    }
+
+    /// Starts the server on an ephemeral port of 127.0.0.1; the credentials point at it.
+    public func start() async throws -> LiveKitCredentials {
+        precondition(server == nil, "FakeLiveKit already started")
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "FakeLiveKit")
+        logger.logLevel = .warning
+        let app = Application(
+            responder: CallbackResponder<BasicRequestContext> { request, _ in try await self.respond(to: request) },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            },
+            logger: logger)
+        server = Task {
+            try? await app.run()
+            continuation.finish()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            throw CancellationError()
+        }
+        return LiveKitCredentials(url: "http://127.0.0.1:\(port)", apiKey: apiKey, apiSecret: apiSecret)
+    }
+
+    /// Stops the server.
+    public func stop() async {
+        server?.cancel()
+        await server?.value
+        server = nil
+    }
+
+    /// Makes the next `times` calls of `method` fail with `fault`.
+    public func fail(_ method: String, with fault: Fault, times: Int = 1) {
+        faults[method, default: []] += Array(repeating: fault, count: max(0, times))
+    }
+
+    /// Makes every RPC fail with `fault` until called again with nil.
+    public func failAll(with fault: Fault?) {
+        faultForAll = fault
+    }
+
+    /// The participants of `room`.
+    public func participants(in room: String) -> [ParticipantInfo] { participants[room] ?? [] }
+
+    /// Puts a participant into `room` (created if needed), as if it had joined: a missing sid,
+    /// state or join time is filled in. One with the same identity is replaced.
+    public func addParticipant(room: String, _ participant: ParticipantInfo) {
+        var p = participant
+        p.sid = p.sid ?? Self.newID("PA_")
+        p.state = p.state ?? .active
+        p.kind = p.kind ?? .standard
+        p.joinedAt = p.joinedAt ?? Self.nowSeconds
+        p.joinedAtMs = p.joinedAtMs ?? Self.nowSeconds * 1000
+        _ = ensureRoom(room)
+        participants[room, default: []].removeAll { $0.identity == p.identity }
+        participants[room, default: []].append(p)
+        refreshCounts(room)
+    }
+
+    func nextFault(for method: String) -> Fault? {
+        if var queue = faults[method], !queue.isEmpty {
+            let fault = queue.removeFirst()
+            faults[method] = queue
+            return fault
+        }
+        return faultForAll
+    }
+
+    func record(_ captured: Captured) { requests.append(captured) }
+}

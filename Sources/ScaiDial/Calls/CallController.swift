@@ -1,0 +1,156 @@
+import Dialplan
+import FluentKit
+import Foundation
+import Hummingbird
+
+struct LegDTO: Encodable, Sendable {
+    let id: UUID
+    let kind: String
+    let state: String
+    @Nullable var participantIdentity: String?
+    @Nullable var userId: UUID?
+    @Nullable var extensionId: UUID?
+    @Nullable var destination: String?
+    @Nullable var failureReason: String?
+    @Nullable var sipStatus: Int?
+    let startedAt: Date
+    @Nullable var answeredAt: Date?
+    @Nullable var endedAt: Date?
+
+    init(_ l: CallLegModel) {
+        id = l.id!
+        kind = l.kind
+        state = l.state
+        participantIdentity = l.participantIdentity
+        userId = l.userID
+        extensionId = l.extensionID
+        destination = l.destination
+        failureReason = l.failureReason
+        sipStatus = l.sipStatus
+        startedAt = l.startedAt
+        answeredAt = l.answeredAt
+        endedAt = l.endedAt
+    }
+}
+
+struct CallDTO: ResponseEncodable, Sendable {
+    let id: UUID
+    let direction: String
+    let state: String
+    let from: String
+    let to: String
+    @Nullable var didId: UUID?
+    @Nullable var trunkId: UUID?
+    @Nullable var dialplanId: UUID?
+    @Nullable var ruleId: UUID?
+    @Nullable var action: String?
+    let roomName: String
+    @Nullable var livekitCallId: String?
+    @Nullable var endReason: String?
+    @Nullable var sipStatus: Int?
+    let startedAt: Date
+    @Nullable var answeredAt: Date?
+    @Nullable var endedAt: Date?
+    @Nullable var durationS: Int?
+    @Nullable var placedByUserId: UUID?
+    let hops: Int
+    let legs: [LegDTO]
+
+    init(_ c: CallModel, legs: [CallLegModel]) {
+        id = c.id!
+        direction = c.direction
+        state = c.state
+        from = c.fromNumber
+        to = c.toNumber
+        didId = c.didID
+        trunkId = c.trunkID
+        dialplanId = c.dialplanID
+        ruleId = c.ruleID
+        action = c.action
+        roomName = c.roomName
+        livekitCallId = c.livekitCallID
+        endReason = c.endReason
+        sipStatus = c.sipStatus
+        startedAt = c.startedAt
+        answeredAt = c.answeredAt
+        endedAt = c.endedAt
+        // Talk time: from the answer to the end (0 for a call never answered).
+        durationS = c.endedAt.map { end in c.answeredAt.map { Int(end.timeIntervalSince($0).rounded()) } ?? 0 }
+        placedByUserId = c.placedByUserID
+        hops = c.hops
+        self.legs = legs.sorted { $0.startedAt < $1.startedAt }.map(LegDTO.init)
+    }
+}
+
+enum CallDirection: String, CaseIterable { case inbound, outbound }
+
+/// `/v1/tenants/{t}/calls`: call history (newest first) with filters, live calls, one call with its legs.
+struct CallController {
+    let services: AppServices
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/v1/tenants/:tenant_id/calls", use: list)
+        router.get("/v1/tenants/:tenant_id/calls/active", use: active)
+        router.get("/v1/tenants/:tenant_id/calls/:call_id", use: get)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<CallDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let q = request.uri.queryParameters
+        let page = try PageRequest(request)
+        var query = CallModel.scoped(scope, on: db)
+        var errors: [FieldError] = []
+        if let d = q["direction"].map(String.init) {
+            if CallDirection(rawValue: d) == nil { errors.append(.init(field: "direction", message: "must be inbound or outbound")) }
+            query = query.filter(\.$direction == d)
+        }
+        if let s = q["state"].map(String.init) {
+            if CallState(rawValue: s) == nil {
+                errors.append(.init(field: "state", message: "must be one of routing, ringing, active, ended, failed"))
+            }
+            query = query.filter(\.$state == s)
+        }
+        if let n = q["number"].map(String.init), !n.isEmpty {
+            query = query.group(.or) {
+                $0.filter(\.$fromNumber, .contains(inverse: false, .anywhere), n).filter(
+                    \.$toNumber, .contains(inverse: false, .anywhere), n)
+            }
+        }
+        for (key, op) in [("from", DatabaseQuery.Filter.Method.greaterThanOrEqual), ("to", .lessThan)] {
+            guard let raw = q[Substring(key)].map(String.init) else { continue }
+            guard let date = Timestamps.parse(raw) else {
+                errors.append(.init(field: key, message: "must be an RFC 3339 timestamp")); continue
+            }
+            query = query.filter(\.$startedAt, op, date)
+        }
+        if !errors.isEmpty { throw Problem.invalid(errors) }
+        // Newest first: ids are time-ordered, so the keyset runs downwards.
+        if let after = page.after { query = query.filter(\.$id < after) }
+        let rows = try await query.sort(\.$id, .descending).limit(page.limit + 1).all()
+        let items = Array(rows.prefix(page.limit))
+        let next = rows.count > page.limit ? items.last?.id.map(Cursor.encode) : nil
+        return Page(items: try await withLegs(items, scope), nextCursor: next)
+    }
+
+    @Sendable func active(_ request: Request, context: AppRequestContext) async throws -> Page<CallDTO> {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let rows = try await CallModel.scoped(scope, on: db).filter(\.$state ~~ CallState.live).sort(\.$id, .descending).limit(500).all()
+        return Page(items: try await withLegs(rows, scope), nextCursor: nil)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> CallDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let call = try await CallModel.find(try context.id("call_id", "call"), in: scope, on: db, "call")
+        return try await withLegs([call], scope)[0]
+    }
+
+    private func withLegs(_ calls: [CallModel], _ scope: TenantScope) async throws -> [CallDTO] {
+        let ids = calls.compactMap(\.id)
+        let legs = ids.isEmpty ? [] : try await CallLegModel.scoped(scope, on: services.db).filter(\.$callID ~~ ids).all()
+        let byCall = Dictionary(grouping: legs, by: \.callID)
+        return calls.map { CallDTO($0, legs: byCall[$0.id!] ?? []) }
+    }
+}

@@ -1,0 +1,66 @@
+import FluentKit
+import Foundation
+
+/// Moves legs and calls through their states. Every transition is guarded by the current state,
+/// so repeated or late webhooks change nothing (an ended call keeps how it ended).
+struct CallLifecycle {
+    let db: any Database
+
+    /// `sip.callStatus` of a SIP participant: `ringing` / `active` (answered) / `hangup`.
+    func sipStatus(room: String, identity: String?, status: String?) async throws {
+        guard let identity, let status, let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
+            let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first()
+        else { return }
+        let now = Date()
+        switch status {
+        case "active":
+            guard ["dialing", "ringing"].contains(leg.state) else { return }
+            leg.state = "answered"
+            leg.answeredAt = now
+            try await leg.update(on: db)
+            if [CallState.routing.rawValue, CallState.ringing.rawValue].contains(call.state) {
+                call.state = CallState.active.rawValue
+                call.answeredAt = now
+                try await call.update(on: db)
+            }
+        case "ringing", "dialing":
+            if leg.state == "dialing" && status == "ringing" {
+                leg.state = "ringing"
+                try await leg.update(on: db)
+            }
+        case "hangup":
+            try await left(room: room, identity: identity)
+        default: break
+        }
+    }
+
+    /// A participant left: its leg ends; an inbound caller leaving ends the call.
+    func left(room: String, identity: String) async throws {
+        guard let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
+            let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first(),
+            ["dialing", "ringing", "answered"].contains(leg.state)
+        else { return }
+        let now = Date()
+        leg.state = leg.state == "answered" ? "ended" : "failed"
+        if leg.state == "failed" { leg.failureReason = "left before answering" }
+        leg.endedAt = now
+        try await leg.update(on: db)
+        if call.direction == "inbound" && leg.kind == "sip" { try await end(call, now: now) }
+    }
+
+    func roomFinished(room: String) async throws {
+        guard let call = try await CallModel.query(on: db).filter(\.$roomName == room).first() else { return }
+        try await end(call, now: Date())
+    }
+
+    /// Ends a live call with the reason its history implies: `completed` once answered, else `caller_hangup`.
+    func end(_ call: CallModel, now: Date, reason: String? = nil) async throws {
+        guard CallState.live.contains(call.state) else { return }
+        call.endReason = reason ?? (call.answeredAt == nil ? "caller_hangup" : "completed")
+        call.state = CallState.ended.rawValue
+        call.endedAt = now
+        try await call.update(on: db)
+        try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$state ~~ ["dialing", "ringing", "answered"])
+            .set(\.$endedAt, to: now).set(\.$state, to: "ended").update()
+    }
+}

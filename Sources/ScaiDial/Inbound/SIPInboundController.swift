@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+
+/// The hook door, `POST /sip/inbound` (spec Appendix B): a livekit-sip build asks ScaiDial where a
+/// call goes. Request and answer are the protojson forms of LiveKit's EvaluateSIPDispatchRules
+/// request and response, plus ScaiDial's own `scaidial_*` fields.
+struct SIPInboundController {
+    let services: AppServices
+    let dispatcher: InboundDispatcher
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.post("/sip/inbound", use: inbound)
+    }
+
+    struct Answer: ResponseEncodable {
+        let result: String
+        @Nullable var roomName: String?
+        @Nullable var participantIdentity: String?
+        @Nullable var participantName: String?
+        @Nullable var participantMetadata: String?
+        @Nullable var participantAttributes: [String: String]?
+        @Nullable var sipTrunkId: String?
+        /// google.protobuf.Duration in JSON: "180s".
+        @Nullable var ringingTimeout: String?
+        @Nullable var maxCallDuration: String?
+        @Nullable var scaidialCallId: UUID?
+        @Nullable var scaidialSipStatus: Int?
+    }
+
+    @Sendable func inbound(_ request: Request, context: AppRequestContext) async throws -> Answer {
+        try authorize(request)
+        let input = try await request.jsonObject(context: context)
+        let call = Self.read(input)
+        try input.errors.check()
+        let decision = try await dispatcher.dispatch(call!)
+        switch decision {
+        case .reject(let callID, let status, _):
+            return Answer(result: "REJECT", sipTrunkId: call!.liveKitTrunkID, scaidialCallId: callID, scaidialSipStatus: status)
+        case .accept(let callID, let room, let identity, _, let ringing, let maxDuration):
+            return Answer(
+                result: "ACCEPT", roomName: room, participantIdentity: identity, participantName: "Phone \(call!.from)",
+                participantMetadata: nil,
+                participantAttributes: ["scaidial.call_id": callID.uuidString.lowercased()],
+                sipTrunkId: call!.liveKitTrunkID, ringingTimeout: "\(ringing)s", maxCallDuration: "\(maxDuration)s",
+                scaidialCallId: callID, scaidialSipStatus: nil)
+        }
+    }
+
+    /// `Authorization: Bearer <SCAIDIAL_SIP_INBOUND_SECRET>`, compared in constant time; unset refuses all.
+    private func authorize(_ request: Request) throws {
+        guard let secret = services.config.sipInboundSecret else {
+            throw Problem.unauthorized("SCAIDIAL_SIP_INBOUND_SECRET is not set: /sip/inbound refuses every call")
+        }
+        let header = request.headers[.authorization] ?? ""
+        let presented = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)) : ""
+        guard constantTimeEquals(presented, secret) else { throw Problem.unauthorized("wrong or missing shared secret") }
+    }
+
+    /// protojson accepts proto names and lowerCamelCase; so do we.
+    static func read(_ input: Input) -> InboundCall? {
+        func field(_ obj: Input, _ snake: String, _ camel: String, required: Bool = false) -> String? {
+            if obj.has(camel) && !obj.has(snake) { return obj.string(camel, required: required, maxLength: 256) }
+            return obj.string(snake, required: required, maxLength: 256)
+        }
+        let trunkID = field(input, "sip_trunk_id", "sipTrunkId")
+        guard let call = input.object("call", required: true) else { return nil }
+        let lkCallID = field(call, "lk_call_id", "lkCallId", required: true)
+        let to = call.object("to", required: true).flatMap { field($0, "user", "user", required: true) }
+        // A withheld caller comes as an empty or missing user.
+        let from = call.object("from").flatMap { $0.rawString("user") }?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard let lkCallID, let to else { return nil }
+        return InboundCall(
+            liveKitCallID: lkCallID, sipCallID: field(call, "sip_call_id", "sipCallId"), sourceIP: field(call, "source_ip", "sourceIp"),
+            from: from, to: to, liveKitTrunkID: trunkID)
+    }
+}

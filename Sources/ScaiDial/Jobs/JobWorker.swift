@@ -1,0 +1,75 @@
+import AsyncAlgorithms
+import FluentKit
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// What a kind of job does. Throwing schedules a retry with backoff.
+protocol JobHandler: Sendable {
+    var kind: String { get }
+    /// `attempt` counts earlier failed attempts (0 on the first run); `retryAt` is when a failure will be retried.
+    func run(payload: String, attempt: Int, retryAt: Date) async throws
+}
+
+/// Runs due jobs: polls the `jobs` table every `interval`, or at once when woken.
+final class JobWorker: Service, Sendable {
+    let persistence: Persistence
+    let handlers: [String: any JobHandler]
+    let backoff: Backoff
+    let logger: Logger
+    let interval: Duration
+    let name = "worker-\(UUID().uuidString.prefix(8))"
+    private let wakeups: AsyncStream<Void>
+    private let wakeup: AsyncStream<Void>.Continuation
+
+    init(persistence: Persistence, handlers: [any JobHandler], backoff: Backoff, logger: Logger, interval: Duration = .seconds(1)) {
+        self.persistence = persistence
+        self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })
+        self.backoff = backoff
+        self.logger = logger
+        self.interval = interval
+        (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Run due jobs now instead of at the next poll.
+    func wake() { wakeup.yield() }
+
+    func run() async throws {
+        let ticks = AsyncTimerSequence(interval: interval, clock: .continuous).map { _ in () }
+        await withGracefulShutdownHandler {
+            for await _ in merge(ticks, wakeups).cancelOnGracefulShutdown() {
+                await runDue()
+            }
+        } onGracefulShutdown: { [wakeup] in
+            wakeup.finish()
+        }
+    }
+
+    /// One pass: claim what is due and run it. Internal for tests that drive the worker by hand.
+    func runDue() async {
+        let db = persistence.db
+        do {
+            for job in try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, on: db) {
+                await execute(job, on: db)
+            }
+        } catch {
+            logger.warning("job poll failed", metadata: ["error": "\(String(reflecting: error))"])
+        }
+    }
+
+    private func execute(_ job: JobQueue.Claimed, on db: any Database) async {
+        guard let handler = handlers[job.kind] else {
+            logger.error("no handler for job kind", metadata: ["kind": "\(job.kind)"])
+            try? await JobQueue.retry(job, worker: name, at: Date().addingTimeInterval(backoff.cap), error: "no handler", on: db)
+            return
+        }
+        let retryAt = Date().addingTimeInterval(backoff.delay(afterAttempt: job.attempts))
+        do {
+            try await handler.run(payload: job.payload, attempt: job.attempts, retryAt: retryAt)
+            try await JobQueue.complete(job, worker: name, on: db)
+        } catch {
+            logger.info("job failed; will retry", metadata: ["kind": "\(job.kind)", "attempt": "\(job.attempts + 1)", "error": "\(error)"])
+            try? await JobQueue.retry(job, worker: name, at: retryAt, error: "\(error)", on: db)
+        }
+    }
+}

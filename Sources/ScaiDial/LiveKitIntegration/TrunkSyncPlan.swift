@@ -1,0 +1,43 @@
+import Foundation
+import LiveKit
+
+/// The LiveKit objects a trunk should have, computed from the trunk and its numbers.
+struct TrunkSyncPlan {
+    let inbound: SIPInboundTrunkInfo
+    let outbound: SIPOutboundTrunkInfo
+    private let name: String
+    private let tag: String
+
+    init(trunk: TrunkModel, numbers: [String], secrets: SecretBox, tag: String) throws {
+        name = "scaidial \(trunk.name) (\(trunk.id!.uuidString.lowercased().prefix(8)))"
+        self.tag = tag
+        let addresses = StringList.decode(trunk.allowedAddressesJSON)
+        // Inbound: what livekit-sip accepts — our numbers, from the carrier's addresses, challenged
+        // with the carrier's credentials when set.
+        inbound = SIPInboundTrunkInfo(
+            name: name, metadata: tag, numbers: numbers, allowedAddresses: addresses.isEmpty ? nil : addresses,
+            authUsername: trunk.inboundAuthUsername,
+            authPassword: try trunk.inboundAuthPasswordSealed.map(secrets.open))
+        // Outbound: where livekit-sip dials — the carrier, with our numbers as caller ids and our
+        // credentials at the carrier.
+        outbound = SIPOutboundTrunkInfo(
+            name: name, metadata: tag, address: trunk.address, transport: Self.transport(trunk.transport), numbers: numbers,
+            authUsername: trunk.authUsername, authPassword: try trunk.authPasswordSealed.map(secrets.open))
+    }
+
+    /// One catch-all rule bound to the inbound trunk: every caller gets a fresh room, where
+    /// ScaiDial's dispatcher takes over from the `participant_joined` webhook.
+    func rule(inboundTrunkID: String) -> SIPDispatchRuleInfo {
+        SIPDispatchRuleInfo(
+            rule: SIPDispatchRule(dispatchRuleIndividual: SIPDispatchRuleIndividual(roomPrefix: TrunkSyncHandler.roomPrefix)),
+            trunkIds: [inboundTrunkID], name: name, metadata: tag)
+    }
+
+    static func transport(_ raw: String) -> SIPTransport {
+        switch raw {
+        case "tcp": .tcp
+        case "tls": .tls
+        default: .udp
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import FluentKit
+import Foundation
+
+/// Queues trunk syncs in the same transaction as the change that needs them, so a sync is never
+/// lost to a crash between "saved" and "queued"; the worker is woken once the change is committed.
+struct TrunkSyncScheduler: Sendable {
+    let liveKitConfigured: Bool
+    let worker: JobWorker
+
+    /// The trunk or its numbers changed: mark it pending and queue a sync (no-op without LiveKit).
+    func changed(_ trunk: TrunkModel, on db: any Database) async throws {
+        let numbers = try await DIDModel.query(on: db).filter(\.$trunkID == trunk.id!).count()
+        trunk.setInitialSyncState(liveKitConfigured: liveKitConfigured, hasNumbers: numbers > 0)
+        trunk.nextRetryAt = nil
+        if trunk.hasChanges { try await trunk.save(on: db) }
+        guard liveKitConfigured else { return }
+        try await JobQueue.enqueue(
+            TrunkSyncHandler.kind, payload: TrunkSyncHandler.Payload(trunkID: trunk.id!),
+            dedupeKey: "trunk_sync:\(trunk.id!)", tenantID: trunk.tenantID, on: db)
+    }
+
+    /// The trunk is being deleted: queue the removal of its LiveKit objects.
+    func deleted(_ trunk: TrunkModel, on db: any Database) async throws {
+        guard liveKitConfigured else { return }
+        try await JobModel.query(on: db).filter(\.$dedupeKey == "trunk_sync:\(trunk.id!)").delete()
+        try await JobQueue.enqueue(
+            TrunkDeleteHandler.kind,
+            payload: TrunkDeleteHandler.Payload(
+                trunkID: trunk.id!, inbound: trunk.livekitInboundTrunkID, outbound: trunk.livekitOutboundTrunkID,
+                rule: trunk.livekitDispatchRuleID),
+            dedupeKey: "trunk_delete:\(trunk.id!)", on: db)
+    }
+
+    /// Run queued syncs now (after the change has been committed).
+    func kick() { if liveKitConfigured { worker.wake() } }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import LiveKit
+import LiveKitFake
+import Testing
+
+@Suite("LiveKitClient: failures become LiveKitError")
+struct ClientErrorTests {
+    @Test("a SIP 486 keeps its Twirp code, message and SIP status")
+    func sipBusy() async throws {
+        try await withFake { fake, client in
+            let trunk = try await client.createSIPOutboundTrunk(SIPFixtures.outbound)
+            await fake.fail("CreateSIPParticipant", with: .sip(code: 486, status: "Busy Here"))
+            let error = try await #require(throws: LiveKitError.self) {
+                try await client.createSIPParticipant(SIPFixtures.participant(trunkID: trunk.sipTrunkId!))
+            }
+            #expect(error.kind == .twirp(code: "resource_exhausted") && error.httpStatus == 429)
+            #expect(error.sipStatusCode == 486 && error.sipStatus == "Busy Here")
+            #expect(error.description == "LiveKit refused CreateSIPParticipant: resource_exhausted: sip status 486: Busy Here (SIP 486)")
+            #expect(!error.isRetryable)
+            // The fault was used up: the next call goes through.
+            _ = try await client.createSIPParticipant(SIPFixtures.participant(trunkID: trunk.sipTrunkId!))
+        }
+    }
+
+    @Test("validation and missing objects come back as the server's Twirp errors")
+    func validation() async throws {
+        try await withFake { _, client in
+            let noNumbers = await #expect(throws: LiveKitError.self) { try await client.createSIPOutboundTrunk(SIPOutboundTrunkInfo(address: "a")) }
+            #expect(noNumbers?.kind == .twirp(code: "invalid_argument") && noNumbers?.httpStatus == 400)
+            let open = await #expect(throws: LiveKitError.self) { try await client.createSIPInboundTrunk(SIPInboundTrunkInfo(name: "open")) }
+            #expect(open?.message.hasPrefix("for security") == true)
+            let missing = await #expect(throws: LiveKitError.self) { try await client.updateSIPInboundTrunk(id: "ST_gone", replace: SIPFixtures.inbound) }
+            #expect(missing?.kind == .twirp(code: "not_found") && missing?.httpStatus == 404)
+            let rule = await #expect(throws: LiveKitError.self) { try await client.deleteSIPDispatchRule(id: "SDR_gone") }
+            #expect(rule?.kind == .twirp(code: "not_found"))
+        }
+    }
+
+    @Test("a plain-text 401 is .unauthorized; 503 and 5xx are retryable")
+    func statusKinds() async throws {
+        try await withFake { fake, client in
+            await fake.fail("ListSIPInboundTrunk", with: .plainText401)
+            let unauthorized = await #expect(throws: LiveKitError.self) { try await client.listSIPInboundTrunks() }
+            #expect(unauthorized?.kind == .unauthorized && unauthorized?.message == "invalid authorization token")
+            await fake.failAll(with: .unavailable)
+            let unavailable = await #expect(throws: LiveKitError.self) { try await client.createRoom(CreateRoomRequest(name: "r")) }
+            #expect(unavailable?.kind == .twirp(code: "unavailable") && unavailable?.httpStatus == 503 && unavailable?.isRetryable == true)
+            await fake.failAll(with: .status(500, code: "internal", message: "boom"))
+            let internalError = await #expect(throws: LiveKitError.self) { try await client.deleteRoom("r") }
+            #expect(internalError?.isRetryable == true && internalError?.message == "boom")
+            await fake.failAll(with: nil)
+            _ = try await client.createRoom(CreateRoomRequest(name: "r"))
+        }
+    }
+
+    @Test("a slow server is .timeout, well within a bound")
+    func timeout() async throws {
+        try await withFake(timeout: .milliseconds(300)) { fake, client in
+            await fake.fail("CreateRoom", with: .delay(.seconds(5)))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await #expect(throws: LiveKitError.self) { try await client.createRoom(CreateRoomRequest(name: "slow")) }
+            #expect(error?.kind == .timeout && error?.isRetryable == true)
+            #expect(clock.now - start < .seconds(2))
+            let sent = try #require(await fake.requests("CreateRoom").first)
+            #expect(sent.claims.video?.roomCreate == true)
+        }
+    }
+
+    @Test("a closed port is .unreachable and retryable")
+    func unreachable() async throws {
+        let client = LiveKitClient(credentials: .init(url: "ws://127.0.0.1:1", apiKey: "k", apiSecret: "s"), timeout: .seconds(2))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: LiveKitError.self) { try await client.listSIPDispatchRules() }
+        #expect(error?.kind == .unreachable && error?.isRetryable == true && error?.method == "ListSIPDispatchRule")
+        #expect(clock.now - start < .seconds(4))
+    }
+}
