@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LiveKit
 import Logging
+import ServiceLifecycle
 
 /// A wire-exact fake LiveKit server for tests: a real HTTP server on 127.0.0.1 that checks what
 /// livekit-server checks (POST, Twirp path, content type, the bearer token's signature and the
@@ -56,7 +57,7 @@ public actor FakeLiveKit {
 
     var faults: [String: [Fault]] = [:]
     var faultForAll: Fault?
-    private var server: Task<Void, Never>?
+    private var server: (group: ServiceGroup, task: Task<Void, Never>)?
 
     /// A fake accepting tokens of `apiKey` signed with `apiSecret`.
     public init(apiKey: String = "APIfake", apiSecret: String = "fake-secret-0123456789abcdefghijklmnopqrstuvwxyz") {
@@ -78,10 +79,12 @@ public actor FakeLiveKit {
                 continuation.finish()
             },
             logger: logger)
-        server = Task {
-            try? await app.run()
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task {
+            try? await group.run()
             continuation.finish()
         }
+        server = (group, task)
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
             throw CancellationError()
@@ -89,11 +92,12 @@ public actor FakeLiveKit {
         return LiveKitCredentials(url: "http://127.0.0.1:\(port)", apiKey: apiKey, apiSecret: apiSecret)
     }
 
-    /// Stops the server.
+    /// Stops the server gracefully (requests in flight are answered first).
     public func stop() async {
-        server?.cancel()
-        await server?.value
-        server = nil
+        guard let server else { return }
+        await server.group.triggerGracefulShutdown()
+        await server.task.value
+        self.server = nil
     }
 
     /// Makes the next `times` calls of `method` fail with `fault`.

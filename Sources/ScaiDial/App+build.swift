@@ -55,6 +55,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     RuleController(services: services).register(on: router)
     SimulateController(services: services).register(on: router)
     CallController(services: services).register(on: router)
+    MeController(services: services).register(on: router)
     WebhookController(services: services).register(on: router)
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     return router

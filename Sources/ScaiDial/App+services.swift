@@ -19,6 +19,10 @@ struct AppServices: Sendable {
     let events: any LiveKitEventHandler
     /// The one inbound dispatcher behind both doors.
     let dispatcher: InboundDispatcher
+    /// Users' open event streams (ringing browsers).
+    let hub: EventHub
+    /// Carries out routing decisions: ringing, bots, forwards, voicemail.
+    let router: CallRouter
 
     init(
         config: AppConfig, persistence: Persistence, logger: Logger, liveKit: (any LiveKitAPI)? = nil,
@@ -39,10 +43,6 @@ struct AppServices: Sendable {
                 LiveKitClient(credentials: LiveKitCredentials(url: $0.url, apiKey: $0.apiKey, apiSecret: $0.apiSecret))
             }
         self.liveKit = liveKit
-        self.events =
-            events
-            ?? CallEventHandler(
-                persistence: persistence, dispatcher: dispatcher, liveKit: liveKit, metrics: metrics, logger: logger)
         var handlers: [any JobHandler] = []
         if let liveKit {
             handlers.append(TrunkSyncHandler(persistence: persistence, liveKit: liveKit, secrets: secrets, logger: logger))
@@ -51,6 +51,14 @@ struct AppServices: Sendable {
         jobs = JobWorker(
             persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval)
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
+        let hub = EventHub()
+        self.hub = hub
+        let router = CallRouter(
+            persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: PendingVoicemail(logger: logger), logger: logger)
+        self.router = router
+        jobs.register(RingTimeoutHandler(router: router))
+        self.events = events ?? CallEventHandler(
+            persistence: persistence, dispatcher: dispatcher, router: router, liveKit: liveKit, metrics: metrics, logger: logger)
     }
 
     var db: any Database { persistence.db }

@@ -56,7 +56,7 @@ struct ClientErrorTests {
     @Test("a slow server is .timeout, well within a bound")
     func timeout() async throws {
         try await withFake(timeout: .milliseconds(300)) { fake, client in
-            await fake.fail("CreateRoom", with: .delay(.seconds(5)))
+            await fake.fail("CreateRoom", with: .delay(.milliseconds(1500)))
             let clock = ContinuousClock()
             let start = clock.now
             let error = await #expect(throws: LiveKitError.self) { try await client.createRoom(CreateRoomRequest(name: "slow")) }
@@ -69,11 +69,11 @@ struct ClientErrorTests {
 
     @Test("a closed port is .unreachable and retryable")
     func unreachable() async throws {
-        let client = LiveKitClient(credentials: .init(url: "ws://127.0.0.1:1", apiKey: "k", apiSecret: "s"), timeout: .seconds(2))
+        let client = LiveKitClient(credentials: .init(url: "ws://127.0.0.1:1", apiKey: "k", apiSecret: "s"), timeout: .seconds(1))
         let clock = ContinuousClock()
         let start = clock.now
         let error = await #expect(throws: LiveKitError.self) { try await client.listSIPDispatchRules() }
         #expect(error?.kind == .unreachable && error?.isRetryable == true && error?.method == "ListSIPDispatchRule")
-        #expect(clock.now - start < .seconds(4))
+        #expect(clock.now - start < .seconds(3))
     }
 }

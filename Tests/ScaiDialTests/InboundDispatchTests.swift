@@ -60,13 +60,14 @@ struct InboundDispatchTests {
             let calls = try await Self.calls(api, w)
             #expect(calls.count == 1)
             #expect(calls[0]["room_name"] as? String == room)
+            // Nobody is online to ring: the extension's default (voicemail) takes the call.
             #expect(calls[0]["state"] as? String == "ringing")
-            #expect(calls[0]["action"] as? String == "ring_extension")
+            #expect(calls[0]["action"] as? String == "voicemail")
             #expect(calls[0]["rule_id"] as? String == w.a.ruleID)
             #expect(calls[0]["livekit_call_id"] as? String == "SCL_accept")
             #expect(calls[0]["id"] as? String == reply.json["scaidial_call_id"] as? String)
             let legs = try #require(calls[0]["legs"] as? [[String: Any]])
-            #expect(legs.map { $0["kind"] as? String } == ["sip"])
+            #expect(legs.map { $0["kind"] as? String } == ["sip", "voicemail"])
             let active = try await api.get("\(w.a.base)/calls/active", token: w.a.adminToken)
             #expect(active.items.count == 1)
         }

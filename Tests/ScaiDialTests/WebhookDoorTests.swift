@@ -71,7 +71,7 @@ struct WebhookDoorTests {
             #expect(calls.count == 1)
             #expect(calls[0]["room_name"] as? String == room)
             #expect(calls[0]["state"] as? String == "ringing")
-            #expect(calls[0]["action"] as? String == "ring_extension")
+            #expect(calls[0]["rule_id"] as? String == env.world.a.ruleID)
             #expect((calls[0]["legs"] as? [[String: Any]])?.first?["participant_identity"] as? String == "sip_+31612345678")
             // Rooms ScaiDial did not make, and non-SIP participants, are left alone.
             _ = try await env.send(Self.joined("EV_2", room: "someone-elses-room", callID: "SCL_other"))

@@ -13,6 +13,9 @@ public struct LiveKitClient: LiveKitAPI {
         twirp = TwirpTransport(credentials: credentials, httpClient: httpClient, timeout: timeout)
     }
 
+    /// The server and API key this client uses.
+    public var credentials: LiveKitCredentials { twirp.credentials }
+
     // MARK: livekit.SIP
 
     public func createSIPInboundTrunk(_ trunk: SIPInboundTrunkInfo) async throws -> SIPInboundTrunkInfo {

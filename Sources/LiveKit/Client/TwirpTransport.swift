@@ -1,7 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 
 /// One Twirp call over JSON: `POST {base}/twirp/livekit.<service>/<method>` with a token carrying
 /// exactly the grant the RPC needs, under a deadline.
@@ -37,7 +35,7 @@ struct TwirpTransport: Sendable {
         let httpRequest = try makeRequest(service, method, request, room: room, timeout: timeout)
         let (status, body): (Int, Data)
         do {
-            let response = try await httpClient.execute(httpRequest, deadline: .now() + TimeAmount(timeout))
+            let response = try await httpClient.execute(httpRequest, timeout: .nanoseconds(timeout.nanoseconds))
             let buffer = try await response.body.collect(upTo: Self.maxAnswerBytes)
             (status, body) = (Int(response.status.code), Data(buffer.readableBytesView))
         } catch {
@@ -65,7 +63,7 @@ struct TwirpTransport: Sendable {
         httpRequest.headers.add(name: "Content-Type", value: "application/json")
         httpRequest.headers.add(name: "Authorization", value: "Bearer \(try token.jwt())")
         httpRequest.headers.add(name: "X-Twirp-Timeout-Ms", value: String(timeout.milliseconds))
-        httpRequest.body = .bytes(ByteBuffer(bytes: try ProtoJSON.encode(request)))
+        httpRequest.body = .bytes(try ProtoJSON.encode(request))
         return httpRequest
     }
 
@@ -98,9 +96,10 @@ extension Duration {
     }
 }
 
-extension TimeAmount {
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+extension Duration {
+    /// Whole nanoseconds.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -27,7 +27,8 @@ public enum ProtoJSON {
     public static func tree<T: Encodable>(_ value: T, keys: KeyStyle = .protoNames, emitUnpopulated: Bool = false) throws -> Value {
         let root = ProtoEncoder.Node()
         let options = ProtoEncoder.Options(keys: keys, emitUnpopulated: emitUnpopulated)
-        try value.encode(to: ProtoEncoder(node: root, options: options, verbatimKeys: T.self is any ProtoMapMarker.Type))
+        let encoder = ProtoEncoder(node: root, options: options, verbatimKeys: false).child(T.self, node: root, key: nil)
+        try value.encode(to: encoder)
         return root.build()
     }
 

@@ -1,4 +1,5 @@
 import FluentKit
+import LiveKit
 import Foundation
 
 /// Moves legs and calls through their states. Every transition is guarded by the current state,
@@ -31,6 +32,30 @@ struct CallLifecycle {
         case "hangup":
             try await left(room: room, identity: identity)
         default: break
+        }
+    }
+
+    /// A non-SIP participant (browser, bot) joined: its leg is answered and the call is active.
+    func joined(room: String, identity: String?, kind: ParticipantKind) async throws {
+        guard let identity, let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
+              CallState.live.contains(call.state)
+        else { return }
+        let now = Date()
+        var leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first()
+        if leg == nil, kind == .agent {
+            // Agents pick their own identity: the call's bot leg is the one waiting for it.
+            leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "bot")
+                .filter(\.$state == "dialing").first()
+            leg?.participantIdentity = identity
+        }
+        guard let leg, ["dialing", "ringing"].contains(leg.state) else { return }
+        leg.state = "answered"
+        leg.answeredAt = now
+        try await leg.update(on: db)
+        if call.state != CallState.active.rawValue {
+            call.state = CallState.active.rawValue
+            call.answeredAt = now
+            try await call.update(on: db)
         }
     }
 

@@ -8,6 +8,7 @@ import Logging
 struct CallEventHandler: LiveKitEventHandler {
     let persistence: Persistence
     let dispatcher: InboundDispatcher
+    let router: CallRouter
     let liveKit: (any LiveKitAPI)?
     let metrics: MetricsRegistry
     let logger: Logger
@@ -24,10 +25,19 @@ struct CallEventHandler: LiveKitEventHandler {
     }
 
     private func participantJoined(_ event: WebhookEvent) async throws {
-        guard let room = event.room?.name, let p = event.participant, (p.kind ?? .zero) == .sip else { return }
-        let attributes = p.attributes ?? [:]
+        guard let room = event.room?.name, let p = event.participant else { return }
         let db = persistence.db
-        if try await CallModel.query(on: db).filter(\.$roomName == room).first() == nil {
+        guard (p.kind ?? .zero) == .sip else {
+            // A browser or a bot joining its call: its leg is answered, the call is active.
+            return try await CallLifecycle(db: db).joined(room: room, identity: p.identity, kind: p.kind ?? .zero)
+        }
+        let attributes = p.attributes ?? [:]
+        let existing = try await CallModel.query(on: db).filter(\.$roomName == room).first()
+        if let existing, existing.direction == "inbound", (attributes["sip.callStatus"] ?? "ringing") == "ringing" {
+            // The hook door's caller arrived: what needed it in the room can start now.
+            try await router.start(callID: existing.id!, callerInRoom: true)
+        }
+        if existing == nil {
             // Webhook door: only rooms made by ScaiDial's catch-all dispatch rules.
             guard room.hasPrefix(TrunkSyncHandler.roomPrefix + "_"), let callID = attributes["sip.callID"] else { return }
             let decision = try await dispatcher.dispatch(
@@ -35,10 +45,13 @@ struct CallEventHandler: LiveKitEventHandler {
                     liveKitCallID: callID, sipCallID: attributes["sip.callIDFull"], from: attributes["sip.phoneNumber"] ?? "",
                     to: attributes["sip.trunkPhoneNumber"] ?? "", liveKitTrunkID: attributes["sip.trunkID"], roomName: room,
                     participantIdentity: p.identity))
-            if case .reject = decision, let identity = p.identity, let liveKit {
+            switch decision {
+            case .reject:
                 // The caller is in the room, ringing: removing it is how the call is refused.
-                try await liveKit.removeParticipant(room: room, identity: identity)
+                if let identity = p.identity, let liveKit { try await liveKit.removeParticipant(room: room, identity: identity) }
                 return
+            case .accept(let callID, _, _, _, _, _):
+                try await router.start(callID: callID, callerInRoom: true)
             }
         }
         try await CallLifecycle(db: db).sipStatus(room: room, identity: p.identity, status: attributes["sip.callStatus"])
@@ -47,10 +60,20 @@ struct CallEventHandler: LiveKitEventHandler {
     private func participantLeft(_ event: WebhookEvent) async throws {
         guard let room = event.room?.name, let identity = event.participant?.identity else { return }
         try await CallLifecycle(db: persistence.db).left(room: room, identity: identity)
+        try await cancelRingIfEnded(room)
     }
 
     private func roomFinished(_ event: WebhookEvent) async throws {
         guard let room = event.room?.name else { return }
         try await CallLifecycle(db: persistence.db).roomFinished(room: room)
+        try await cancelRingIfEnded(room)
+    }
+
+    /// A caller who gives up while ringing cancels the ring everywhere.
+    private func cancelRingIfEnded(_ room: String) async throws {
+        guard let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first(),
+              !CallState.live.contains(call.state), call.answeredByUserID == nil, call.extensionID != nil
+        else { return }
+        try await router.cancelRing(call, reason: call.endReason ?? "ended")
     }
 }

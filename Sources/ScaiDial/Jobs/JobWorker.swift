@@ -3,6 +3,7 @@ import FluentKit
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// What a kind of job does. Throwing schedules a retry with backoff.
 protocol JobHandler: Sendable {
@@ -14,7 +15,7 @@ protocol JobHandler: Sendable {
 /// Runs due jobs: polls the `jobs` table every `interval`, or at once when woken.
 final class JobWorker: Service, Sendable {
     let persistence: Persistence
-    let handlers: [String: any JobHandler]
+    private let handlers: Mutex<[String: any JobHandler]>
     let backoff: Backoff
     let logger: Logger
     let interval: Duration
@@ -24,11 +25,16 @@ final class JobWorker: Service, Sendable {
 
     init(persistence: Persistence, handlers: [any JobHandler], backoff: Backoff, logger: Logger, interval: Duration = .seconds(1)) {
         self.persistence = persistence
-        self.handlers = Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) })
+        self.handlers = Mutex(Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) }))
         self.backoff = backoff
         self.logger = logger
         self.interval = interval
         (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Adds the handler of a kind of job (before the worker runs).
+    func register(_ handler: any JobHandler) {
+        handlers.withLock { $0[handler.kind] = handler }
     }
 
     /// Run due jobs now instead of at the next poll.
@@ -58,7 +64,7 @@ final class JobWorker: Service, Sendable {
     }
 
     private func execute(_ job: JobQueue.Claimed, on db: any Database) async {
-        guard let handler = handlers[job.kind] else {
+        guard let handler = handlers.withLock({ $0[job.kind] }) else {
             logger.error("no handler for job kind", metadata: ["kind": "\(job.kind)"])
             try? await JobQueue.retry(job, worker: name, at: Date().addingTimeInterval(backoff.cap), error: "no handler", on: db)
             return

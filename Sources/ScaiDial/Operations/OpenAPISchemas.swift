@@ -52,6 +52,7 @@ enum OpenAPISchemas {
                     ]),
                 ],
             ]),
+            "JoinedCall": obj(["call_id": s, "room_name": s, "livekit_url": s, "token": s]),
             "WebhookAck": obj(["status": e(["applied", "duplicate"])]),
             "Login": obj(["email": s, "password": ["type": "string", "writeOnly": true]], required: ["email", "password"]),
             "LoginResult": obj(["token": s, "expires_at": ts, "user": ["$ref": "#/components/schemas/User"]]),

@@ -23,6 +23,8 @@ struct CreateCalls: AsyncMigration {
             .field("answered_at", .datetime)
             .field("ended_at", .datetime)
             .field("placed_by_user_id", .uuid)
+            .field("extension_id", .uuid)
+            .field("answered_by_user_id", .uuid)
             .unique(on: "room_name")  // webhooks find the call by room
             .unique(on: "livekit_call_id")  // idempotency of the inbound dispatcher
             .create()

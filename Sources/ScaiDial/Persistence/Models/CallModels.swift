@@ -23,6 +23,10 @@ final class CallModel: Model, @unchecked Sendable {
     @OptionalField(key: "answered_at") var answeredAt: Date?
     @OptionalField(key: "ended_at") var endedAt: Date?
     @OptionalField(key: "placed_by_user_id") var placedByUserID: UUID?
+    /// The extension ringing now (or that took the call); follows forwards to other extensions.
+    @OptionalField(key: "extension_id") var extensionID: UUID?
+    /// The user whose browser won the answer (set once, atomically).
+    @OptionalField(key: "answered_by_user_id") var answeredByUserID: UUID?
     init() {}
 }
 

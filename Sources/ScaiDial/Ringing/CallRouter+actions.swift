@@ -1,0 +1,125 @@
+import FluentKit
+import Foundation
+import LiveKit
+import Logging
+
+extension CallRouter {
+    /// `ring_extension` of a bot: LiveKit dispatches the agent named by `target_ref` into the room.
+    func dispatchBot(_ call: CallModel, _ ext: ExtensionModel) async throws {
+        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "bot").count() == 0 else { return }
+        let leg = CallLegModel.new(call, kind: "bot", state: "dialing")
+        leg.extensionID = ext.id
+        leg.destination = ext.targetRef
+        call.extensionID = ext.id
+        try await db.transaction { tx in
+            try await leg.create(on: tx)
+            try await call.update(on: tx)
+        }
+        guard let liveKit else { return try await fail(call, leg, reason: "livekit_error", detail: "LiveKit is not configured", sip: nil) }
+        do {
+            let metadata = #"{"scaidial_call_id":"\#(call.id!.uuidString.lowercased())","from":"\#(call.fromNumber)","to":"\#(call.toNumber)"}"#
+            _ = try await liveKit.createDispatch(CreateAgentDispatchRequest(agentName: ext.targetRef, room: call.roomName, metadata: metadata))
+        } catch let error as LiveKitError {
+            try await fail(call, leg, reason: "livekit_error", detail: error.description, sip: error.sipStatusCode)
+        }
+    }
+
+    /// `forward` in bridge mode: dial the target into the caller's room over the trunk the call
+    /// came in on; livekit-sip answers the caller once the target answers and speaks.
+    func forward(_ call: CallModel, to target: String, mode: ForwardModeName) async throws {
+        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip")
+            .filter(\.$destination == target).count() == 0 else { return }
+        try await cancelRing(call, reason: "forwarded")
+        let leg = CallLegModel.new(call, kind: "sip", state: "dialing")
+        leg.destination = target
+        leg.participantIdentity = "fwd_\(leg.id!.uuidString.lowercased().prefix(8))"
+        call.action = "forward"
+        try await db.transaction { tx in
+            try await leg.create(on: tx)
+            try await call.update(on: tx)
+        }
+        guard mode == .bridge else {
+            // refer needs the call answered first (an announcement through Ingress) — not built yet.
+            return try await fail(call, leg, reason: "forward_refer_unavailable", detail: "refer forwarding is not available yet", sip: nil)
+        }
+        guard let liveKit, let trunkID = call.trunkID, let trunk = try await TrunkModel.find(trunkID, on: db),
+              let outbound = trunk.livekitOutboundTrunkID
+        else { return try await fail(call, leg, reason: "no_trunk", detail: "the call's trunk is not synced to LiveKit", sip: nil) }
+        let tenant = try await TenantModel.find(call.tenantID, on: db)
+        // Carriers often refuse foreign caller ids: present our DID unless policy says otherwise.
+        let callerID = tenant?.forwardCallerID == "caller" && call.fromNumber.hasPrefix("+") ? call.fromNumber : call.toNumber
+        do {
+            _ = try await liveKit.createSIPParticipant(CreateSIPParticipantRequest(
+                sipTrunkId: outbound, sipCallTo: target, sipNumber: callerID, roomName: call.roomName,
+                participantIdentity: leg.participantIdentity, participantName: target,
+                playDialtone: true, waitUntilAnswered: false))
+        } catch let error as LiveKitError {
+            try await fail(call, leg, reason: error.sipStatusCode == nil ? "livekit_error" : "carrier_rejected",
+                           detail: error.description, sip: error.sipStatusCode)
+        }
+    }
+
+    /// The hand-over to voicemail: the call is marked for it and gets a `voicemail` leg; what
+    /// happens next (greeting, recording) is the `VoicemailHandover`'s.
+    func toVoicemail(_ call: CallModel, box: UUID) async throws {
+        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "voicemail").count() == 0 else { return }
+        try await cancelRing(call, reason: "voicemail")
+        let leg = CallLegModel.new(call, kind: "voicemail", state: "dialing")
+        leg.extensionID = box
+        call.action = "voicemail"
+        call.extensionID = box
+        try await db.transaction { tx in
+            try await leg.create(on: tx)
+            try await call.update(on: tx)
+        }
+        try await voicemail.begin(callID: call.id!, box: box, roomName: call.roomName)
+    }
+
+    /// Ends an unanswered call: the room goes (and the caller with it).
+    func hangUp(_ call: CallModel, reason: String) async throws {
+        try await cancelRing(call, reason: reason)
+        try await CallLifecycle(db: db).end(call, now: Date(), reason: reason)
+        if let liveKit { _ = try? await liveKit.deleteRoom(call.roomName) }
+    }
+
+    private func fail(_ call: CallModel, _ leg: CallLegModel, reason: String, detail: String, sip: Int?) async throws {
+        leg.state = "failed"
+        leg.failureReason = detail
+        leg.sipStatus = sip
+        leg.endedAt = Date()
+        try await leg.update(on: db)
+        call.state = CallState.failed.rawValue
+        call.endReason = reason
+        call.sipStatus = sip
+        call.endedAt = Date()
+        try await call.update(on: db)
+        if let liveKit { _ = try? await liveKit.deleteRoom(call.roomName) }
+        logger.notice("call action failed", metadata: ["call_id": "\(call.id!)", "reason": "\(reason)", "detail": "\(detail)"])
+    }
+}
+
+extension CallLegModel {
+    static func new(_ call: CallModel, kind: String, state: String) -> CallLegModel {
+        let l = CallLegModel()
+        l.id = .v7()
+        l.tenantID = call.tenantID
+        l.callID = call.id!
+        l.kind = kind
+        l.state = state
+        l.startedAt = Date()
+        return l
+    }
+}
+
+/// Where a call handed to voicemail goes next. The greeting (Ingress) and the recording (Egress)
+/// are the voicemail feature's; until it exists the call waits in its room with its voicemail leg.
+protocol VoicemailHandover: Sendable {
+    func begin(callID: UUID, box: UUID, roomName: String) async throws
+}
+
+struct PendingVoicemail: VoicemailHandover {
+    let logger: Logger
+    func begin(callID: UUID, box: UUID, roomName: String) async throws {
+        logger.info("call handed to voicemail; recording is not available in this version", metadata: ["call_id": "\(callID)"])
+    }
+}

@@ -1,0 +1,116 @@
+import FluentKit
+import Foundation
+import LiveKit
+import Logging
+
+/// Carries out the dispatcher's decision: rings browsers, dispatches bots, forwards, hands over to
+/// voicemail, and follows forward rules when nobody answers. Every step is idempotent per call.
+struct CallRouter: Sendable {
+    let persistence: Persistence
+    let hub: EventHub
+    let liveKit: (any LiveKitAPI)?
+    let jobs: JobWorker
+    let voicemail: any VoicemailHandover
+    let logger: Logger
+    /// A call follows at most this many forwards to other extensions (no loops).
+    static let maxHops = 5
+
+    var db: any Database { persistence.db }
+
+    /// Starts the decided action. `callerInRoom` is false at the hook door (livekit-sip has not yet
+    /// put the caller in the room): actions that need the SIP participant wait for its webhook.
+    func start(callID: UUID, callerInRoom: Bool) async throws {
+        guard let call = try await CallModel.find(callID, on: db), CallState.live.contains(call.state),
+              let ruleID = call.ruleID, let rule = try await RuleModel.find(ruleID, on: db)
+        else { return }
+        switch ActionType(rawValue: rule.actionType) {
+        case .ringExtension?:
+            guard let ext = try await rule.actionExtensionID.asyncMap({ try await ExtensionModel.find($0, on: db) }) ?? nil else { return }
+            if ext.type == ExtensionType.bot.rawValue {
+                if callerInRoom { try await dispatchBot(call, ext) }
+            } else if call.extensionID == nil {
+                try await ring(call, ext)  // browsers may ring before the caller is in the room
+            }
+        case .voicemail?:
+            if callerInRoom, let box = rule.actionExtensionID { try await toVoicemail(call, box: box) }
+        case .forward?:
+            if callerInRoom, let target = rule.actionTarget {
+                try await forward(call, to: target, mode: ForwardModeName(rawValue: rule.actionMode ?? "") ?? .bridge)
+            }
+        case .hangup?, nil:
+            break
+        }
+    }
+
+    // MARK: ringing
+
+    func ring(_ call: CallModel, _ ext: ExtensionModel) async throws {
+        if let always = try await forwardRule(ext, "always") { return try await follow(always, call, ext) }
+        let users = try await grantedUsers(ext)
+        let online = hub.online(users)
+        call.extensionID = ext.id
+        call.state = CallState.ringing.rawValue
+        try await call.update(on: db)
+        guard !online.isEmpty else { return try await noAnswer(call, ext, trigger: "unavailable") }
+        await RingState.shared.started(call.id!, ringing: online)
+        hub.send(.make("ring", [
+            "call_id": call.id!, "from": call.fromNumber, "to": call.toNumber, "extension_id": ext.id!,
+            "extension_number": ext.number, "extension_name": ext.name, "room_name": call.roomName,
+        ]), to: online)
+        try await JobQueue.enqueue(
+            RingTimeoutHandler.kind, payload: RingTimeoutHandler.Payload(callID: call.id!, extensionID: ext.id!),
+            dedupeKey: "ring_timeout:\(call.id!)", tenantID: call.tenantID,
+            runAt: Date().addingTimeInterval(TimeInterval(ext.ringTimeoutS)), on: db)
+        jobs.wake()
+    }
+
+    /// Stops ringing everywhere (answered elsewhere, caller gone, timed out, forwarded).
+    func cancelRing(_ call: CallModel, reason: String, except winner: UUID? = nil) async throws {
+        guard let extID = call.extensionID, let ext = try await ExtensionModel.find(extID, on: db) else { return }
+        try await JobModel.query(on: db).filter(\.$dedupeKey == "ring_timeout:\(call.id!)").delete()
+        await RingState.shared.finished(call.id!)
+        let users = try await grantedUsers(ext)
+        hub.send(.make("ring_cancelled", ["call_id": call.id!, "reason": reason]), to: users.filter { $0 != winner })
+    }
+
+    /// Nobody took the call: the extension's forward rule for `trigger`, else voicemail if enabled, else hang up.
+    func noAnswer(_ call: CallModel, _ ext: ExtensionModel, trigger: String) async throws {
+        if let rule = try await forwardRule(ext, trigger) { return try await follow(rule, call, ext) }
+        if ext.voicemailEnabled { return try await toVoicemail(call, box: ext.id!) }
+        try await hangUp(call, reason: trigger == "busy" ? "busy" : "no_answer")
+    }
+
+    private func follow(_ rule: ForwardRuleModel, _ call: CallModel, _ ext: ExtensionModel) async throws {
+        switch ForwardTargetType(rawValue: rule.targetType) {
+        case .number?:
+            try await forward(call, to: rule.target ?? "", mode: .bridge)
+        case .extension?:
+            guard call.hops < Self.maxHops, let id = rule.target.flatMap(UUID.init(uuidString:)),
+                  let next = try await ExtensionModel.find(id, on: db)
+            else {
+                logger.notice("forward hop limit reached", metadata: ["call_id": "\(call.id!)"])
+                return try await hangUp(call, reason: "too_many_hops")
+            }
+            call.hops += 1
+            try await ring(call, next)
+        case .voicemail?:
+            try await toVoicemail(call, box: rule.target.flatMap(UUID.init(uuidString:)) ?? ext.id!)
+        case nil:
+            try await hangUp(call, reason: "no_answer")
+        }
+    }
+
+    private func forwardRule(_ ext: ExtensionModel, _ trigger: String) async throws -> ForwardRuleModel? {
+        try await ForwardRuleModel.query(on: db).filter(\.$extensionID == ext.id!).filter(\.$trigger == trigger)
+            .filter(\.$enabled == true).first()
+    }
+
+    func grantedUsers(_ ext: ExtensionModel) async throws -> [UUID] {
+        let grants = try await GrantModel.query(on: db).filter(\.$extensionID == ext.id!).all().map(\.userID)
+        guard !grants.isEmpty else { return [] }
+        return try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).all().compactMap(\.id)
+    }
+}
+
+/// `bridge` or `refer` (spec §3 Actions).
+enum ForwardModeName: String { case bridge, refer }

@@ -1,0 +1,61 @@
+import Foundation
+import Synchronization
+
+/// One event for a user's browsers on `GET /me/events` (server-sent events).
+struct UserEvent: Sendable, Equatable {
+    /// `ready`, `ring`, `ring_cancelled`, `call_updated`, `voicemail`.
+    let name: String
+    /// JSON object text; holds at least `call_id` (except `ready`).
+    let data: String
+
+    static func make(_ name: String, _ fields: [String: any Sendable]) -> UserEvent {
+        let object = fields.mapValues { value -> Any in
+            switch value {
+            case let id as UUID: id.uuidString.lowercased()
+            case let date as Date: ISO8601DateFormatter().string(from: date)
+            default: value
+            }
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return UserEvent(name: name, data: String(decoding: data, as: UTF8.self))
+    }
+
+    /// The SSE wire form.
+    var wire: String { "event: \(name)\ndata: \(data)\n\n" }
+}
+
+/// Who is online (has an open event stream) and how to reach their browsers. In-process: with
+/// several replicas, each rings the browsers connected to it (see the README's notes on scaling).
+final class EventHub: Sendable {
+    private struct Subscriber { let user: UUID; let continuation: AsyncStream<UserEvent>.Continuation }
+    private let subscribers = Mutex<[UUID: Subscriber]>([:])
+
+    /// A new stream for one browser of `user`; it starts with `ready`.
+    func subscribe(user: UUID) -> (id: UUID, events: AsyncStream<UserEvent>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: UserEvent.self, bufferingPolicy: .bufferingNewest(100))
+        continuation.yield(.make("ready", ["user_id": user]))
+        continuation.onTermination = { [weak self] _ in self?.unsubscribe(id) }
+        subscribers.withLock { $0[id] = Subscriber(user: user, continuation: continuation) }
+        return (id, stream)
+    }
+
+    func unsubscribe(_ id: UUID) {
+        let removed = subscribers.withLock { $0.removeValue(forKey: id) }
+        removed?.continuation.finish()
+    }
+
+    func online(_ users: some Sequence<UUID>) -> Set<UUID> {
+        let connected = subscribers.withLock { Set($0.values.map(\.user)) }
+        return connected.intersection(users)
+    }
+
+    /// Delivers `event` to every open stream of these users; returns how many streams got it.
+    @discardableResult
+    func send(_ event: UserEvent, to users: some Sequence<UUID>) -> Int {
+        let targets = Set(users)
+        let streams = subscribers.withLock { $0.values.filter { targets.contains($0.user) }.map(\.continuation) }
+        for stream in streams { stream.yield(event) }
+        return streams.count
+    }
+}
