@@ -80,6 +80,7 @@ let package = Package(
                 "ScaiDial",
                 "LiveKitFake",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

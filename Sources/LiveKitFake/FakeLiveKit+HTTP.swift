@@ -39,7 +39,8 @@ extension FakeLiveKit {
         }
         let route = path.hasPrefix("/twirp/livekit.") ? String(path.dropFirst("/twirp/livekit.".count)) : ""
         let parts = route.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2, Self.routes.contains(route), let requirement = LiveKitGrants.requirement(service: parts[0], method: parts[1])
+        guard parts.count == 2, Self.routes.contains(route),
+            let requirement = LiveKitGrants.requirement(service: parts[0], method: parts[1])
         else { return (.twirp("bad_route", "no handler for path \"\(path)\""), nil) }
         let mediaType = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard mediaType == "application/json" else {

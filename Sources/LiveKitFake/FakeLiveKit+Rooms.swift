@@ -10,7 +10,8 @@ extension FakeLiveKit {
     func ensureRoom(_ name: String, _ request: CreateRoomRequest? = nil) -> Room {
         if let room = rooms.first(where: { $0.name == name }) { return room }
         let room = Room(
-            sid: Self.newID("RM_"), name: name, emptyTimeout: request?.emptyTimeout ?? 300, departureTimeout: request?.departureTimeout ?? 20,
+            sid: Self.newID("RM_"), name: name, emptyTimeout: request?.emptyTimeout ?? 300,
+            departureTimeout: request?.departureTimeout ?? 20,
             maxParticipants: request?.maxParticipants ?? 0, creationTime: Self.nowSeconds, creationTimeMs: Self.nowSeconds * 1000,
             turnPassword: "", metadata: request?.metadata ?? "", numParticipants: 0, numPublishers: 0, activeRecording: false)
         rooms.append(room)

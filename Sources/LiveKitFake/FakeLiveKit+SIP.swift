@@ -39,7 +39,9 @@ extension FakeLiveKit {
     }
 
     static func validate(rule: SIPDispatchRuleInfo) throws {
-        let members = [rule.rule?.dispatchRuleDirect != nil, rule.rule?.dispatchRuleIndividual != nil, rule.rule?.dispatchRuleCallee != nil]
+        let members = [
+            rule.rule?.dispatchRuleDirect != nil, rule.rule?.dispatchRuleIndividual != nil, rule.rule?.dispatchRuleCallee != nil,
+        ]
         guard members.contains(true) else { throw FakeRefusal.invalid("missing rule") }
     }
 

@@ -28,7 +28,7 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
             logger: logger)
-        app.addServices(DatabaseService(persistence: persistence), services.jobs)
+        app.addServices(DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub))
         app.beforeServerStarts { try await announceFirstAdmin(services) }
         return app
     } catch {

@@ -57,8 +57,10 @@ struct AppServices: Sendable {
             persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: PendingVoicemail(logger: logger), logger: logger)
         self.router = router
         jobs.register(RingTimeoutHandler(router: router))
-        self.events = events ?? CallEventHandler(
-            persistence: persistence, dispatcher: dispatcher, router: router, liveKit: liveKit, metrics: metrics, logger: logger)
+        self.events =
+            events
+            ?? CallEventHandler(
+                persistence: persistence, dispatcher: dispatcher, router: router, liveKit: liveKit, metrics: metrics, logger: logger)
     }
 
     var db: any Database { persistence.db }

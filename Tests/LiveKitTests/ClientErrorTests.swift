@@ -25,11 +25,17 @@ struct ClientErrorTests {
     @Test("validation and missing objects come back as the server's Twirp errors")
     func validation() async throws {
         try await withFake { _, client in
-            let noNumbers = await #expect(throws: LiveKitError.self) { try await client.createSIPOutboundTrunk(SIPOutboundTrunkInfo(address: "a")) }
+            let noNumbers = await #expect(throws: LiveKitError.self) {
+                try await client.createSIPOutboundTrunk(SIPOutboundTrunkInfo(address: "a"))
+            }
             #expect(noNumbers?.kind == .twirp(code: "invalid_argument") && noNumbers?.httpStatus == 400)
-            let open = await #expect(throws: LiveKitError.self) { try await client.createSIPInboundTrunk(SIPInboundTrunkInfo(name: "open")) }
+            let open = await #expect(throws: LiveKitError.self) {
+                try await client.createSIPInboundTrunk(SIPInboundTrunkInfo(name: "open"))
+            }
             #expect(open?.message.hasPrefix("for security") == true)
-            let missing = await #expect(throws: LiveKitError.self) { try await client.updateSIPInboundTrunk(id: "ST_gone", replace: SIPFixtures.inbound) }
+            let missing = await #expect(throws: LiveKitError.self) {
+                try await client.updateSIPInboundTrunk(id: "ST_gone", replace: SIPFixtures.inbound)
+            }
             #expect(missing?.kind == .twirp(code: "not_found") && missing?.httpStatus == 404)
             let rule = await #expect(throws: LiveKitError.self) { try await client.deleteSIPDispatchRule(id: "SDR_gone") }
             #expect(rule?.kind == .twirp(code: "not_found"))

@@ -29,7 +29,9 @@ struct FakeServerTests {
             body: String(decoding: bytes.readableBytesView, as: UTF8.self))
     }
 
-    static func token(_ credentials: LiveKitCredentials, video: VideoGrant? = nil, sip: SIPGrant? = nil, ttl: Duration = .seconds(60)) throws
+    static func token(
+        _ credentials: LiveKitCredentials, video: VideoGrant? = nil, sip: SIPGrant? = nil, ttl: Duration = .seconds(60)
+    ) throws
         -> String
     {
         var token = AccessToken(apiKey: credentials.apiKey, apiSecret: credentials.apiSecret)
@@ -63,9 +65,12 @@ struct FakeServerTests {
             let body = #"{"room":"call-1"}"#
             let raw = try Self.token(c, video: VideoGrant(roomAdmin: true, room: "call-1")).dropFirst(7)
             let noBearer = try await Self.send(c, path, authorization: "Token " + raw, body: body)
-            #expect(noBearer.status == 401 && noBearer.contentType.hasPrefix("text/plain") && noBearer.body.hasPrefix("invalid authorization header"))
+            #expect(
+                noBearer.status == 401 && noBearer.contentType.hasPrefix("text/plain")
+                    && noBearer.body.hasPrefix("invalid authorization header"))
             let expired = try await Self.send(
-                c, path, authorization: try Self.token(c, video: VideoGrant(roomAdmin: true, room: "call-1"), ttl: .seconds(-120)), body: body)
+                c, path, authorization: try Self.token(c, video: VideoGrant(roomAdmin: true, room: "call-1"), ttl: .seconds(-120)),
+                body: body)
             #expect(expired.status == 401 && expired.twirpCode == nil && expired.body.hasPrefix("invalid authorization token"))
             var foreign = AccessToken(apiKey: "APIother", apiSecret: c.apiSecret)
             foreign.video = VideoGrant(roomAdmin: true, room: "call-1")
@@ -75,13 +80,15 @@ struct FakeServerTests {
             #expect(none.status == 401 && none.twirpCode == "unauthenticated" && none.body.contains("permissions denied"))
             let noGrant = try await Self.send(c, path, authorization: try Self.token(c, video: VideoGrant(roomCreate: true)), body: body)
             #expect(noGrant.status == 401 && noGrant.twirpCode == "unauthenticated")
-            let otherRoom = try await Self.send(c, path, authorization: try Self.token(c, video: VideoGrant(roomAdmin: true, room: "x")), body: body)
+            let otherRoom = try await Self.send(
+                c, path, authorization: try Self.token(c, video: VideoGrant(roomAdmin: true, room: "x")), body: body)
             #expect(otherRoom.twirpCode == "unauthenticated")
             let sipAdminOnly = try await Self.send(
                 c, "/twirp/livekit.SIP/CreateSIPParticipant", authorization: try Self.token(c, sip: SIPGrant(admin: true)),
                 body: #"{"sip_trunk_id":"ST_1","sip_call_to":"+1","room_name":"r"}"#)
             #expect(sipAdminOnly.twirpCode == "unauthenticated")
-            let ok = try await Self.send(c, path, authorization: try Self.token(c, video: VideoGrant(roomAdmin: true, room: "call-1")), body: body)
+            let ok = try await Self.send(
+                c, path, authorization: try Self.token(c, video: VideoGrant(roomAdmin: true, room: "call-1")), body: body)
             #expect(ok.status == 200 && ok.body == #"{"participants":[]}"#)
             #expect(await fake.requests.map(\.method) == ["ListParticipants"])
         }
@@ -97,7 +104,8 @@ struct FakeServerTests {
             let json = try ProtoJSON.Value(json: Data(room.body.utf8))
             #expect(json["creation_time"]?.stringValue != nil && json["metadata"] == .string("") && json["empty_timeout"] == .int(300))
             let bad = try await Self.send(
-                c, "/twirp/livekit.RoomService/CreateRoom", authorization: try Self.token(c, video: VideoGrant(roomCreate: true)), body: "{")
+                c, "/twirp/livekit.RoomService/CreateRoom", authorization: try Self.token(c, video: VideoGrant(roomCreate: true)), body: "{"
+            )
             #expect(bad.status == 400 && bad.twirpCode == "malformed")
         }
     }

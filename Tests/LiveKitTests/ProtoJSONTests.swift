@@ -67,7 +67,12 @@ struct ProtoJSONTests {
     @Test("answers written with unpopulated fields carry zero values and null messages")
     func emitUnpopulated() throws {
         let tree = try ProtoJSON.tree(SIPParticipantInfo(participantId: "PA_1"), emitUnpopulated: true)
-        #expect(tree == .object(["participant_id": .string("PA_1"), "participant_identity": .string(""), "room_name": .string(""), "sip_call_id": .string("")]))
+        #expect(
+            tree
+                == .object([
+                    "participant_id": .string("PA_1"), "participant_identity": .string(""), "room_name": .string(""),
+                    "sip_call_id": .string(""),
+                ]))
         let room = try ProtoJSON.tree(Room(), emitUnpopulated: true)
         #expect(room["creation_time"] == .string("0") && room["num_participants"] == .int(0) && room["sid"] == .string(""))
         let rule = try ProtoJSON.tree(SIPDispatchRuleInfo(), emitUnpopulated: true)

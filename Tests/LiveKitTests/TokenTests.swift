@@ -1,6 +1,7 @@
 import Foundation
-@testable import LiveKit
 import Testing
+
+@testable import LiveKit
 
 @Suite("AccessToken and TokenVerifier")
 struct TokenTests {

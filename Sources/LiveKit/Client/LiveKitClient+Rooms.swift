@@ -19,7 +19,8 @@ extension LiveKitClient {
 
     public func removeParticipant(room: String, identity: String) async throws {
         _ = try await twirp.call(
-            "RoomService", "RemoveParticipant", RoomParticipantIdentity(room: room, identity: identity), room: room, as: ProtoJSON.Value.self)
+            "RoomService", "RemoveParticipant", RoomParticipantIdentity(room: room, identity: identity), room: room,
+            as: ProtoJSON.Value.self)
     }
 
     public func updateParticipant(_ request: UpdateParticipantRequest) async throws -> ParticipantInfo {

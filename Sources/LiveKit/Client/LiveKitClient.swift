@@ -59,7 +59,8 @@ public struct LiveKitClient: LiveKitAPI {
     }
 
     public func deleteSIPDispatchRule(id: String) async throws {
-        _ = try await twirp.call("SIP", "DeleteSIPDispatchRule", DeleteSIPDispatchRuleRequest(sipDispatchRuleId: id), as: ProtoJSON.Value.self)
+        _ = try await twirp.call(
+            "SIP", "DeleteSIPDispatchRule", DeleteSIPDispatchRuleRequest(sipDispatchRuleId: id), as: ProtoJSON.Value.self)
     }
 
     public func createSIPParticipant(_ request: CreateSIPParticipantRequest) async throws -> SIPParticipantInfo {

@@ -31,7 +31,8 @@ struct TwirpTransport: Sendable {
     }
 
     /// The body of a 200 answer; any other outcome throws ``LiveKitError``.
-    private func send(_ service: String, _ method: String, _ request: some Encodable, room: String?, timeout: Duration) async throws -> Data {
+    private func send(_ service: String, _ method: String, _ request: some Encodable, room: String?, timeout: Duration) async throws -> Data
+    {
         let httpRequest = try makeRequest(service, method, request, room: room, timeout: timeout)
         let (status, body): (Int, Data)
         do {
@@ -43,13 +44,16 @@ struct TwirpTransport: Sendable {
         }
         guard status != 200 else { return body }
         if let twirp = try? JSONDecoder().decode(ErrorBody.self, from: body) {
-            throw LiveKitError(kind: .twirp(code: twirp.code), method: method, httpStatus: status, message: twirp.msg ?? "", meta: twirp.meta ?? [:])
+            throw LiveKitError(
+                kind: .twirp(code: twirp.code), method: method, httpStatus: status, message: twirp.msg ?? "", meta: twirp.meta ?? [:])
         }
         let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         throw LiveKitError(kind: status == 401 ? .unauthorized : .badResponse, method: method, httpStatus: status, message: text)
     }
 
-    private func makeRequest(_ service: String, _ method: String, _ request: some Encodable, room: String?, timeout: Duration) throws
+    private func makeRequest(
+        _ service: String, _ method: String, _ request: some Encodable, room: String?, timeout: Duration
+    ) throws
         -> HTTPClientRequest
     {
         guard let requirement = LiveKitGrants.requirement(service: service, method: method) else {
@@ -77,7 +81,8 @@ struct TwirpTransport: Sendable {
             case .cancelled:
                 return CancellationError()
             case .remoteConnectionClosed:
-                return LiveKitError(kind: .unreachable, method: method, httpStatus: nil, message: "the connection was closed before an answer")
+                return LiveKitError(
+                    kind: .unreachable, method: method, httpStatus: nil, message: "the connection was closed before an answer")
             case .connectTimeout, .tlsHandshakeTimeout:
                 return LiveKitError(kind: .unreachable, method: method, httpStatus: nil, message: "\(http)")
             default:

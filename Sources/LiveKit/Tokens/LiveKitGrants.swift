@@ -84,6 +84,8 @@ public enum LiveKitGrants {
             "StartTrackCompositeEgress": .roomRecord, "StartTrackEgress": .roomRecord, "UpdateLayout": .roomRecord,
             "UpdateStream": .roomRecord, "ListEgress": .roomRecord, "StopEgress": .roomRecord,
         ],
-        "Ingress": ["CreateIngress": .ingressAdmin, "UpdateIngress": .ingressAdmin, "ListIngress": .ingressAdmin, "DeleteIngress": .ingressAdmin],
+        "Ingress": [
+            "CreateIngress": .ingressAdmin, "UpdateIngress": .ingressAdmin, "ListIngress": .ingressAdmin, "DeleteIngress": .ingressAdmin,
+        ],
     ]
 }

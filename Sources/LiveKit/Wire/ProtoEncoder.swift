@@ -69,7 +69,9 @@ struct ProtoEncoder: Encoder, SingleValueEncodingContainer {
     func encodeNil() throws { set(.null) }
     func encode(_ value: Bool) throws { set(.bool(value)) }
     func encode(_ value: String) throws { set(.string(value)) }
-    func encode(_ value: Double) throws { set(value.isFinite ? .double(value) : .string(value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity")) }
+    func encode(_ value: Double) throws {
+        set(value.isFinite ? .double(value) : .string(value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity"))
+    }
     func encode(_ value: Float) throws { try encode(Double(value)) }
     func encode(_ value: Int) throws { set(.int(Int64(value))) }
     func encode(_ value: Int8) throws { set(.int(Int64(value))) }

@@ -65,7 +65,9 @@ struct ProtoKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
         try present(value, key, zero: (T.self as? any ProtoZeroValue.Type)?.protoZero ?? ProtoEnumZero.value(T.self) ?? .null)
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         let node = ProtoEncoder.Node()
         put(node, key)
         return encoder.child(Void.self, node: node, key: key).container(keyedBy: keyType)

@@ -1,6 +1,6 @@
 import FluentKit
-import LiveKit
 import Foundation
+import LiveKit
 
 /// Moves legs and calls through their states. Every transition is guarded by the current state,
 /// so repeated or late webhooks change nothing (an ended call keeps how it ended).
@@ -38,7 +38,7 @@ struct CallLifecycle {
     /// A non-SIP participant (browser, bot) joined: its leg is answered and the call is active.
     func joined(room: String, identity: String?, kind: ParticipantKind) async throws {
         guard let identity, let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
-              CallState.live.contains(call.state)
+            CallState.live.contains(call.state)
         else { return }
         let now = Date()
         var leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first()

@@ -72,7 +72,7 @@ struct CallEventHandler: LiveKitEventHandler {
     /// A caller who gives up while ringing cancels the ring everywhere.
     private func cancelRingIfEnded(_ room: String) async throws {
         guard let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first(),
-              !CallState.live.contains(call.state), call.answeredByUserID == nil, call.extensionID != nil
+            !CallState.live.contains(call.state), call.answeredByUserID == nil, call.extensionID != nil
         else { return }
         try await router.cancelRing(call, reason: call.endReason ?? "ended")
     }

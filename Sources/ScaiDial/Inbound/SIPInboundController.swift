@@ -42,7 +42,7 @@ struct SIPInboundController {
             return Answer(
                 result: "ACCEPT", roomName: room, participantIdentity: identity, participantName: "Phone \(call!.from)",
                 participantMetadata: nil,
-                participantAttributes: ["scaidial.call_id": callID.uuidString.lowercased()],
+                participantAttributes: ["scaidial.call_id": callID.uuidString],
                 sipTrunkId: call!.liveKitTrunkID, ringingTimeout: "\(ringing)s", maxCallDuration: "\(maxDuration)s",
                 scaidialCallId: callID, scaidialSipStatus: nil)
         }

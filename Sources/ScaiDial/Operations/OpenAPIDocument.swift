@@ -36,11 +36,19 @@ enum OpenAPIDocument {
                 request: "ApiTokenCreate", response: "ApiToken", status: 201),
             .init(method: "DELETE", path: "/v1/auth/tokens/{token_id}", summary: "Revoke an API token", tag: "auth", status: 204),
             .init(method: "GET", path: "/me", summary: "The signed-in user and tenant", tag: "me", response: "Me"),
-        .init(method: "GET", path: "/me/events", summary: "Server-sent events: ready, ring, ring_cancelled, call_updated, voicemail", tag: "me"),
-        .init(method: "GET", path: "/me/extensions", summary: "Extensions the user holds a grant on", tag: "me", response: "Extension", list: true),
-        .init(method: "POST", path: "/me/calls/{call_id}/answer", summary: "Answer a ringing call (first wins; others 409)", tag: "me", response: "JoinedCall"),
-        .init(method: "POST", path: "/me/calls/{call_id}/decline", summary: "Decline a ringing call", tag: "me", status: 204),
-        .init(method: "POST", path: "/me/calls/{call_id}/hangup", summary: "End a call the user is in (the room is deleted)", tag: "me", status: 204),
+            .init(
+                method: "GET", path: "/me/events", summary: "Server-sent events: ready, ring, ring_cancelled, call_updated, voicemail",
+                tag: "me"),
+            .init(
+                method: "GET", path: "/me/extensions", summary: "Extensions the user holds a grant on", tag: "me", response: "Extension",
+                list: true),
+            .init(
+                method: "POST", path: "/me/calls/{call_id}/answer", summary: "Answer a ringing call (first wins; others 409)", tag: "me",
+                response: "JoinedCall"),
+            .init(method: "POST", path: "/me/calls/{call_id}/decline", summary: "Decline a ringing call", tag: "me", status: 204),
+            .init(
+                method: "POST", path: "/me/calls/{call_id}/hangup", summary: "End a call the user is in (the room is deleted)", tag: "me",
+                status: 204),
         ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")
         + crud("\(t)/trunks", "{trunk_id}", "Trunk", tag: "trunks")

@@ -17,8 +17,9 @@ extension CallRouter {
         }
         guard let liveKit else { return try await fail(call, leg, reason: "livekit_error", detail: "LiveKit is not configured", sip: nil) }
         do {
-            let metadata = #"{"scaidial_call_id":"\#(call.id!.uuidString.lowercased())","from":"\#(call.fromNumber)","to":"\#(call.toNumber)"}"#
-            _ = try await liveKit.createDispatch(CreateAgentDispatchRequest(agentName: ext.targetRef, room: call.roomName, metadata: metadata))
+            let metadata = #"{"scaidial_call_id":"\#(call.id!.uuidString)","from":"\#(call.fromNumber)","to":"\#(call.toNumber)"}"#
+            _ = try await liveKit.createDispatch(
+                CreateAgentDispatchRequest(agentName: ext.targetRef, room: call.roomName, metadata: metadata))
         } catch let error as LiveKitError {
             try await fail(call, leg, reason: "livekit_error", detail: error.description, sip: error.sipStatusCode)
         }
@@ -27,8 +28,10 @@ extension CallRouter {
     /// `forward` in bridge mode: dial the target into the caller's room over the trunk the call
     /// came in on; livekit-sip answers the caller once the target answers and speaks.
     func forward(_ call: CallModel, to target: String, mode: ForwardModeName) async throws {
-        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip")
-            .filter(\.$destination == target).count() == 0 else { return }
+        guard
+            try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip")
+                .filter(\.$destination == target).count() == 0
+        else { return }
         try await cancelRing(call, reason: "forwarded")
         let leg = CallLegModel.new(call, kind: "sip", state: "dialing")
         leg.destination = target
@@ -43,19 +46,21 @@ extension CallRouter {
             return try await fail(call, leg, reason: "forward_refer_unavailable", detail: "refer forwarding is not available yet", sip: nil)
         }
         guard let liveKit, let trunkID = call.trunkID, let trunk = try await TrunkModel.find(trunkID, on: db),
-              let outbound = trunk.livekitOutboundTrunkID
+            let outbound = trunk.livekitOutboundTrunkID
         else { return try await fail(call, leg, reason: "no_trunk", detail: "the call's trunk is not synced to LiveKit", sip: nil) }
         let tenant = try await TenantModel.find(call.tenantID, on: db)
         // Carriers often refuse foreign caller ids: present our DID unless policy says otherwise.
         let callerID = tenant?.forwardCallerID == "caller" && call.fromNumber.hasPrefix("+") ? call.fromNumber : call.toNumber
         do {
-            _ = try await liveKit.createSIPParticipant(CreateSIPParticipantRequest(
-                sipTrunkId: outbound, sipCallTo: target, sipNumber: callerID, roomName: call.roomName,
-                participantIdentity: leg.participantIdentity, participantName: target,
-                playDialtone: true, waitUntilAnswered: false))
+            _ = try await liveKit.createSIPParticipant(
+                CreateSIPParticipantRequest(
+                    sipTrunkId: outbound, sipCallTo: target, sipNumber: callerID, roomName: call.roomName,
+                    participantIdentity: leg.participantIdentity, participantName: target,
+                    playDialtone: true, waitUntilAnswered: false))
         } catch let error as LiveKitError {
-            try await fail(call, leg, reason: error.sipStatusCode == nil ? "livekit_error" : "carrier_rejected",
-                           detail: error.description, sip: error.sipStatusCode)
+            try await fail(
+                call, leg, reason: error.sipStatusCode == nil ? "livekit_error" : "carrier_rejected",
+                detail: error.description, sip: error.sipStatusCode)
         }
     }
 

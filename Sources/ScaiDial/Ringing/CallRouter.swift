@@ -21,7 +21,7 @@ struct CallRouter: Sendable {
     /// put the caller in the room): actions that need the SIP participant wait for its webhook.
     func start(callID: UUID, callerInRoom: Bool) async throws {
         guard let call = try await CallModel.find(callID, on: db), CallState.live.contains(call.state),
-              let ruleID = call.ruleID, let rule = try await RuleModel.find(ruleID, on: db)
+            let ruleID = call.ruleID, let rule = try await RuleModel.find(ruleID, on: db)
         else { return }
         switch ActionType(rawValue: rule.actionType) {
         case .ringExtension?:
@@ -53,10 +53,13 @@ struct CallRouter: Sendable {
         try await call.update(on: db)
         guard !online.isEmpty else { return try await noAnswer(call, ext, trigger: "unavailable") }
         await RingState.shared.started(call.id!, ringing: online)
-        hub.send(.make("ring", [
-            "call_id": call.id!, "from": call.fromNumber, "to": call.toNumber, "extension_id": ext.id!,
-            "extension_number": ext.number, "extension_name": ext.name, "room_name": call.roomName,
-        ]), to: online)
+        hub.send(
+            .make(
+                "ring",
+                [
+                    "call_id": call.id!, "from": call.fromNumber, "to": call.toNumber, "extension_id": ext.id!,
+                    "extension_number": ext.number, "extension_name": ext.name, "room_name": call.roomName,
+                ]), to: online)
         try await JobQueue.enqueue(
             RingTimeoutHandler.kind, payload: RingTimeoutHandler.Payload(callID: call.id!, extensionID: ext.id!),
             dedupeKey: "ring_timeout:\(call.id!)", tenantID: call.tenantID,
@@ -86,7 +89,7 @@ struct CallRouter: Sendable {
             try await forward(call, to: rule.target ?? "", mode: .bridge)
         case .extension?:
             guard call.hops < Self.maxHops, let id = rule.target.flatMap(UUID.init(uuidString:)),
-                  let next = try await ExtensionModel.find(id, on: db)
+                let next = try await ExtensionModel.find(id, on: db)
             else {
                 logger.notice("forward hop limit reached", metadata: ["call_id": "\(call.id!)"])
                 return try await hangUp(call, reason: "too_many_hops")

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
 /// One event for a user's browsers on `GET /me/events` (server-sent events).
@@ -11,7 +12,7 @@ struct UserEvent: Sendable, Equatable {
     static func make(_ name: String, _ fields: [String: any Sendable]) -> UserEvent {
         let object = fields.mapValues { value -> Any in
             switch value {
-            case let id as UUID: id.uuidString.lowercased()
+            case let id as UUID: id.uuidString  // the same spelling as the JSON API
             case let date as Date: ISO8601DateFormatter().string(from: date)
             default: value
             }
@@ -45,6 +46,15 @@ final class EventHub: Sendable {
         removed?.continuation.finish()
     }
 
+    /// Ends every stream (graceful shutdown: open event streams must not keep the server up).
+    func closeAll() {
+        let all = subscribers.withLock { s -> [Subscriber] in
+            defer { s.removeAll() }
+            return Array(s.values)
+        }
+        for subscriber in all { subscriber.continuation.finish() }
+    }
+
     func online(_ users: some Sequence<UUID>) -> Set<UUID> {
         let connected = subscribers.withLock { Set($0.values.map(\.user)) }
         return connected.intersection(users)
@@ -57,5 +67,14 @@ final class EventHub: Sendable {
         let streams = subscribers.withLock { $0.values.filter { targets.contains($0.user) }.map(\.continuation) }
         for stream in streams { stream.yield(event) }
         return streams.count
+    }
+}
+
+/// Closes the event streams when the server shuts down gracefully.
+struct EventHubService: Service {
+    let hub: EventHub
+    func run() async throws {
+        try? await gracefulShutdown()
+        hub.closeAll()
     }
 }

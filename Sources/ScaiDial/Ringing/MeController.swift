@@ -1,7 +1,9 @@
+import AsyncAlgorithms
 import FluentKit
 import Foundation
 import Hummingbird
 import LiveKit
+import ServiceLifecycle
 
 /// The signed-in user's own API: event stream, extensions, and answering / declining / ending calls.
 struct MeController {
@@ -25,8 +27,11 @@ struct MeController {
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
             body: ResponseBody { writer in
                 defer { hub.unsubscribe(id) }
-                for await event in stream {
-                    try await writer.write(ByteBuffer(string: event.wire))
+                // A comment line every 15 s keeps proxies from closing the stream and notices a
+                // browser that went away (the write fails); graceful shutdown ends the stream.
+                let heartbeats = AsyncTimerSequence(interval: .seconds(15), clock: .continuous).map { _ in ": keep-alive\n\n" }
+                for await chunk in merge(stream.map(\.wire), heartbeats).cancelOnGracefulShutdown() {
+                    try await writer.write(ByteBuffer(string: chunk))
                 }
                 try await writer.finish(nil)
             })
@@ -75,7 +80,8 @@ struct MeController {
         let (identity, call) = try await ringingCall(context)
         services.hub.send(.make("ring_cancelled", ["call_id": call.id!, "reason": "declined"]), to: [identity.userID])
         if await RingState.shared.decline(call.id!, by: identity.userID),
-           let ext = try await call.extensionID.asyncMap({ try await ExtensionModel.find($0, on: services.db) }) ?? nil {
+            let ext = try await call.extensionID.asyncMap({ try await ExtensionModel.find($0, on: services.db) }) ?? nil
+        {
             try await services.router.cancelRing(call, reason: "declined")
             try await services.router.noAnswer(call, ext, trigger: "busy")
         }
@@ -89,7 +95,8 @@ struct MeController {
         guard CallState.live.contains(call.state) else { return .noContent }
         try await CallLifecycle(db: services.db).end(call, now: Date(), reason: "hangup_by_user")
         if let liveKit = services.liveKit {
-            do { try await liveKit.deleteRoom(call.roomName) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found") {}
+            do { try await liveKit.deleteRoom(call.roomName) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found")
+            {}
         }
         return .noContent
     }
@@ -100,7 +107,7 @@ struct MeController {
         let db = services.db
         let id = try context.id("call_id", "call")
         guard let call = try await CallModel.find(id, on: db), identity.tenantID == call.tenantID, let ext = call.extensionID,
-              try await GrantModel.query(on: db).filter(\.$extensionID == ext).filter(\.$userID == identity.userID).count() > 0
+            try await GrantModel.query(on: db).filter(\.$extensionID == ext).filter(\.$userID == identity.userID).count() > 0
         else { throw Problem.notFound("call") }
         guard call.state == CallState.ringing.rawValue, call.answeredByUserID == nil else {
             throw Problem.conflict("this call was answered elsewhere or is no longer ringing")
@@ -111,7 +118,7 @@ struct MeController {
     private func ownCall(_ context: AppRequestContext, _ identity: Identity) async throws -> CallModel {
         let id = try context.id("call_id", "call")
         guard let call = try await CallModel.find(id, on: services.db), identity.tenantID == call.tenantID,
-              call.answeredByUserID == identity.userID || call.placedByUserID == identity.userID
+            call.answeredByUserID == identity.userID || call.placedByUserID == identity.userID
         else { throw Problem.notFound("call") }
         return call
     }

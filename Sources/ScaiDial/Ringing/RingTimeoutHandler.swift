@@ -13,8 +13,8 @@ struct RingTimeoutHandler: JobHandler {
         let p = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8))
         let db = router.db
         guard let call = try await CallModel.find(p.callID, on: db), call.state == CallState.ringing.rawValue,
-              call.answeredByUserID == nil, call.extensionID == p.extensionID,
-              let ext = try await ExtensionModel.find(p.extensionID, on: db)
+            call.answeredByUserID == nil, call.extensionID == p.extensionID,
+            let ext = try await ExtensionModel.find(p.extensionID, on: db)
         else { return }
         try await router.cancelRing(call, reason: "timeout")
         try await router.noAnswer(call, ext, trigger: "no_answer")

@@ -18,7 +18,8 @@ func expectMinimalGrants(_ captured: [FakeLiveKit.Captured], sourceLocation: Sou
         let nbf = try #require(request.claims.nbf)
         #expect(exp - nbf == 600, "server-API tokens live 10 minutes", sourceLocation: sourceLocation)
         let expected = try ProtoJSON.tree(TokenClaims(video: video, sip: sip), keys: .camelCase)
-        cases.append(.init(name: request.method, jwt: request.token, api_key: "APIfake", api_secret: FakeDefaults.secret, expected: expected))
+        cases.append(
+            .init(name: request.method, jwt: request.token, api_key: "APIfake", api_secret: FakeDefaults.secret, expected: expected))
     }
     try Oracle.writeTokens(cases, group: "rpc-\(captured.first?.method ?? "none")")
 }

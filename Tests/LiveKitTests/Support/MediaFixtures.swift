@@ -5,7 +5,9 @@ enum MediaFixtures {
     static let createRoom = CreateRoomRequest(
         name: "call-1", roomPreset: "", emptyTimeout: 120, departureTimeout: 15, maxParticipants: 6, nodeId: "", metadata: "{\"call\":1}",
         tags: ["tenant": "t1"], minPlayoutDelay: 0, maxPlayoutDelay: 0, syncStreams: true, replayEnabled: false,
-        agents: [RoomAgentDispatch(agentName: "receptionist", metadata: "{}", restartPolicy: .never, deployment: "", attributes: ["k": "v"])])
+        agents: [
+            RoomAgentDispatch(agentName: "receptionist", metadata: "{}", restartPolicy: .never, deployment: "", attributes: ["k": "v"])
+        ])
 
     static let updateParticipant = UpdateParticipantRequest(
         room: "call-1", identity: "pstn-1", metadata: "{\"state\":\"bridged\"}",

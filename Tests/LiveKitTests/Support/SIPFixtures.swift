@@ -25,13 +25,15 @@ enum SIPFixtures {
         metadata: "scaidial:trunk:1", attributes: ["scaidial.tenant": "t1"], roomPreset: "",
         roomConfig: RoomConfiguration(
             name: "", emptyTimeout: 60, departureTimeout: 10, maxParticipants: 8, metadata: "{}", minPlayoutDelay: 0, maxPlayoutDelay: 0,
-            syncStreams: false, agents: [RoomAgentDispatch(agentName: "receptionist", metadata: "{\"tenant\":\"t1\"}")], tags: ["tenant": "t1"]),
+            syncStreams: false, agents: [RoomAgentDispatch(agentName: "receptionist", metadata: "{\"tenant\":\"t1\"}")],
+            tags: ["tenant": "t1"]),
         media: media, krispEnabled: true, mediaEncryption: .allow)
 
     static func participant(trunkID: String) -> CreateSIPParticipantRequest {
         CreateSIPParticipantRequest(
             sipTrunkId: trunkID, sipRequestUri: SIPRequestDest(raw: "sip:+15550123@sip.carrier.example"),
-            sipToHeader: SIPNamedDest(displayName: "Callee", values: SIPUri(user: "+15550123", host: "sip.carrier.example", port: 5060, transport: .udp)),
+            sipToHeader: SIPNamedDest(
+                displayName: "Callee", values: SIPUri(user: "+15550123", host: "sip.carrier.example", port: 5060, transport: .udp)),
             sipFromHeader: SIPNamedDest(displayName: "ScaiDial", raw: "sip:+15550100@pbx.scaidial.example"), sipCallTo: "+15550123",
             toUserOverride: "+15550123", sipNumber: "+15550100", roomName: "call-1", participantIdentity: "pstn-1",
             participantName: "Callee", participantMetadata: "{\"call\":1}", participantAttributes: ["scaidial.callID": "c1"],

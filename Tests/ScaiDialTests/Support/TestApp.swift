@@ -64,18 +64,20 @@ struct TestFailure: Error, CustomStringConvertible {
 
 /// Builds the real application on a fresh database, seeds a platform admin, runs `body`, tears down.
 func withApp(
+    live: Bool = false,
     configure: (inout AppConfig) -> Void = { _ in },
     _ body: @escaping @Sendable (API, TestDatabase) async throws -> Void
 ) async throws {
     let database = try await TestDatabase.make()
     var config = database.config()
+    if live { config.port = 0 }  // a real server on an ephemeral port
     configure(&config)
     do {
         var logger = Logger(label: "scaidial-test")
         logger.logLevel = .warning
         let app = try await buildApplication(config, logger: logger)
         _ = try await Admin.createPlatformAdmin(config, email: "root@platform.test", password: "root-password", displayName: "Root")
-        try await app.test(.router) { client in try await body(API(client: client), database) }
+        try await app.test(live ? .live : .router) { client in try await body(API(client: client), database) }
     } catch {
         try? await database.drop()
         throw error

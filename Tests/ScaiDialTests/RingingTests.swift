@@ -1,0 +1,207 @@
+import Foundation
+import Hummingbird
+import LiveKit
+import LiveKitFake
+import Testing
+
+@testable import ScaiDial
+
+/// Ringing browsers over real HTTP: event streams, answer races, declines, timeouts, hang-ups.
+@Suite("Ringing wave extensions")
+struct RingingTests {
+    struct Env {
+        let api: API
+        let port: Int
+        let world: World
+        let fake: FakeLiveKit
+        let lk: LiveKitCredentials
+        /// A second user of tenant A, also granted extension 101.
+        let otherToken: String
+
+        func call(_ id: String, from: String = "+31612345678") async throws -> Reply {
+            try await InboundDispatchTests.hook(api, InboundDispatchTests.body(id, from: from))
+        }
+
+        func calls() async throws -> [[String: Any]] {
+            try await api.get("\(world.a.base)/calls", token: world.a.adminToken).items
+        }
+    }
+
+    func run(ringTimeout: Int = 30, _ body: @escaping @Sendable (Env) async throws -> Void) async throws {
+        let fake = FakeLiveKit()
+        let lk = try await fake.start()
+        try await withApp(
+            live: true,
+            configure: {
+                $0.liveKit = LiveKitSettings(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret)
+                $0.sipInboundSecret = InboundDispatchTests.secret
+                $0.jobPollInterval = .milliseconds(100)
+            }
+        ) { api, _ in
+            let w = try await World.build(api)
+            let other = try await api.post(
+                "\(w.a.base)/users", token: w.a.adminToken, ["email": "other@a.test", "password": "other-password"]
+            ).id
+            _ = try await api.post("\(w.a.base)/extensions/\(w.a.extensionID)/grants", token: w.a.adminToken, ["user_id": other])
+            _ = try await api.patch("\(w.a.base)/extensions/\(w.a.extensionID)", token: w.a.adminToken, ["ring_timeout_s": ringTimeout])
+            let otherToken = try await api.login("other@a.test", "other-password")
+            let port = try #require(api.client.port)
+            try await body(Env(api: api, port: port, world: w, fake: fake, lk: lk, otherToken: otherToken))
+        }
+        await fake.stop()
+    }
+
+    @Test("an inbound call rings every online browser of every granted user; the first answer wins")
+    func ringAndAnswer() async throws {
+        try await run { env in
+            let mine = try await SSEStream.open(port: env.port, token: env.world.a.userToken)
+            let theirs = try await SSEStream.open(port: env.port, token: env.otherToken)
+            #expect(try await mine.next().name == "ready")
+            #expect(try await theirs.next().name == "ready")
+            let decision = try await env.call("SCL_ring")
+            let callID = try #require(decision.json["scaidial_call_id"] as? String)
+            let ring = try await mine.next("ring")
+            #expect(ring.json["call_id"] as? String == callID)
+            #expect(ring.json["from"] as? String == "+31612345678")
+            #expect(ring.json["extension_number"] as? String == "101")
+            #expect(try await theirs.next("ring").json["call_id"] as? String == callID)
+
+            let answer = try await env.api.post("/me/calls/\(callID)/answer", token: env.world.a.userToken, [:])
+            #expect(answer.status == .ok, "\(answer.text)")
+            #expect(answer.json["room_name"] as? String == decision.json["room_name"] as? String)
+            #expect((answer.json["livekit_url"] as? String)?.hasPrefix("ws://") == true)
+            let claims = try TokenVerifier(apiKey: env.lk.apiKey, apiSecret: env.lk.apiSecret).verify(answer.json["token"] as? String ?? "")
+            #expect(claims.video?.roomJoin == true && claims.video?.room == decision.json["room_name"] as? String)
+            #expect(claims.video?.canPublish == true)
+            // The other user's answer loses and its browser stops ringing.
+            #expect(try await env.api.post("/me/calls/\(callID)/answer", token: env.otherToken, [:]).status == .conflict)
+            #expect(try await theirs.next("ring_cancelled").json["reason"] as? String == "answered")
+            // The browser joins the room: the call is active and its wave leg answered.
+            let identity = try #require(claims.sub)
+            let joined: [String: Any] = [
+                "event": "participant_joined", "id": "EV_w", "room": ["name": decision.json["room_name"] as? String ?? ""],
+                "participant": ["identity": identity, "state": "ACTIVE"],
+            ]
+            _ = try await WebhookDoorTests.Env(api: env.api, world: env.world, fake: env.fake, key: env.lk.apiKey, secret: env.lk.apiSecret)
+                .send(joined)
+            let call = try #require(try await env.calls().first)
+            #expect(call["state"] as? String == "active")
+            let legs = call["legs"] as? [[String: Any]] ?? []
+            #expect(legs.contains { $0["kind"] as? String == "wave" && $0["state"] as? String == "answered" })
+            // Hang-up from the browser deletes the room and ends the call.
+            #expect(try await env.api.post("/me/calls/\(callID)/hangup", token: env.world.a.userToken, [:]).status == .noContent)
+            #expect(try await env.calls().first?["end_reason"] as? String == "hangup_by_user")
+            #expect(await env.fake.requests("DeleteRoom").count == 1)
+            mine.close()
+            theirs.close()
+        }
+    }
+
+    @Test("concurrent answers: exactly one wins")
+    func answerRace() async throws {
+        try await run { env in
+            let stream = try await SSEStream.open(port: env.port, token: env.world.a.userToken)
+            _ = try await stream.next()
+            let callID = try #require(try await env.call("SCL_race").json["scaidial_call_id"] as? String)
+            _ = try await stream.next("ring")
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for i in 0..<10 {
+                    let token = i % 2 == 0 ? env.world.a.userToken : env.otherToken
+                    group.addTask { try await env.api.post("/me/calls/\(callID)/answer", token: token, [:]).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 9)
+            stream.close()
+        }
+    }
+
+    @Test("nobody online: the call goes straight to the extension's voicemail")
+    func nobodyOnline() async throws {
+        try await run { env in
+            _ = try await env.call("SCL_empty")
+            let call = try #require(try await env.calls().first)
+            #expect(call["action"] as? String == "voicemail")
+            #expect((call["legs"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["sip", "voicemail"])
+        }
+    }
+
+    @Test("everyone declines: the busy forward rule decides")
+    func allDecline() async throws {
+        try await run { env in
+            let w = env.world
+            _ = try await env.api.post(
+                "\(w.a.base)/extensions/\(w.a.extensionID)/forward-rules", token: w.a.adminToken,
+                ["trigger": "busy", "target_type": "voicemail"])
+            let a = try await SSEStream.open(port: env.port, token: w.a.userToken)
+            let b = try await SSEStream.open(port: env.port, token: env.otherToken)
+            _ = try await a.next()
+            _ = try await b.next()
+            let callID = try #require(try await env.call("SCL_busy").json["scaidial_call_id"] as? String)
+            _ = try await a.next("ring")
+            #expect(try await env.api.post("/me/calls/\(callID)/decline", token: w.a.userToken, [:]).status == .noContent)
+            #expect(try await a.next("ring_cancelled").json["reason"] as? String == "declined")
+            #expect(try await env.calls().first?["action"] as? String == "ring_extension")
+            #expect(try await env.api.post("/me/calls/\(callID)/decline", token: env.otherToken, [:]).status == .noContent)
+            try await eventually("to voicemail") { try await env.calls().first?["action"] as? String == "voicemail" }
+            a.close()
+            b.close()
+        }
+    }
+
+    @Test("no answer within the ring timeout: ringing stops and the no_answer rule forwards to another extension")
+    func timeout() async throws {
+        try await run(ringTimeout: 5) { env in
+            let w = env.world
+            let desk = try await env.api.post("\(w.a.base)/extensions", token: w.a.adminToken, ["number": "102", "name": "Backup"]).id
+            _ = try await env.api.post("\(w.a.base)/extensions/\(desk)/grants", token: w.a.adminToken, ["user_id": w.a.userID])
+            _ = try await env.api.patch(
+                "\(w.a.base)/extensions/\(w.a.extensionID)/forward-rules/\(w.a.forwardRuleID)", token: w.a.adminToken,
+                ["target_type": "extension", "target": desk])
+            let stream = try await SSEStream.open(port: env.port, token: w.a.userToken)
+            _ = try await stream.next()
+            let callID = try #require(try await env.call("SCL_timeout").json["scaidial_call_id"] as? String)
+            #expect(try await stream.next("ring").json["extension_number"] as? String == "101")
+            #expect(try await stream.next("ring_cancelled", timeout: .seconds(15)).json["reason"] as? String == "timeout")
+            let next = try await stream.next("ring")
+            #expect(next.json["call_id"] as? String == callID && next.json["extension_number"] as? String == "102")
+            #expect(try await env.calls().first?["hops"] as? Int == 1)
+            stream.close()
+        }
+    }
+
+    @Test("a caller who hangs up while ringing cancels the ring everywhere")
+    func callerGivesUp() async throws {
+        try await run { env in
+            let stream = try await SSEStream.open(port: env.port, token: env.world.a.userToken)
+            _ = try await stream.next()
+            let decision = try await env.call("SCL_gone")
+            _ = try await stream.next("ring")
+            let sender = WebhookDoorTests.Env(api: env.api, world: env.world, fake: env.fake, key: env.lk.apiKey, secret: env.lk.apiSecret)
+            _ = try await sender.send([
+                "event": "room_finished", "id": "EV_gone", "room": ["name": decision.json["room_name"] as? String ?? ""],
+            ])
+            #expect(try await stream.next("ring_cancelled").json["reason"] as? String == "caller_hangup")
+            let callID = decision.json["scaidial_call_id"] as? String ?? ""
+            #expect(try await env.api.post("/me/calls/\(callID)/answer", token: env.world.a.userToken, [:]).status == .conflict)
+            stream.close()
+        }
+    }
+
+    @Test("other tenants' users never see the ring and cannot answer")
+    func isolation() async throws {
+        try await run { env in
+            let mine = try await SSEStream.open(port: env.port, token: env.world.a.userToken)
+            let foreign = try await SSEStream.open(port: env.port, token: env.world.b.userToken)
+            _ = try await mine.next()
+            _ = try await foreign.next()
+            let callID = try #require(try await env.call("SCL_iso").json["scaidial_call_id"] as? String)
+            _ = try await mine.next("ring")
+            await #expect(throws: TestFailure.self) { _ = try await foreign.next("ring", timeout: .milliseconds(500)) }
+            #expect(try await env.api.post("/me/calls/\(callID)/answer", token: env.world.b.userToken, [:]).status == .notFound)
+            mine.close()
+            foreign.close()
+        }
+    }
+}
