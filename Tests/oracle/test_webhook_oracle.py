@@ -34,6 +34,8 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def server():
     binary = Path(os.environ.get("SCAIDIAL_BIN", ROOT / ".build/debug/scaidial"))
+    if not binary.is_absolute():
+        binary = (ROOT / binary).resolve()
     assert binary.exists(), f"build ScaiDial first: {binary} is missing"
     work = tempfile.mkdtemp(prefix="scaidial-oracle-")
     port = free_port()
@@ -60,7 +62,7 @@ def server():
 def event_body(event_id: str) -> str:
     event = webhook.WebhookEvent(
         event="participant_joined", id=event_id, created_at=int(time.time()),
-        room=models.Room(sid="RM_oracle", name="scaidial-in_+31612345678_xyz"),
+        room=models.Room(sid="RM_oracle", name="oracle-room"),  # not a ScaiDial call room: nothing to dispatch
         participant=models.ParticipantInfo(
             sid="PA_oracle", identity="sip_+31612345678", state=models.ParticipantInfo.ACTIVE,
             kind=models.ParticipantInfo.SIP,
