@@ -71,7 +71,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The benchmark command: swift run -c release scaidial-bench
-        .executableTarget(name: "scaidial-bench", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "scaidial-bench",
+            dependencies: ["Dialplan", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
         .testTarget(name: "LiveKitTests", dependencies: ["LiveKit", "LiveKitFake"], swiftSettings: swiftSettings),
         .testTarget(

@@ -21,7 +21,7 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
         url: databaseURL, logger: logger, postgresSearchPath: config.postgresSearchPath,
         poolSize: config.databasePoolSize)
     do {
-        if config.migrateOnStart { try await persistence.migrate() }
+        if config.migrateOnStart { try await persistence.migrate() } else { try await persistence.tune() }
         let services = AppServices(config: config, persistence: persistence, logger: logger, events: events)
         let router = buildRouter(services)
         var app = Application(

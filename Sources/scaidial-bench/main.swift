@@ -1,68 +1,22 @@
-import Dialplan
 import Foundation
 
-// ScaiDial's benchmark command: `swift run -c release scaidial-bench`.
-// Prints each figure next to its spec §7 budget. Later capabilities (the /sip/inbound decision
-// against /healthz, click-to-call, call history) add their sections here.
+// ScaiDial's benchmark command (`scripts/bench.sh` builds and runs it):
+//   scaidial-bench                                  in-process figures only
+//   scaidial-bench --server .build/release/scaidial  + the /sip/inbound decision against /healthz on SQLite
+//   … --postgres postgres://…/empty_db               + the same on PostgreSQL
+// Each figure is printed next to its spec §7 budget; HTTP figures are ratios against /healthz
+// measured in the same run.
 
-struct Measurement {
-    let name: String
-    let perOp: Duration
-    let p99: Duration
-    let budget: Duration?
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[$0 + 1] : nil }
 }
 
-/// Runs `body` in `batches` timed batches of `batchSize` operations; per-operation mean and the
-/// 99th percentile of the batch means (batching keeps clock overhead out of sub-microsecond work).
-func measure(_ name: String, budget: Duration?, batches: Int = 200, batchSize: Int = 100, _ body: () -> Int) -> Measurement {
-    let clock = ContinuousClock()
-    var sink = 0
-    for _ in 0..<batchSize { sink &+= body() }  // warm up
-    var samples: [Duration] = []
-    for _ in 0..<batches {
-        let d = clock.measure { for _ in 0..<batchSize { sink &+= body() } }
-        samples.append(d / batchSize)
+microBenchmarks()
+if let server = option("--server") {
+    let seconds = Double(option("--seconds") ?? "3") ?? 3
+    try await HTTPBenchmark(binary: server, database: nil, seconds: seconds).run()
+    if let pg = option("--postgres") {
+        try await HTTPBenchmark(binary: server, database: pg, seconds: seconds).run()
     }
-    samples.sort()
-    let total = samples.reduce(Duration.zero, +)
-    if sink == 42 { print("") }  // keep the work observable
-    return Measurement(name: name, perOp: total / samples.count, p99: samples[Int(Double(samples.count - 1) * 0.99)], budget: budget)
-}
-
-func format(_ d: Duration) -> String {
-    let ns = Double(d.components.seconds) * 1e9 + Double(d.components.attoseconds) / 1e9
-    return ns >= 1000 ? String(format: "%.2f µs", ns / 1000) : String(format: "%.0f ns", ns)
-}
-
-let (plan, facts, expected) = DialplanBenchmark.thousandRulePlan()
-precondition(plan.firstMatch(facts)?.id == expected, "the benchmark plan must pick its last rule")
-
-var results: [Measurement] = []
-results.append(
-    measure("dialplan: 1,000-rule decision (first match)", budget: .microseconds(50)) {
-        plan.firstMatch(facts) == nil ? 0 : 1
-    })
-results.append(
-    measure("dialplan: 1,000-rule decision with trace (simulator)", budget: nil, batches: 50, batchSize: 10) {
-        plan.evaluate(facts).trace.count
-    })
-results.append(
-    measure("E.164: normalise a national number", budget: nil) {
-        (try? E164.normalize("020 123 4567", defaultCountry: "NL"))?.count ?? 0
-    })
-results.append(
-    measure("pattern: compile _+31[1-5]XXXXXXX.", budget: nil) {
-        (try? Pattern("_+31[1-5]XXXXXXX."))?.text.count ?? 0
-    })
-
-print("ScaiDial benchmarks (\(ProcessInfo.processInfo.processorCount) cores)")
-for r in results {
-    var line = "\(r.name): mean \(format(r.perOp)), p99 \(format(r.p99))"
-    if let budget = r.budget {
-        let ratio =
-            Double(r.p99.components.attoseconds + r.p99.components.seconds * 1_000_000_000_000_000_000)
-            / Double(budget.components.attoseconds + budget.components.seconds * 1_000_000_000_000_000_000)
-        line += String(format: " — %.1f%% of the %@ budget", ratio * 100, format(budget))
-    }
-    print(line)
 }

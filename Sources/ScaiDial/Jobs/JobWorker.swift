@@ -53,9 +53,10 @@ final class JobWorker: Service, Sendable {
 
     /// One pass: claim what is due and run it. Internal for tests that drive the worker by hand.
     func runDue() async {
+        guard persistence.isOpen else { return }
         let db = persistence.db
         do {
-            for job in try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, on: db) {
+            for job in try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, on: db) where persistence.isOpen {
                 await execute(job, on: db)
             }
         } catch {

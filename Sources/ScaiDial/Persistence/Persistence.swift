@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// Owns FluentKit's `Databases` and the migrations: the one place that opens and closes connections.
 public final class Persistence: Sendable {
@@ -14,6 +15,7 @@ public final class Persistence: Sendable {
     public let kind: DatabaseURL
     /// SQLite gets a single connection on one event loop, so writers never fight over the file lock.
     private let eventLoop: (any EventLoop)?
+    private let closed = Mutex(false)
 
     public init(url: DatabaseURL, logger: Logger, postgresSearchPath: [String]? = nil, poolSize: Int = 8) throws {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -56,13 +58,21 @@ public final class Persistence: Sendable {
 
     /// Applies every pending migration, in order.
     public func migrate() async throws {
-        if case .sqlite = kind {
-            // WAL lets readers continue while a write is in progress; the setting is stored in the file.
-            try await (db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
-        }
+        try await tune()
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: db.eventLoop)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
+    }
+
+    /// SQLite: WAL lets readers go on during a write (stored in the file); with WAL, `synchronous=NORMAL`
+    /// syncs at checkpoints instead of every commit — a crash cannot corrupt the database, a power
+    /// cut may lose the last commits. Set on the one pooled connection.
+    func tune() async throws {
+        guard case .sqlite = kind else { return }
+        let sql = db as! any SQLDatabase
+        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        try await sql.raw("PRAGMA synchronous=NORMAL").run()
+        try await sql.raw("PRAGMA busy_timeout=5000").run()
     }
 
     /// Reverts every migration (used by tests of the migrations themselves).
@@ -80,8 +90,12 @@ public final class Persistence: Sendable {
     }
 
     public func shutdown() async {
+        closed.withLock { $0 = true }
         await databases.shutdownAsync()
     }
+
+    /// False once shut down: background work checks it before touching the database.
+    var isOpen: Bool { !closed.withLock { $0 } }
 }
 
 /// Keeps the databases open while the application runs and closes them on graceful shutdown.
