@@ -46,8 +46,10 @@ struct HTTPBenchmark {
             let inbound = try await load(client, clients: clients) { worker in
                 Self.inboundRequest(base, callID: "SCL_bench_\(clients)_\(worker)_\(UUID().uuidString.prefix(8))")
             }
-            print(String(format: "%7d | %12.0f  %6.2fms %6.2fms | %16.0f  %6.2fms %6.2fms | %.2f",
-                         clients, health.rate, health.p50, health.p99, inbound.rate, inbound.p50, inbound.p99, inbound.rate / health.rate))
+            print(
+                String(
+                    format: "%7d | %12.0f  %6.2fms %6.2fms | %16.0f  %6.2fms %6.2fms | %.2f",
+                    clients, health.rate, health.p50, health.p99, inbound.rate, inbound.p50, inbound.p99, inbound.rate / health.rate))
         }
     }
 
@@ -85,7 +87,8 @@ struct HTTPBenchmark {
         r.method = .POST
         r.headers.add(name: "Authorization", value: "Bearer \(secret)")
         r.headers.add(name: "Content-Type", value: "application/json")
-        let body = #"{"sip_trunk_id":"ST_bench","call":{"lk_call_id":"\#(callID)","sip_call_id":"x@y","source_ip":"192.0.2.1","from":{"user":"+31612345678","host":"carrier"},"to":{"user":"+31201234567","host":"sip"}}}"#
+        let body =
+            #"{"sip_trunk_id":"ST_bench","call":{"lk_call_id":"\#(callID)","sip_call_id":"x@y","source_ip":"192.0.2.1","from":{"user":"+31612345678","host":"carrier"},"to":{"user":"+31201234567","host":"sip"}}}"#
         r.body = .bytes(ByteBuffer(string: body))
         return r
     }
@@ -93,7 +96,8 @@ struct HTTPBenchmark {
     /// A tenant whose number follows a 50-rule dialplan; the last rule forwards (which waits for the
     /// caller to be in the room, so only the decision and its writes are measured).
     private func seed(_ client: HTTPClient, _ base: String) async throws {
-        let token = try await call(client, base, "/v1/auth/login", ["email": "bench@example.com", "password": "bench-password"])["token"] as! String
+        let token =
+            try await call(client, base, "/v1/auth/login", ["email": "bench@example.com", "password": "bench-password"])["token"] as! String
         func post(_ path: String, _ body: [String: Any]) async throws -> String {
             try await call(client, base, path, body, token: token)["id"] as? String ?? ""
         }
@@ -108,7 +112,9 @@ struct HTTPBenchmark {
         _ = try await post("\(t)/dids", ["number": "+31201234567", "trunk_id": trunk, "dialplan_id": plan])
     }
 
-    private func call(_ client: HTTPClient, _ base: String, _ path: String, _ body: [String: Any], token: String? = nil) async throws -> [String: Any] {
+    private func call(
+        _ client: HTTPClient, _ base: String, _ path: String, _ body: [String: Any], token: String? = nil
+    ) async throws -> [String: Any] {
         var r = HTTPClientRequest(url: base + path)
         r.method = .POST
         r.headers.add(name: "Content-Type", value: "application/json")
@@ -116,7 +122,9 @@ struct HTTPBenchmark {
         r.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         let response = try await client.execute(r, timeout: .seconds(30))
         let data = try await response.body.collect(upTo: 1 << 20)
-        guard (200..<300).contains(Int(response.status.code)) else { throw BenchError("\(path): \(response.status) \(String(buffer: data))") }
+        guard (200..<300).contains(Int(response.status.code)) else {
+            throw BenchError("\(path): \(response.status) \(String(buffer: data))")
+        }
         return (try JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]) ?? [:]
     }
 

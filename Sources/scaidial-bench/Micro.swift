@@ -33,36 +33,36 @@ func format(_ d: Duration) -> String {
 }
 
 func microBenchmarks() {
-let (plan, facts, expected) = DialplanBenchmark.thousandRulePlan()
-precondition(plan.firstMatch(facts)?.id == expected, "the benchmark plan must pick its last rule")
+    let (plan, facts, expected) = DialplanBenchmark.thousandRulePlan()
+    precondition(plan.firstMatch(facts)?.id == expected, "the benchmark plan must pick its last rule")
 
-var results: [Measurement] = []
-results.append(
-    measure("dialplan: 1,000-rule decision (first match)", budget: .microseconds(50)) {
-        plan.firstMatch(facts) == nil ? 0 : 1
-    })
-results.append(
-    measure("dialplan: 1,000-rule decision with trace (simulator)", budget: nil, batches: 50, batchSize: 10) {
-        plan.evaluate(facts).trace.count
-    })
-results.append(
-    measure("E.164: normalise a national number", budget: nil) {
-        (try? E164.normalize("020 123 4567", defaultCountry: "NL"))?.count ?? 0
-    })
-results.append(
-    measure("pattern: compile _+31[1-5]XXXXXXX.", budget: nil) {
-        (try? Pattern("_+31[1-5]XXXXXXX."))?.text.count ?? 0
-    })
+    var results: [Measurement] = []
+    results.append(
+        measure("dialplan: 1,000-rule decision (first match)", budget: .microseconds(50)) {
+            plan.firstMatch(facts) == nil ? 0 : 1
+        })
+    results.append(
+        measure("dialplan: 1,000-rule decision with trace (simulator)", budget: nil, batches: 50, batchSize: 10) {
+            plan.evaluate(facts).trace.count
+        })
+    results.append(
+        measure("E.164: normalise a national number", budget: nil) {
+            (try? E164.normalize("020 123 4567", defaultCountry: "NL"))?.count ?? 0
+        })
+    results.append(
+        measure("pattern: compile _+31[1-5]XXXXXXX.", budget: nil) {
+            (try? Pattern("_+31[1-5]XXXXXXX."))?.text.count ?? 0
+        })
 
-print("ScaiDial benchmarks (\(ProcessInfo.processInfo.processorCount) cores)")
-for r in results {
-    var line = "\(r.name): mean \(format(r.perOp)), p99 \(format(r.p99))"
-    if let budget = r.budget {
-        let ratio =
-            Double(r.p99.components.attoseconds + r.p99.components.seconds * 1_000_000_000_000_000_000)
-            / Double(budget.components.attoseconds + budget.components.seconds * 1_000_000_000_000_000_000)
-        line += String(format: " — %.1f%% of the %@ budget", ratio * 100, format(budget))
+    print("ScaiDial benchmarks (\(ProcessInfo.processInfo.processorCount) cores)")
+    for r in results {
+        var line = "\(r.name): mean \(format(r.perOp)), p99 \(format(r.p99))"
+        if let budget = r.budget {
+            let ratio =
+                Double(r.p99.components.attoseconds + r.p99.components.seconds * 1_000_000_000_000_000_000)
+                / Double(budget.components.attoseconds + budget.components.seconds * 1_000_000_000_000_000_000)
+            line += String(format: " — %.1f%% of the %@ budget", ratio * 100, format(budget))
+        }
+        print(line)
     }
-    print(line)
-}
 }
