@@ -29,6 +29,11 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
             logger: logger)
         app.addServices(DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub))
+        if let liveKit = services.liveKit {
+            app.addServices(
+                CallSweeper(
+                    persistence: persistence, liveKit: liveKit, interval: config.sweepInterval, grace: config.sweepGrace, logger: logger))
+        }
         app.beforeServerStarts { try await announceFirstAdmin(services) }
         return app
     } catch {

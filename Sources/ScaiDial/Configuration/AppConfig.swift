@@ -30,6 +30,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     var retryBackoff = Backoff()
     /// How often the job worker looks for due jobs (it is also woken when work is queued).
     public var jobPollInterval: Duration = .seconds(1)
+    /// How often live calls are checked against LiveKit, and how old a call must be to be checked.
+    public var sweepInterval: Duration = .seconds(60)
+    public var sweepGrace: TimeInterval = 300
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",
