@@ -86,11 +86,15 @@ struct RingingTests {
                 .send(joined)
             let call = try #require(try await env.calls().first)
             #expect(call["state"] as? String == "active")
+            let update = try await mine.next("call_updated")
+            #expect(update.json["call_id"] as? String == callID && update.json["state"] as? String == "active")
             let legs = call["legs"] as? [[String: Any]] ?? []
             #expect(legs.contains { $0["kind"] as? String == "wave" && $0["state"] as? String == "answered" })
             // Hang-up from the browser deletes the room and ends the call.
             #expect(try await env.api.post("/me/calls/\(callID)/hangup", token: env.world.a.userToken, [:]).status == .noContent)
             #expect(try await env.calls().first?["end_reason"] as? String == "hangup_by_user")
+            let ended = try await mine.next("call_updated")
+            #expect(ended.json["state"] as? String == "ended" && ended.json["end_reason"] as? String == "hangup_by_user")
             #expect(await env.fake.requests("DeleteRoom").count == 1)
             mine.close()
             theirs.close()

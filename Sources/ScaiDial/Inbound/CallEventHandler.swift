@@ -20,8 +20,15 @@ struct CallEventHandler: LiveKitEventHandler {
         case "participant_joined": try await participantJoined(event)
         case "participant_left", "participant_connection_aborted": try await participantLeft(event)
         case "room_finished": try await roomFinished(event)
-        default: break
+        default: return
         }
+        if let room = event.room?.name { try await announce(room) }
+    }
+
+    /// `call_updated` to the browsers of the users in the call (who answered it, who placed it).
+    private func announce(_ room: String) async throws {
+        guard let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first() else { return }
+        router.announce(call)
     }
 
     private func participantJoined(_ event: WebhookEvent) async throws {

@@ -108,6 +108,15 @@ struct CallRouter: Sendable {
             .filter(\.$enabled == true).first()
     }
 
+    /// Tells the call's own users (answerer, caller) where it stands: `call_updated`.
+    func announce(_ call: CallModel) {
+        let users = [call.answeredByUserID, call.placedByUserID].compactMap { $0 }
+        guard !users.isEmpty else { return }
+        var fields: [String: any Sendable] = ["call_id": call.id!, "state": call.state]
+        if let reason = call.endReason { fields["end_reason"] = reason }
+        hub.send(.make("call_updated", fields), to: users)
+    }
+
     func grantedUsers(_ ext: ExtensionModel) async throws -> [UUID] {
         let grants = try await GrantModel.query(on: db).filter(\.$extensionID == ext.id!).all().map(\.userID)
         guard !grants.isEmpty else { return [] }

@@ -94,6 +94,7 @@ struct MeController {
         let call = try await ownCall(context, identity)
         guard CallState.live.contains(call.state) else { return .noContent }
         try await CallLifecycle(db: services.db).end(call, now: Date(), reason: "hangup_by_user")
+        services.router.announce(call)
         if let liveKit = services.liveKit {
             do { try await liveKit.deleteRoom(call.roomName) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found")
             {}
