@@ -40,27 +40,32 @@ final class JobWorker: Service, Sendable {
     /// Run due jobs now instead of at the next poll.
     func wake() { wakeup.yield() }
 
+    /// Polls for due jobs and runs each in its own task, so a slow job (LiveKit timing out) never
+    /// holds up the others — a ring timeout must fire on time. On graceful shutdown it stops
+    /// claiming and waits for the jobs in flight.
     func run() async throws {
         let ticks = AsyncTimerSequence(interval: interval, clock: .continuous).map { _ in () }
         await withGracefulShutdownHandler {
-            for await _ in merge(ticks, wakeups).cancelOnGracefulShutdown() {
-                await runDue()
+            await withDiscardingTaskGroup { group in
+                for await _ in merge(ticks, wakeups).cancelOnGracefulShutdown() {
+                    for job in await claimDue() {
+                        group.addTask { await self.execute(job, on: self.persistence.db) }
+                    }
+                }
             }
         } onGracefulShutdown: { [wakeup] in
             wakeup.finish()
         }
     }
 
-    /// One pass: claim what is due and run it. Internal for tests that drive the worker by hand.
-    func runDue() async {
-        guard persistence.isOpen else { return }
-        let db = persistence.db
+    /// Claims what is due (nothing once the database is closed).
+    private func claimDue() async -> [JobQueue.Claimed] {
+        guard persistence.isOpen else { return [] }
         do {
-            for job in try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, on: db) where persistence.isOpen {
-                await execute(job, on: db)
-            }
+            return try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, on: persistence.db)
         } catch {
             logger.warning("job poll failed", metadata: ["error": "\(String(reflecting: error))"])
+            return []
         }
     }
 

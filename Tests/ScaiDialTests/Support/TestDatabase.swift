@@ -45,7 +45,7 @@ struct TestDatabase {
             databaseURL: url, secretKey: "test-secret-key-test-secret-key-0123456789",
             passwordHashCost: 4, loginLockout: .init(maxFailures: 3, lockSeconds: 60))
         config.postgresSearchPath = searchPath
-        config.databasePoolSize = 2
+        config.databasePoolSize = 1
         return config
     }
 
