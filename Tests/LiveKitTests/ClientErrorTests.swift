@@ -68,6 +68,8 @@ struct ClientErrorTests {
             let error = await #expect(throws: LiveKitError.self) { try await client.createRoom(CreateRoomRequest(name: "slow")) }
             #expect(error?.kind == .timeout && error?.isRetryable == true)
             #expect(clock.now - start < .seconds(2))
+            // Under load the request may reach the fake after the client already gave up: wait for it.
+            for _ in 0..<100 where await fake.requests("CreateRoom").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
             let sent = try #require(await fake.requests("CreateRoom").first)
             #expect(sent.claims.video?.roomCreate == true)
         }
