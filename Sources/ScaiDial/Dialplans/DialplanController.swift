@@ -39,6 +39,7 @@ struct DialplanController {
         let plan = DialplanModel()
         plan.id = .v7()
         plan.tenantID = scope.tenantID
+        plan.rulesVersion = 0
         if let name = input.string("name", required: true, maxLength: 100) { plan.name = name }
         var rules: [RuleModel] = []
         for ruleInput in input.array("rules") ?? [] {

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import Hummingbird
+import SQLKit
 
 /// `/v1/tenants/{t}/dialplans/{id}/rules`: one rule at a time; priorities are unique per dialplan.
 struct RuleController {
@@ -39,7 +40,12 @@ struct RuleController {
         try await RuleWriter(scope: scope, db: db).apply(input, to: rule, creating: true)
         try input.errors.check()
         try await ensureUniquePriority(rule, scope)
-        try await db.uniquely("a rule with this priority") { try await rule.create(on: db) }
+        try await db.uniquely("a rule with this priority") {
+            try await db.transaction { tx in
+                try await rule.create(on: tx)
+                try await Self.bumpVersion(plan, on: tx)
+            }
+        }
         return .init(status: .created, response: RuleDTO(rule))
     }
 
@@ -52,7 +58,12 @@ struct RuleController {
         try await RuleWriter(scope: scope, db: db).apply(input, to: rule, creating: false)
         try input.errors.check()
         try await ensureUniquePriority(rule, scope)
-        try await db.uniquely("a rule with this priority") { try await rule.update(on: db) }
+        try await db.uniquely("a rule with this priority") {
+            try await db.transaction { tx in
+                try await rule.update(on: tx)
+                try await Self.bumpVersion(plan, on: tx)
+            }
+        }
         return RuleDTO(rule)
     }
 
@@ -60,8 +71,21 @@ struct RuleController {
         let db = services.db
         let scope = try await context.adminScope(db)
         let plan = try await DialplanController.find(context, scope, db)
-        try await find(context, scope, plan).delete(on: db)
+        let rule = try await find(context, scope, plan)
+        try await db.transaction { tx in
+            try await rule.delete(on: tx)
+            try await Self.bumpVersion(plan, on: tx)
+        }
         return .noContent
+    }
+
+    /// Marks cached compiled plans of this dialplan stale.
+    static func bumpVersion(_ plan: DialplanModel, on db: any Database) async throws {
+        // rules_version = rules_version + 1 in the database: concurrent writers never reuse a version.
+        try await (db as! any SQLDatabase).update(DialplanModel.schema)
+            .set(SQLIdentifier("rules_version"), to: SQLBinaryExpression(SQLIdentifier("rules_version"), .add, SQLLiteral.numeric("1")))
+            .where("id", .equal, plan.id!)
+            .run()
     }
 
     private func find(_ context: AppRequestContext, _ scope: TenantScope, _ plan: DialplanModel) async throws -> RuleModel {

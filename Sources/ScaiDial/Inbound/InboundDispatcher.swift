@@ -32,6 +32,7 @@ struct InboundDispatcher: Sendable {
     let persistence: Persistence
     let metrics: MetricsRegistry
     let logger: Logger
+    let plans = PlanCache()
     /// Room names of calls that arrive through the hook door (the webhook door's come from LiveKit).
     static let roomPrefix = "scaidial-call"
     /// How long livekit-sip keeps an unanswered caller: long enough for ringing, then a forward
@@ -76,9 +77,10 @@ struct InboundDispatcher: Sendable {
         if active >= tenant.maxConcurrentCalls {
             return try await record.reject(sipStatus: 503, reason: "over_limit", on: db)
         }
-        guard let planID = did.dialplanID else { return try await record.reject(sipStatus: 480, reason: "no_route", on: db) }
-        let rules = try await RuleModel.query(on: db).filter(\.$dialplanID == planID).all()
-        let plan = CompiledPlan(rules: rules.map { $0.toRule() }, timeZone: TimeZone(identifier: tenant.timezone) ?? .gmt)
+        guard let planID = did.dialplanID, let dialplan = try await DialplanModel.find(planID, on: db) else {
+            return try await record.reject(sipStatus: 480, reason: "no_route", on: db)
+        }
+        let plan = try await plans.plan(dialplan, timeZone: tenant.timezone, on: db)
         guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: did.number, at: Date())) else {
             return try await record.reject(sipStatus: 480, reason: "no_route", planID: planID, on: db)
         }

@@ -6,6 +6,7 @@ struct CreateDialplans: AsyncMigration {
             .id()
             .tenantReference()
             .field("name", .string, .required)
+            .field("rules_version", .int, .required)
             .field("created_at", .datetime)
             .unique(on: "tenant_id", "name")
             .create()

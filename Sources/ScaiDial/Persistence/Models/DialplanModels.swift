@@ -6,6 +6,8 @@ final class DialplanModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "tenant_id") var tenantID: UUID
     @Field(key: "name") var name: String
+    /// Bumped on every rule change, so compiled plans cached by the call path know they are stale.
+    @Field(key: "rules_version") var rulesVersion: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 }
