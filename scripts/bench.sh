@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# All benchmarks: the in-process ones (scaidial-bench) and the server's cold start and idle memory.
+# All benchmarks: the in-process ones, the call-setup path under load (/sip/inbound against /healthz),
+# and the server's cold start and idle memory.
 # Usage: scripts/bench.sh   (builds release binaries first)
+#        BENCH_POSTGRES_URL=postgres://…/empty_db scripts/bench.sh   (also the call path on PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product scaidial-bench >/dev/null
 swift build -c release --product scaidial >/dev/null
-.build/release/scaidial-bench
+.build/release/scaidial-bench --server "$(realpath .build/release/scaidial)" ${BENCH_POSTGRES_URL:+--postgres "$BENCH_POSTGRES_URL"}
 
 WORK=$(mktemp -d /tmp/scaidial-bench.XXXXXX)
 PORT=${BENCH_PORT:-18181}
