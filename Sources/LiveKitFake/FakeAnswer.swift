@@ -57,4 +57,5 @@ struct FakeRefusal: Error {
 
     static func invalid(_ message: String) -> FakeRefusal { FakeRefusal(code: "invalid_argument", message: message) }
     static func notFound(_ message: String) -> FakeRefusal { FakeRefusal(code: "not_found", message: message) }
+    static func precondition(_ message: String) -> FakeRefusal { FakeRefusal(code: "failed_precondition", message: message) }
 }

@@ -55,6 +55,7 @@ extension FakeLiveKit {
                 ParticipantInfo(
                     identity: request.participantIdentity ?? id, metadata: request.participantMetadata, name: request.participantName,
                     kind: .ingress))
+            audioArrived(in: room)
         }
         return .ok(info)
     }

@@ -78,7 +78,8 @@ extension FakeLiveKit {
         return .ok(SIPParticipantInfo(participantId: participant.sid, participantIdentity: identity, roomName: roomName, sipCallId: callID))
     }
 
-    /// Transfers (instantly and successfully): the SIP participant leaves the room.
+    /// Transfers an answered SIP participant (instantly and successfully): it leaves the room. An
+    /// unanswered one is refused with 412, as real livekit-sip does.
     func transferSIPParticipant(_ request: TransferSIPParticipantRequest) throws -> FakeAnswer {
         guard let room = request.roomName, !room.isEmpty else { throw FakeRefusal.invalid("Missing room name") }
         guard let identity = request.participantIdentity, !identity.isEmpty else {
@@ -89,8 +90,12 @@ extension FakeLiveKit {
         guard ["sip:", "sips:", "tel:"].contains(where: { target.hasPrefix($0) }) else {
             throw FakeRefusal.invalid("transfer_to must be a valid SIP(s) or TEL URI (sip:, sips: or tel:)")
         }
-        guard participants[room]?.contains(where: { $0.identity == identity }) == true else {
+        guard let participant = participants[room]?.first(where: { $0.identity == identity }) else {
             throw FakeRefusal.notFound("participant does not exist")
+        }
+        // livekit-sip sends a REFER only on an established call.
+        guard participant.kind != .sip || participant.attributes?["sip.callStatus"] == "active" else {
+            throw FakeRefusal.precondition("can't transfer non established call")
         }
         participants[room]?.removeAll { $0.identity == identity }
         refreshCounts(room)

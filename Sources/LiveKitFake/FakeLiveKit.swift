@@ -128,6 +128,32 @@ public actor FakeLiveKit {
         refreshCounts(room)
     }
 
+    /// Like livekit-sip: a ringing inbound SIP participant is answered (`sip.callStatus` becomes
+    /// `active`) when someone else in its room publishes audio (an Ingress joining). Tests that
+    /// want to answer later themselves turn this off and call `setCallStatus`.
+    public var answersWhenAudioArrives = true
+
+    public func setAnswersWhenAudioArrives(_ value: Bool) { answersWhenAudioArrives = value }
+
+    /// Sets a SIP participant's `sip.callStatus` (`ringing`, `active`, …) as livekit-sip would.
+    public func setCallStatus(room: String, identity: String, _ status: String) {
+        guard let index = participants[room]?.firstIndex(where: { $0.identity == identity }) else { return }
+        participants[room]![index].attributes = (participants[room]![index].attributes ?? [:]).merging(["sip.callStatus": status]) { $1 }
+    }
+
+    /// Takes a participant out of its room, as if it had hung up.
+    public func dropParticipant(room: String, identity: String) {
+        participants[room]?.removeAll { $0.identity == identity }
+        refreshCounts(room)
+    }
+
+    func audioArrived(in room: String) {
+        guard answersWhenAudioArrives else { return }
+        for p in participants[room] ?? [] where p.kind == .sip && p.attributes?["sip.callStatus"] == "ringing" {
+            setCallStatus(room: room, identity: p.identity ?? "", "active")
+        }
+    }
+
     func nextFault(for method: String) -> Fault? {
         if var queue = faults[method], !queue.isEmpty {
             let fault = queue.removeFirst()

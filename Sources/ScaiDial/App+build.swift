@@ -63,6 +63,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     MeController(services: services).register(on: router)
     WebhookController(services: services).register(on: router)
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
+    Announcements.register(on: router)
     return router
 }
 

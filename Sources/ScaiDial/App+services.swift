@@ -53,10 +53,12 @@ struct AppServices: Sendable {
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         let hub = EventHub()
         self.hub = hub
-        let router = CallRouter(
+        var router = CallRouter(
             persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: PendingVoicemail(logger: logger), logger: logger)
+        router.announcementURL = config.publicURL + Announcements.transferPath
         self.router = router
         jobs.register(RingTimeoutHandler(router: router))
+        jobs.register(ReferForwardHandler(router: router, poll: config.referPollInterval, answerTimeout: config.referAnswerTimeout))
         self.events =
             events
             ?? CallEventHandler(

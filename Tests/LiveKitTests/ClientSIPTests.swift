@@ -61,7 +61,7 @@ struct ClientSIPTests {
         }
     }
 
-    @Test("CreateSIPParticipant and TransferSIPParticipant: the call joins the room, the transfer takes it out")
+    @Test("CreateSIPParticipant and TransferSIPParticipant: the call joins the room; once answered, the transfer takes it out")
     func callAndTransfer() async throws {
         try await withFake { fake, client in
             let trunk = try await client.createSIPOutboundTrunk(SIPFixtures.outbound)
@@ -73,6 +73,10 @@ struct ClientSIPTests {
             #expect(joined.attributes?["sip.callID"] == call.sipCallId)
             #expect(joined.attributes?["sip.phoneNumber"] == "+15550123")
 
+            // Like livekit-sip, no REFER before the far end answered: 412.
+            let early = await #expect(throws: LiveKitError.self) { try await client.transferSIPParticipant(SIPFixtures.transfer) }
+            #expect(early?.twirpCode == "failed_precondition" && early?.httpStatus == 412)
+            await fake.setCallStatus(room: "call-1", identity: "pstn-1", "active")
             let transfer = try await client.transferSIPParticipant(SIPFixtures.transfer)
             #expect(transfer.status == .successful && transfer.sipStatus?.code == .ok)
             #expect(await fake.participants(in: "call-1").isEmpty)

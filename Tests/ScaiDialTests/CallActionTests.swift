@@ -9,8 +9,10 @@ import Testing
 /// Actions that need the caller in the room, played through the webhook door against the fake LiveKit.
 @Suite("Call actions: bots and bridge forwards")
 struct CallActionTests {
-    func run(_ body: @escaping @Sendable (WebhookDoorTests.Env) async throws -> Void) async throws {
-        try await WebhookDoorTests().run { env in
+    func run(
+        configure: (inout AppConfig) -> Void = { _ in }, _ body: @escaping @Sendable (WebhookDoorTests.Env) async throws -> Void
+    ) async throws {
+        try await WebhookDoorTests().run(configure: configure) { env in
             // The fixture's trunk syncs to the fake LiveKit (its outbound trunk carries forwards).
             try await eventually("trunk synced") {
                 try await env.api.get("\(env.world.a.base)/trunks/\(env.world.a.trunkID)", token: env.world.a.adminToken)

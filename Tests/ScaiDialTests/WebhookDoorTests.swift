@@ -49,12 +49,13 @@ struct WebhookDoorTests {
         ["event": "participant_left", "id": id, "room": ["name": room], "participant": ["identity": identity, "kind": "SIP"]]
     }
 
-    func run(_ body: @escaping @Sendable (Env) async throws -> Void) async throws {
+    func run(configure: (inout AppConfig) -> Void = { _ in }, _ body: @escaping @Sendable (Env) async throws -> Void) async throws {
         let fake = FakeLiveKit()
         let lk = try await fake.start()
         try await withApp(configure: {
             $0.liveKit = LiveKitSettings(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret)
             $0.sipInboundSecret = InboundDispatchTests.secret
+            configure(&$0)
         }) { api, _ in
             try await body(Env(api: api, world: try await World.build(api), fake: fake, key: lk.apiKey, secret: lk.apiSecret))
         }

@@ -14,7 +14,9 @@ final class RecordingHandler: LiveKitEventHandler {
     private let seen = Mutex<[String]>([])
     var events: [String] { seen.withLock { $0 } }
     func handle(_ event: WebhookEvent) async throws {
-        seen.withLock { $0.append("\(event.event) \(event.id ?? "-") \(event.participant.map { $0.kind.map { "\($0)" } ?? "absent" } ?? "none")") }
+        seen.withLock {
+            $0.append("\(event.event) \(event.id ?? "-") \(event.participant.map { $0.kind.map { "\($0)" } ?? "absent" } ?? "none")")
+        }
     }
 }
 

@@ -33,6 +33,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// How often live calls are checked against LiveKit, and how old a call must be to be checked.
     public var sweepInterval: Duration = .seconds(60)
     public var sweepGrace: TimeInterval = 300
+    /// A `refer` forward asks LiveKit this often whether the caller is answered, for this long.
+    public var referPollInterval: Duration = .milliseconds(500)
+    public var referAnswerTimeout: Duration = .seconds(20)
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",

@@ -17,7 +17,25 @@ public final class MetricsRegistry: Sendable {
     public init() {}
 
     private static func render(_ labels: [(String, String)]) -> [String] {
-        labels.map { "\($0.0)=\"\($0.1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"" }
+        labels.map { "\($0.0)=\"\(escape($0.1))\"" }
+    }
+
+    /// Label values escaped for the text format; most have nothing to escape (kept off Foundation
+    /// on the per-request path).
+    private static func escape(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+            return value
+        }
+        var out = ""
+        for ch in value {
+            switch ch {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(ch)
+            }
+        }
+        return out
     }
 
     public func increment(_ name: String, help: String, labels: [(String, String)] = [], by amount: Double = 1) {

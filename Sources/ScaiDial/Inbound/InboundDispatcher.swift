@@ -41,14 +41,12 @@ struct InboundDispatcher: Sendable {
 
     func dispatch(_ call: InboundCall) async throws -> InboundDecision {
         let db = persistence.db
-        if let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() {
-            return try await Self.decision(for: existing, on: db)
-        }
         do {
+            // The unique livekit_call_id makes a repeat fail at the insert; the first answer stands.
             return try await decide(call, on: db)
         } catch {
             guard (error as? any DatabaseError)?.isConstraintFailure == true else { throw error }
-            // The other door (or a retry) recorded this call a moment ago: answer what it decided.
+            // The other door (or a retry) recorded this call: answer what was decided then.
             guard let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() else {
                 throw error
             }
@@ -57,31 +55,26 @@ struct InboundDispatcher: Sendable {
     }
 
     private func decide(_ call: InboundCall, on db: any Database) async throws -> InboundDecision {
-        let trunk =
-            try await call.liveKitTrunkID.asyncMap {
-                try await TrunkModel.query(on: db).filter(\.$livekitInboundTrunkID == $0).first()
-            } ?? nil
-        let trunkCountry = try await trunk.asyncMap { try await TenantModel.find($0.tenantID, on: db)?.country } ?? nil
-        guard let did = try await findDID(call.to, country: trunkCountry, on: db),
-            let tenant = try await TenantModel.find(did.tenantID, on: db)
-        else {
+        guard let route = try await findRoute(call, on: db) else {
+            // Not recorded: no tenant owns the number. A repeat of a recorded call still gets its answer.
+            if let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() {
+                return try await Self.decision(for: existing, on: db)
+            }
             metrics.increment("scaidial_inbound_unknown_did_total", help: "Inbound calls to numbers no tenant owns (rejected 404)")
             logger.notice(
                 "inbound call to an unknown number rejected", metadata: ["to": "\(call.to)", "lk_call_id": "\(call.liveKitCallID)"])
             return .reject(callID: nil, sipStatus: 404, reason: "unknown_did")
         }
-        let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: tenant.country)
-        let record = CallRecord(call: call, did: did, tenant: tenant, caller: caller)
-        let active = try await CallModel.query(on: db).filter(\.$tenantID == tenant.id!)
-            .filter(\.$state ~~ CallState.live).count()
-        if active >= tenant.maxConcurrentCalls {
+        let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
+        let record = CallRecord(call: call, route: route, caller: caller)
+        if try await route.atCallLimit(on: db) {
             return try await record.reject(sipStatus: 503, reason: "over_limit", on: db)
         }
-        guard let planID = did.dialplanID, let dialplan = try await DialplanModel.find(planID, on: db) else {
+        guard let planID = route.dialplanID, let version = route.rulesVersion else {
             return try await record.reject(sipStatus: 480, reason: "no_route", on: db)
         }
-        let plan = try await plans.plan(dialplan, timeZone: tenant.timezone, on: db)
-        guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: did.number, at: Date())) else {
+        let plan = try await plans.plan(planID, version: version, timeZone: route.timeZone, on: db)
+        guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: Date())) else {
             return try await record.reject(sipStatus: 480, reason: "no_route", planID: planID, on: db)
         }
         if case .hangup(let status) = rule.action {
@@ -90,16 +83,19 @@ struct InboundDispatcher: Sendable {
         return try await record.accept(rule: rule, planID: planID, on: db)
     }
 
-    /// DIDs are stored in E.164; carriers send `+31…`, `31…` or national `0…` forms.
-    private func findDID(_ raw: String, country: String?, on db: any Database) async throws -> DIDModel? {
+    /// DIDs are stored in E.164; carriers send `+31…`, `31…` or national `0…` forms. A national form
+    /// is read in the country of the tenant that owns the LiveKit trunk the call came in on.
+    private func findRoute(_ call: InboundCall, on db: any Database) async throws -> InboundRoute? {
+        let raw = call.to.trimmingCharacters(in: .whitespaces)
+        var country: String?
+        if !raw.hasPrefix("+"), let trunk = call.liveKitTrunkID {
+            country = try await InboundRoute.trunkCountry(trunk, on: db)
+        }
         var candidates: [String] = []
         if let n = try? E164.normalize(raw, defaultCountry: country) { candidates.append(n) }
         let digits = raw.filter(\.isASCIIDigit)
-        if !digits.isEmpty { candidates.append("+" + digits) }
-        for number in candidates {
-            if let did = try await DIDModel.query(on: db).filter(\.$number == number).first() { return did }
-        }
-        return nil
+        if !digits.isEmpty, !candidates.contains("+" + digits) { candidates.append("+" + digits) }
+        return try await InboundRoute.find(candidates, on: db)
     }
 
     /// The decision a stored call stands for (repeats of the same call get the same answer).

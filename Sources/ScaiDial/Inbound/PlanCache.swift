@@ -9,8 +9,8 @@ final class PlanCache: Sendable {
     private struct Key: Hashable { let plan: UUID; let version: Int; let timeZone: String }
     private let plans = Mutex<[UUID: (key: Key, plan: CompiledPlan)]>([:])
 
-    func plan(_ dialplan: DialplanModel, timeZone: String, on db: any Database) async throws -> CompiledPlan {
-        let key = Key(plan: dialplan.id!, version: dialplan.rulesVersion, timeZone: timeZone)
+    func plan(_ id: UUID, version: Int, timeZone: String, on db: any Database) async throws -> CompiledPlan {
+        let key = Key(plan: id, version: version, timeZone: timeZone)
         if let cached = plans.withLock({ $0[key.plan] }), cached.key == key { return cached.plan }
         let rules = try await RuleModel.query(on: db).filter(\.$dialplanID == key.plan).all()
         let compiled = CompiledPlan(rules: rules.map { $0.toRule() }, timeZone: TimeZone(identifier: timeZone) ?? .gmt)

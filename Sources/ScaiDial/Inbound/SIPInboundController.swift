@@ -36,9 +36,12 @@ struct SIPInboundController {
         switch decision {
         case .reject(let callID, let status, _):
             return Answer(result: "REJECT", sipTrunkId: call!.liveKitTrunkID, scaidialCallId: callID, scaidialSipStatus: status)
-        case .accept(let callID, let room, let identity, _, let ringing, let maxDuration):
-            // Browsers may ring at once; what needs the caller in the room waits for its webhook.
-            try await services.router.start(callID: callID, callerInRoom: false)
+        case .accept(let callID, let room, let identity, let action, let ringing, let maxDuration):
+            // Browsers may ring at once; what needs the caller in the room (bots, forwards,
+            // voicemail) waits for its `participant_joined` webhook.
+            if action == ActionType.ringExtension.rawValue {
+                try await services.router.start(callID: callID, callerInRoom: false)
+            }
             return Answer(
                 result: "ACCEPT", roomName: room, participantIdentity: identity, participantName: "Phone \(call!.from)",
                 participantMetadata: nil,

@@ -25,6 +25,10 @@ enum OpenAPIDocument {
             .init(method: "GET", path: "/metrics", summary: "Prometheus metrics", tag: "operations", auth: false),
             .init(method: "GET", path: "/openapi.json", summary: "This document", tag: "operations", auth: false),
             .init(
+                method: "GET", path: "/media/transfer.wav",
+                summary: "The chime a refer forward plays (through LiveKit Ingress) to answer the caller before the transfer",
+                tag: "operations", auth: false),
+            .init(
                 method: "POST", path: "/v1/auth/login", summary: "Sign in: a session token and cookie", tag: "auth", request: "Login",
                 response: "LoginResult", auth: false),
             .init(

@@ -15,18 +15,21 @@ extension CallRouter {
             try await leg.create(on: tx)
             try await call.update(on: tx)
         }
-        guard let liveKit else { return try await fail(call, leg, reason: "livekit_error", detail: "LiveKit is not configured", sip: nil) }
+        guard let liveKit else {
+            return try await failLeg(call, leg, reason: "livekit_error", detail: "LiveKit is not configured", sip: nil)
+        }
         do {
             let metadata = #"{"scaidial_call_id":"\#(call.id!.uuidString)","from":"\#(call.fromNumber)","to":"\#(call.toNumber)"}"#
             _ = try await liveKit.createDispatch(
                 CreateAgentDispatchRequest(agentName: ext.targetRef, room: call.roomName, metadata: metadata))
         } catch let error as LiveKitError {
-            try await fail(call, leg, reason: "livekit_error", detail: error.description, sip: error.sipStatusCode)
+            try await failLeg(call, leg, reason: "livekit_error", detail: error.description, sip: error.sipStatusCode)
         }
     }
 
-    /// `forward` in bridge mode: dial the target into the caller's room over the trunk the call
-    /// came in on; livekit-sip answers the caller once the target answers and speaks.
+    /// `forward`: `bridge` dials the target into the caller's room over the trunk the call came in
+    /// on (livekit-sip answers the caller once the target answers and speaks); `refer` hands over
+    /// to `ReferForwardHandler` (answer with an announcement, then REFER).
     func forward(_ call: CallModel, to target: String, mode: ForwardModeName) async throws {
         guard
             try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip")
@@ -35,19 +38,26 @@ extension CallRouter {
         try await cancelRing(call, reason: "forwarded")
         let leg = CallLegModel.new(call, kind: "sip", state: "dialing")
         leg.destination = target
-        leg.participantIdentity = "fwd_\(leg.id!.uuidString.lowercased().prefix(8))"
+        // A bridge's target joins the room under this identity; a REFER's never does.
+        leg.participantIdentity = mode == .bridge ? "fwd_\(leg.id!.uuidString.lowercased().prefix(8))" : nil
         call.action = "forward"
         try await db.transaction { tx in
             try await leg.create(on: tx)
             try await call.update(on: tx)
         }
-        guard mode == .bridge else {
-            // refer needs the call answered first (an announcement through Ingress) — not built yet.
-            return try await fail(call, leg, reason: "forward_refer_unavailable", detail: "refer forwarding is not available yet", sip: nil)
+        let trunk = try await call.trunkID.asyncMap { try await TrunkModel.find($0, on: db) } ?? nil
+        if mode == .refer {
+            guard liveKit != nil, let uri = referURI(for: target, trunk: trunk) else {
+                return try await failLeg(call, leg, reason: "no_trunk", detail: "no trunk to address the transfer target with", sip: nil)
+            }
+            try await JobQueue.enqueue(
+                ReferForwardHandler.kind, payload: ReferForwardHandler.Payload(callID: call.id!, legID: leg.id!, transferTo: uri),
+                dedupeKey: "forward_refer:\(call.id!)", tenantID: call.tenantID, on: db)
+            return jobs.wake()
         }
-        guard let liveKit, let trunkID = call.trunkID, let trunk = try await TrunkModel.find(trunkID, on: db),
-            let outbound = trunk.livekitOutboundTrunkID
-        else { return try await fail(call, leg, reason: "no_trunk", detail: "the call's trunk is not synced to LiveKit", sip: nil) }
+        guard let liveKit, let outbound = trunk?.livekitOutboundTrunkID else {
+            return try await failLeg(call, leg, reason: "no_trunk", detail: "the call's trunk is not synced to LiveKit", sip: nil)
+        }
         let tenant = try await TenantModel.find(call.tenantID, on: db)
         // Carriers often refuse foreign caller ids: present our DID unless policy says otherwise.
         let callerID = tenant?.forwardCallerID == "caller" && call.fromNumber.hasPrefix("+") ? call.fromNumber : call.toNumber
@@ -58,7 +68,7 @@ extension CallRouter {
                     participantIdentity: leg.participantIdentity, participantName: target,
                     playDialtone: true, waitUntilAnswered: false))
         } catch let error as LiveKitError {
-            try await fail(
+            try await failLeg(
                 call, leg, reason: error.sipStatusCode == nil ? "livekit_error" : "carrier_rejected",
                 detail: error.description, sip: error.sipStatusCode)
         }
@@ -87,7 +97,7 @@ extension CallRouter {
         if let liveKit { _ = try? await liveKit.deleteRoom(call.roomName) }
     }
 
-    private func fail(_ call: CallModel, _ leg: CallLegModel, reason: String, detail: String, sip: Int?) async throws {
+    func failLeg(_ call: CallModel, _ leg: CallLegModel, reason: String, detail: String, sip: Int?) async throws {
         leg.state = "failed"
         leg.failureReason = detail
         leg.sipStatus = sip

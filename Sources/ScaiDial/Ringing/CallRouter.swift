@@ -12,6 +12,9 @@ struct CallRouter: Sendable {
     let jobs: JobWorker
     let voicemail: any VoicemailHandover
     let logger: Logger
+    /// What a `refer` forward plays to answer the caller before the transfer (LiveKit Ingress
+    /// fetches it from ScaiDial's public URL).
+    var announcementURL: String = ""
     /// A call follows at most this many forwards to other extensions (no loops).
     static let maxHops = 5
 

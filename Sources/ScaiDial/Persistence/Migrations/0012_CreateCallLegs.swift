@@ -14,6 +14,7 @@ struct CreateCallLegs: AsyncMigration {
             .field("destination", .string)
             .field("failure_reason", .string)
             .field("sip_status", .int)
+            .field("livekit_ref", .string)
             .field("started_at", .datetime, .required)
             .field("answered_at", .datetime)
             .field("ended_at", .datetime)

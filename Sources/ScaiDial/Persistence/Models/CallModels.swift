@@ -43,6 +43,8 @@ final class CallLegModel: Model, @unchecked Sendable {
     @OptionalField(key: "destination") var destination: String?
     @OptionalField(key: "failure_reason") var failureReason: String?
     @OptionalField(key: "sip_status") var sipStatus: Int?
+    /// The LiveKit object working for this leg: the announcement Ingress of a `refer` forward.
+    @OptionalField(key: "livekit_ref") var livekitRef: String?
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "answered_at") var answeredAt: Date?
     @OptionalField(key: "ended_at") var endedAt: Date?
