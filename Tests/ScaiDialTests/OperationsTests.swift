@@ -17,6 +17,26 @@ struct OperationsTests {
         }
     }
 
+    @Test("the transfer chime is a playable WAV: RIFF header consistent with its PCM data, not silence")
+    func transferChime() async throws {
+        try await withApp { api, _ in
+            let r = try await api.get("/media/transfer.wav", token: nil)
+            #expect(r.status == .ok)
+            #expect(r.headers[.contentType] == "audio/wav")
+            let b = [UInt8](r.body)
+            func u32(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 | Int(b[at + 2]) << 16 | Int(b[at + 3]) << 24 }
+            func u16(_ at: Int) -> Int { Int(b[at]) | Int(b[at + 1]) << 8 }
+            #expect(String(decoding: b[0..<4], as: UTF8.self) == "RIFF" && String(decoding: b[8..<16], as: UTF8.self) == "WAVEfmt ")
+            #expect(u32(4) == b.count - 8)
+            #expect(u16(20) == 1 && u16(22) == 1 && u32(24) == 8000 && u16(34) == 16)  // PCM, mono, 8 kHz, 16 bit
+            #expect(String(decoding: b[36..<40], as: UTF8.self) == "data" && u32(40) == b.count - 44)
+            let seconds = Double(u32(40)) / 16000
+            #expect(seconds > 1 && seconds < 5)
+            let peak = stride(from: 44, to: b.count - 1, by: 2).map { abs(Int(Int16(bitPattern: UInt16(u16($0))))) }.max() ?? 0
+            #expect(peak > 4000)
+        }
+    }
+
     @Test("readyz is 503 when the database is gone")
     func notReady() async throws {
         let database = try await TestDatabase.make()
