@@ -64,6 +64,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     WebhookController(services: services).register(on: router)
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     Announcements.register(on: router)
+    GreetingMedia(services: services).register(on: router)
     return router
 }
 

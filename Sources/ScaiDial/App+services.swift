@@ -53,8 +53,15 @@ struct AppServices: Sendable {
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         let hub = EventHub()
         self.hub = hub
+        let recordingsDirectory = VoicemailFlow.fileDirectory(config.storageURL)
+        let voicemail = VoicemailFlow(
+            persistence: persistence, liveKit: liveKit, hub: hub, jobs: jobs,
+            links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),
+            egressOutput: { key in EncodedFileOutput(fileType: .ogg, filepath: "\(recordingsDirectory)/\(key)", disableManifest: true) },
+            maxMessage: config.voicemailMaxMessage, logger: logger)
+        if let liveKit { jobs.register(VoicemailLimitHandler(persistence: persistence, liveKit: liveKit)) }
         var router = CallRouter(
-            persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: PendingVoicemail(logger: logger), logger: logger)
+            persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: voicemail, logger: logger)
         router.announcementURL = config.publicURL + Announcements.transferPath
         self.router = router
         jobs.register(RingTimeoutHandler(router: router))

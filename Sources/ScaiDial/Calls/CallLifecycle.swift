@@ -81,7 +81,12 @@ struct CallLifecycle {
     /// Ends a live call with the reason its history implies: `completed` once answered, else `caller_hangup`.
     func end(_ call: CallModel, now: Date, reason: String? = nil) async throws {
         guard CallState.live.contains(call.state) else { return }
-        call.endReason = reason ?? (call.answeredAt == nil ? "caller_hangup" : "completed")
+        // A call whose caller reached voicemail (its greeting started) ran its course there.
+        let reachedVoicemail =
+            call.action == "voicemail"
+            ? try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "voicemail")
+                .filter(\.$livekitRef != nil).count() > 0 : false
+        call.endReason = reason ?? (reachedVoicemail ? "voicemail" : call.answeredAt == nil ? "caller_hangup" : "completed")
         call.state = CallState.ended.rawValue
         call.endedAt = now
         try await call.update(on: db)

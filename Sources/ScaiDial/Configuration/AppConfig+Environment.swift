@@ -39,11 +39,15 @@ extension AppConfig {
         case let (url?, key?, secret?): liveKit = LiveKitSettings(url: url, apiKey: key, apiSecret: secret)
         default: problems.append("LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together")
         }
+        let voicemailMax = Int(value("SCAIDIAL_VOICEMAIL_MAX_SECONDS") ?? "120")
+        if voicemailMax == nil || !(10...3600).contains(voicemailMax!) {
+            problems.append("SCAIDIAL_VOICEMAIL_MAX_SECONDS must be a whole number of seconds from 10 to 3600")
+        }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         if secretKey == nil {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
         }
-        return AppConfig(
+        var config = AppConfig(
             databaseURL: databaseURL,
             host: value("SCAIDIAL_HOST") ?? "127.0.0.1",
             port: port!,
@@ -56,6 +60,8 @@ extension AppConfig {
             sttModel: value("SCAIDIAL_STT_MODEL"),
             dataDirectory: dataDirectory
         )
+        config.voicemailMaxMessage = .seconds(voicemailMax!)
+        return config
     }
 }
 

@@ -36,6 +36,8 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// A `refer` forward asks LiveKit this often whether the caller is answered, for this long.
     public var referPollInterval: Duration = .milliseconds(500)
     public var referAnswerTimeout: Duration = .seconds(20)
+    /// The longest voicemail message (`SCAIDIAL_VOICEMAIL_MAX_SECONDS`); the caller is hung up then.
+    public var voicemailMaxMessage: Duration = .seconds(120)
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",

@@ -20,6 +20,12 @@ struct CallEventHandler: LiveKitEventHandler {
         case "participant_joined": try await participantJoined(event)
         case "participant_left", "participant_connection_aborted": try await participantLeft(event)
         case "room_finished": try await roomFinished(event)
+        case "ingress_ended":
+            if let id = event.ingressInfo?.ingressId { try await router.voicemail.greetingEnded(ingressID: id) }
+            return
+        case "egress_ended":
+            if let info = event.egressInfo { try await router.voicemail.recordingEnded(info) }
+            return
         default: return
         }
         if let room = event.room?.name { try await announce(room) }
@@ -68,6 +74,9 @@ struct CallEventHandler: LiveKitEventHandler {
         guard let room = event.room?.name, let identity = event.participant?.identity else { return }
         try await CallLifecycle(db: persistence.db).left(room: room, identity: identity)
         try await cancelRingIfEnded(room)
+        if let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first(), call.action == "voicemail" {
+            try await router.voicemail.callerLeft(callID: call.id!)
+        }
     }
 
     private func roomFinished(_ event: WebhookEvent) async throws {

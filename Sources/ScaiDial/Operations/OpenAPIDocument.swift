@@ -29,6 +29,10 @@ enum OpenAPIDocument {
                 summary: "The chime a refer forward plays (through LiveKit Ingress) to answer the caller before the transfer",
                 tag: "operations", auth: false),
             .init(
+                method: "GET", path: "/media/greetings/{extension_id}",
+                summary: "A voicemail greeting for LiveKit Ingress; only with a valid signed, short-lived link (exp, sig)",
+                tag: "voicemail", auth: false),
+            .init(
                 method: "POST", path: "/v1/auth/login", summary: "Sign in: a session token and cookie", tag: "auth", request: "Login",
                 response: "LoginResult", auth: false),
             .init(

@@ -75,9 +75,12 @@ extension CallRouter {
     }
 
     /// The hand-over to voicemail: the call is marked for it and gets a `voicemail` leg; what
-    /// happens next (greeting, recording) is the `VoicemailHandover`'s.
+    /// happens next (greeting, recording) is the `VoicemailHandover`'s (`VoicemailFlow`).
     func toVoicemail(_ call: CallModel, box: UUID) async throws {
-        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "voicemail").count() == 0 else { return }
+        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "voicemail").count() == 0 else {
+            // Handed over already (maybe before the caller was in the room): let voicemail go on.
+            return try await voicemail.begin(callID: call.id!, box: call.extensionID ?? box, roomName: call.roomName)
+        }
         try await cancelRing(call, reason: "voicemail")
         let leg = CallLegModel.new(call, kind: "voicemail", state: "dialing")
         leg.extensionID = box
@@ -126,15 +129,11 @@ extension CallLegModel {
     }
 }
 
-/// Where a call handed to voicemail goes next. The greeting (Ingress) and the recording (Egress)
-/// are the voicemail feature's; until it exists the call waits in its room with its voicemail leg.
+/// Where a call handed to voicemail goes next: `VoicemailFlow` (greeting, recording, message).
 protocol VoicemailHandover: Sendable {
+    /// Idempotent: starts the greeting once the caller is in the room; called again when it arrives.
     func begin(callID: UUID, box: UUID, roomName: String) async throws
-}
-
-struct PendingVoicemail: VoicemailHandover {
-    let logger: Logger
-    func begin(callID: UUID, box: UUID, roomName: String) async throws {
-        logger.info("call handed to voicemail; recording is not available in this version", metadata: ["call_id": "\(callID)"])
-    }
+    func greetingEnded(ingressID: String) async throws
+    func recordingEnded(_ info: EgressInfo) async throws
+    func callerLeft(callID: UUID) async throws
 }

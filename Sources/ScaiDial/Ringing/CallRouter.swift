@@ -26,6 +26,11 @@ struct CallRouter: Sendable {
         guard let call = try await CallModel.find(callID, on: db), CallState.live.contains(call.state),
             let ruleID = call.ruleID, let rule = try await RuleModel.find(ruleID, on: db)
         else { return }
+        if call.action == ActionType.voicemail.rawValue, let box = call.extensionID {
+            // Already handed to voicemail (a forward rule, no answer): the caller's arrival starts the greeting.
+            if callerInRoom { try await toVoicemail(call, box: box) }
+            return
+        }
         switch ActionType(rawValue: rule.actionType) {
         case .ringExtension?:
             guard let ext = try await rule.actionExtensionID.asyncMap({ try await ExtensionModel.find($0, on: db) }) ?? nil else { return }

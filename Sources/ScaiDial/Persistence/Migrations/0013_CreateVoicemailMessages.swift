@@ -16,6 +16,7 @@ struct CreateVoicemailMessages: AsyncMigration {
             .field("transcript_state", .string, .required)
             .field("read", .bool, .required)
             .field("created_at", .datetime)
+            .unique(on: "call_id")  // one message per call, however often egress_ended arrives
             .create()
         try await database.createIndex(
             "voicemail_tenant_extension", on: "voicemail_messages", columns: ["tenant_id", "extension_id", "created_at"])
