@@ -28,7 +28,7 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
             logger: logger)
-        app.addServices(DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub))
+        app.addServices(DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub), services.dialer)
         if let liveKit = services.liveKit {
             app.addServices(
                 CallSweeper(
@@ -61,6 +61,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     SimulateController(services: services).register(on: router)
     CallController(services: services).register(on: router)
     MeController(services: services).register(on: router)
+    ClickToCallController(services: services).register(on: router)
     WebhookController(services: services).register(on: router)
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     return router

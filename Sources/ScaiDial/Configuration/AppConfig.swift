@@ -28,6 +28,8 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var databasePoolSize: Int = 8
     /// Retry schedule of durable jobs (trunk sync …): 5 s doubling up to 5 min; tests shorten it.
     var retryBackoff = Backoff()
+    /// The longest ScaiDial waits for one LiveKit API call (a dial that takes longer fails).
+    public var liveKitTimeout: Duration = .seconds(10)
     /// How often the job worker looks for due jobs (it is also woken when work is queued).
     public var jobPollInterval: Duration = .seconds(1)
     /// How often live calls are checked against LiveKit, and how old a call must be to be checked.
