@@ -35,6 +35,11 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
                     persistence: persistence, liveKit: liveKit, interval: config.sweepInterval, grace: config.sweepGrace, logger: logger))
         }
         app.beforeServerStarts { try await announceFirstAdmin(services) }
+        if config.liveKitSDK.integrity == nil && !config.liveKitSDK.url.hasPrefix("/") {
+            logger.notice(
+                "the softphone loads the LiveKit SDK without an integrity check; set SCAIDIAL_LIVEKIT_SDK_INTEGRITY (see the README)",
+                metadata: ["url": "\(config.liveKitSDK.url)"])
+        }
         return app
     } catch {
         await persistence.shutdown()
@@ -62,6 +67,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     CallController(services: services).register(on: router)
     MeController(services: services).register(on: router)
     ClickToCallController(services: services).register(on: router)
+    SoftphoneController(services: services).register(on: router)
     WebhookController(services: services).register(on: router)
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     return router

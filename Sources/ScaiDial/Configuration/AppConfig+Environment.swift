@@ -39,11 +39,19 @@ extension AppConfig {
         case let (url?, key?, secret?): liveKit = LiveKitSettings(url: url, apiKey: key, apiSecret: secret)
         default: problems.append("LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together")
         }
+        let sdk = LiveKitSDKSettings(
+            url: value("SCAIDIAL_LIVEKIT_SDK_URL") ?? LiveKitSDKSettings.defaultURL, integrity: value("SCAIDIAL_LIVEKIT_SDK_INTEGRITY"))
+        if URL(string: sdk.url)?.scheme.map({ ["http", "https"].contains($0) }) != true && !sdk.url.hasPrefix("/") {
+            problems.append("SCAIDIAL_LIVEKIT_SDK_URL must be an http(s) URL or a path on this server")
+        }
+        if let integrity = sdk.integrity, !["sha256-", "sha384-", "sha512-"].contains(where: { integrity.hasPrefix($0) }) {
+            problems.append("SCAIDIAL_LIVEKIT_SDK_INTEGRITY must be a subresource-integrity hash such as sha384-…")
+        }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         if secretKey == nil {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
         }
-        return AppConfig(
+        var config = AppConfig(
             databaseURL: databaseURL,
             host: value("SCAIDIAL_HOST") ?? "127.0.0.1",
             port: port!,
@@ -56,6 +64,8 @@ extension AppConfig {
             sttModel: value("SCAIDIAL_STT_MODEL"),
             dataDirectory: dataDirectory
         )
+        config.liveKitSDK = sdk
+        return config
     }
 }
 

@@ -56,6 +56,8 @@ enum OpenAPIDocument {
             .init(
                 method: "GET", path: "/me/calls/active", summary: "Your calls in progress (placed or answered by you)", tag: "me",
                 response: "Call", list: true),
+            .init(method: "GET", path: "/my/dial", summary: "The browser softphone (HTML)", tag: "web", auth: false),
+            .init(method: "GET", path: "/my/assets/{file}", summary: "The softphone's scripts and styles", tag: "web", auth: false),
         ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")
         + crud("\(t)/trunks", "{trunk_id}", "Trunk", tag: "trunks")
