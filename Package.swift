@@ -76,6 +76,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fake LiveKit server as a process (browser tests run it next to the real binary).
+        .executableTarget(name: "livekit-fake", dependencies: ["LiveKitFake"], swiftSettings: swiftSettings),
         // The benchmark command: swift run -c release scaidial-bench
         .executableTarget(
             name: "scaidial-bench",
