@@ -100,9 +100,6 @@ struct ClickToCallController {
         let calls = try await CallModel.scoped(scope, on: db).filter(\.$state ~~ CallState.live)
             .group(.or) { $0.filter(\.$placedByUserID == user).filter(\.$answeredByUserID == user) }
             .sort(\.$id, .descending).limit(100).all()
-        let ids = calls.compactMap(\.id)
-        let legs = ids.isEmpty ? [] : try await CallLegModel.scoped(scope, on: db).filter(\.$callID ~~ ids).all()
-        let byCall = Dictionary(grouping: legs, by: \.callID)
-        return Page(items: calls.map { CallDTO($0, legs: byCall[$0.id!] ?? []) }, nextCursor: nil)
+        return Page(items: try await CallController.withLegs(calls, scope, on: db), nextCursor: nil)
     }
 }
