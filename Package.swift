@@ -59,6 +59,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
+            // The softphone's page, scripts and styles, compiled into the binary (no npm, no files to ship).
+            resources: [
+                .embedInCode("Web/Assets/dial.html"), .embedInCode("Web/Assets/phone.css"),
+                .embedInCode("Web/Assets/phone-api.js"), .embedInCode("Web/Assets/phone-media.js"),
+                .embedInCode("Web/Assets/phone-card.js"), .embedInCode("Web/Assets/phone-app.js"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The tiny executable: command-line parsing, then buildApplication(...).
@@ -70,6 +76,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fake LiveKit server as a process (browser tests run it next to the real binary).
+        .executableTarget(name: "livekit-fake", dependencies: ["LiveKitFake"], swiftSettings: swiftSettings),
         // The benchmark command: swift run -c release scaidial-bench
         .executableTarget(
             name: "scaidial-bench",

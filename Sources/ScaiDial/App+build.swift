@@ -28,13 +28,18 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
             logger: logger)
-        app.addServices(DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub))
+        app.addServices(DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub), services.dialer)
         if let liveKit = services.liveKit {
             app.addServices(
                 CallSweeper(
                     persistence: persistence, liveKit: liveKit, interval: config.sweepInterval, grace: config.sweepGrace, logger: logger))
         }
         app.beforeServerStarts { try await announceFirstAdmin(services) }
+        if config.liveKitSDK.integrity == nil && !config.liveKitSDK.url.hasPrefix("/") {
+            logger.notice(
+                "the softphone loads the LiveKit SDK without an integrity check; set SCAIDIAL_LIVEKIT_SDK_INTEGRITY (see the README)",
+                metadata: ["url": "\(config.liveKitSDK.url)"])
+        }
         return app
     } catch {
         await persistence.shutdown()
@@ -61,6 +66,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     SimulateController(services: services).register(on: router)
     CallController(services: services).register(on: router)
     MeController(services: services).register(on: router)
+    ClickToCallController(services: services).register(on: router)
+    SoftphoneController(services: services).register(on: router)
     WebhookController(services: services).register(on: router)
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     Announcements.register(on: router)

@@ -23,6 +23,8 @@ struct AppServices: Sendable {
     let hub: EventHub
     /// Carries out routing decisions: ringing, bots, forwards, voicemail.
     let router: CallRouter
+    /// Dials click-to-calls in the background.
+    let dialer: OutboundDialer
 
     init(
         config: AppConfig, persistence: Persistence, logger: Logger, liveKit: (any LiveKitAPI)? = nil,
@@ -40,7 +42,9 @@ struct AppServices: Sendable {
         let liveKit =
             liveKit
             ?? config.liveKit.map {
-                LiveKitClient(credentials: LiveKitCredentials(url: $0.url, apiKey: $0.apiKey, apiSecret: $0.apiSecret))
+                LiveKitClient(
+                    credentials: LiveKitCredentials(url: $0.url, apiKey: $0.apiKey, apiSecret: $0.apiSecret), timeout: config.liveKitTimeout
+                )
             }
         self.liveKit = liveKit
         var handlers: [any JobHandler] = []
@@ -64,6 +68,7 @@ struct AppServices: Sendable {
             persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: voicemail, logger: logger)
         router.announcementURL = config.publicURL + Announcements.transferPath
         self.router = router
+        dialer = OutboundDialer(persistence: persistence, liveKit: liveKit, router: router, logger: logger)
         jobs.register(RingTimeoutHandler(router: router))
         jobs.register(ReferForwardHandler(router: router, poll: config.referPollInterval, answerTimeout: config.referAnswerTimeout))
         self.events =

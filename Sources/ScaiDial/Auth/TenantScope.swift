@@ -27,6 +27,15 @@ extension AppRequestContext {
         return TenantScope(tenantID: tenantID, identity: identity, country: tenant.country)
     }
 
+    /// The signed-in user's own tenant (the `/me/*` routes), or 403 for a platform admin, who has none.
+    func memberScope(_ db: any Database) async throws -> (TenantScope, TenantModel) {
+        let identity = try requireIdentity()
+        guard let tenantID = identity.tenantID, let tenant = try await TenantModel.find(tenantID, on: db) else {
+            throw Problem.forbidden("this is for users of a tenant; a platform admin has none").coded("no_tenant")
+        }
+        return (TenantScope(tenantID: tenantID, identity: identity, country: tenant.country), tenant)
+    }
+
     func requirePlatformAdmin() throws -> Identity {
         let identity = try requireIdentity()
         guard identity.role == .platformAdmin else { throw Problem.forbidden("this needs the platform_admin role") }

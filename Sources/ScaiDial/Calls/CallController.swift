@@ -148,8 +148,13 @@ struct CallController {
     }
 
     private func withLegs(_ calls: [CallModel], _ scope: TenantScope) async throws -> [CallDTO] {
+        try await Self.withLegs(calls, scope, on: services.db)
+    }
+
+    /// The calls as DTOs with their legs (one query for all the legs).
+    static func withLegs(_ calls: [CallModel], _ scope: TenantScope, on db: any Database) async throws -> [CallDTO] {
         let ids = calls.compactMap(\.id)
-        let legs = ids.isEmpty ? [] : try await CallLegModel.scoped(scope, on: services.db).filter(\.$callID ~~ ids).all()
+        let legs = ids.isEmpty ? [] : try await CallLegModel.scoped(scope, on: db).filter(\.$callID ~~ ids).all()
         let byCall = Dictionary(grouping: legs, by: \.callID)
         return calls.map { CallDTO($0, legs: byCall[$0.id!] ?? []) }
     }

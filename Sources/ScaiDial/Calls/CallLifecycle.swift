@@ -52,25 +52,53 @@ struct CallLifecycle {
         leg.state = "answered"
         leg.answeredAt = now
         try await leg.update(on: db)
-        if call.state != CallState.active.rawValue {
+        // An outbound call is answered by the far end (its SIP participant), not by the browser
+        // that placed it joining its own room.
+        if call.direction != CallDirection.outbound.rawValue, call.state != CallState.active.rawValue {
             call.state = CallState.active.rawValue
             call.answeredAt = now
             try await call.update(on: db)
         }
     }
 
-    /// A participant left: its leg ends; an inbound caller leaving ends the call.
-    func left(room: String, identity: String) async throws {
+    /// A participant left: its leg ends. An inbound caller leaving ends the call; so does either
+    /// party of an outbound call leaving (a two-party call). Returns true when the call ended here.
+    @discardableResult
+    func left(room: String, identity: String, reason: DisconnectReason? = nil) async throws -> Bool {
         guard let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
             let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first(),
             ["dialing", "ringing", "answered"].contains(leg.state)
-        else { return }
+        else { return false }
         let now = Date()
+        let outbound = call.direction == CallDirection.outbound.rawValue
         leg.state = leg.state == "answered" ? "ended" : "failed"
-        if leg.state == "failed" { leg.failureReason = "left before answering" }
+        if leg.state == "failed" { leg.failureReason = outbound && leg.kind == "sip" ? Self.unanswered(reason) : "left before answering" }
         leg.endedAt = now
         try await leg.update(on: db)
-        if call.direction == "inbound" && leg.kind == "sip" { try await end(call, now: now) }
+        guard CallState.live.contains(call.state) else { return false }
+        if call.direction == "inbound" && leg.kind == "sip" {
+            try await end(call, now: now)
+            return true
+        }
+        guard outbound, leg.kind == "sip" || leg.userID == call.placedByUserID else { return false }
+        if leg.kind == "sip", call.answeredAt == nil {
+            // The far end never answered: refused (busy, declined, the trunk failed) or not reached.
+            let refused = [DisconnectReason.userRejected, .sipTrunkFailure].contains(reason)
+            try await end(call, now: now, reason: refused ? "carrier_rejected" : "no_answer", state: refused ? .failed : .ended)
+        } else {
+            try await end(call, now: now)
+        }
+        return true
+    }
+
+    /// Why an outbound SIP participant left before the far end answered, in words for the record.
+    static func unanswered(_ reason: DisconnectReason?) -> String {
+        switch reason {
+        case .userRejected?: "the callee rejected the call (busy or declined)"
+        case .userUnavailable?: "the callee did not answer or could not be reached"
+        case .sipTrunkFailure?: "the carrier trunk failed the call"
+        default: "the call ended before the callee answered"
+        }
     }
 
     func roomFinished(room: String) async throws {
@@ -79,7 +107,7 @@ struct CallLifecycle {
     }
 
     /// Ends a live call with the reason its history implies: `completed` once answered, else `caller_hangup`.
-    func end(_ call: CallModel, now: Date, reason: String? = nil) async throws {
+    func end(_ call: CallModel, now: Date, reason: String? = nil, state: CallState = .ended) async throws {
         guard CallState.live.contains(call.state) else { return }
         // A call whose caller reached voicemail (its greeting started) ran its course there.
         let reachedVoicemail =
@@ -87,7 +115,7 @@ struct CallLifecycle {
             ? try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "voicemail")
                 .filter(\.$livekitRef != nil).count() > 0 : false
         call.endReason = reason ?? (reachedVoicemail ? "voicemail" : call.answeredAt == nil ? "caller_hangup" : "completed")
-        call.state = CallState.ended.rawValue
+        call.state = state.rawValue
         call.endedAt = now
         try await call.update(on: db)
         try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$state ~~ ["dialing", "ringing", "answered"])

@@ -43,6 +43,14 @@ extension AppConfig {
         if voicemailMax == nil || !(10...3600).contains(voicemailMax!) {
             problems.append("SCAIDIAL_VOICEMAIL_MAX_SECONDS must be a whole number of seconds from 10 to 3600")
         }
+        let sdk = LiveKitSDKSettings(
+            url: value("SCAIDIAL_LIVEKIT_SDK_URL") ?? LiveKitSDKSettings.defaultURL, integrity: value("SCAIDIAL_LIVEKIT_SDK_INTEGRITY"))
+        if URL(string: sdk.url)?.scheme.map({ ["http", "https"].contains($0) }) != true && !sdk.url.hasPrefix("/") {
+            problems.append("SCAIDIAL_LIVEKIT_SDK_URL must be an http(s) URL or a path on this server")
+        }
+        if let integrity = sdk.integrity, !["sha256-", "sha384-", "sha512-"].contains(where: { integrity.hasPrefix($0) }) {
+            problems.append("SCAIDIAL_LIVEKIT_SDK_INTEGRITY must be a subresource-integrity hash such as sha384-…")
+        }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         if secretKey == nil {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
@@ -61,6 +69,7 @@ extension AppConfig {
             dataDirectory: dataDirectory
         )
         config.voicemailMaxMessage = .seconds(voicemailMax!)
+        config.liveKitSDK = sdk
         return config
     }
 }

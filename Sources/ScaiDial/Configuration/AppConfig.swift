@@ -16,6 +16,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var sttURL: String?
     public var sttModel: String?
     public var dataDirectory: String
+    /// Where `/my/dial` loads the LiveKit browser SDK from (`SCAIDIAL_LIVEKIT_SDK_URL`), and the
+    /// subresource-integrity hash it must match (`SCAIDIAL_LIVEKIT_SDK_INTEGRITY`; empty = unchecked).
+    public var liveKitSDK = LiveKitSDKSettings()
     /// bcrypt cost for password hashes; tests lower it to keep the suite fast.
     public var passwordHashCost: Int
     /// Consecutive failed logins after which an account is locked, and for how long.
@@ -28,6 +31,8 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var databasePoolSize: Int = 8
     /// Retry schedule of durable jobs (trunk sync …): 5 s doubling up to 5 min; tests shorten it.
     var retryBackoff = Backoff()
+    /// The longest ScaiDial waits for one LiveKit API call (a dial that takes longer fails).
+    public var liveKitTimeout: Duration = .seconds(10)
     /// How often the job worker looks for due jobs (it is also woken when work is queued).
     public var jobPollInterval: Duration = .seconds(1)
     /// How often live calls are checked against LiveKit, and how old a call must be to be checked.
@@ -75,6 +80,19 @@ public struct AppConfig: Sendable, CustomStringConvertible {
         "database=\(DatabaseURL.redacted(databaseURL)) listen=\(host):\(port) public_url=\(publicURL) "
             + "livekit=\(liveKit.map { $0.url } ?? "not configured") storage=\(storageURL) "
             + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set")"
+    }
+}
+
+/// The LiveKit browser SDK (the UMD build, which defines `window.LivekitClient`) the softphone loads.
+public struct LiveKitSDKSettings: Sendable, Equatable {
+    /// A pinned version on a public CDN; self-hosters serve the same file themselves.
+    public static let defaultURL = "https://cdn.jsdelivr.net/npm/livekit-client@2.23.0/dist/livekit-client.umd.js"
+    public var url: String
+    /// `sha384-…` (or sha256/sha512) of the file at `url`; nil loads it unchecked.
+    public var integrity: String?
+    public init(url: String = defaultURL, integrity: String? = nil) {
+        self.url = url
+        self.integrity = integrity
     }
 }
 

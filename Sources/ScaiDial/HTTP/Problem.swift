@@ -9,6 +9,9 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var detail: String?
     public var errors: [FieldError]
     public var headers: HTTPFields
+    /// A stable machine word for refusals a client tells apart (`destination_blocked`,
+    /// `no_synced_trunk`, …): an RFC 9457 extension member, absent when `status` says it all.
+    public var code: String?
 
     public init(_ status: HTTPResponse.Status, _ detail: String? = nil, errors: [FieldError] = [], headers: HTTPFields = [:]) {
         self.status = status
@@ -29,18 +32,25 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         Problem(.unprocessableContent, "the request has invalid fields", errors: errors)
     }
     static func invalid(_ field: String, _ message: String) -> Problem { invalid([FieldError(field: field, message: message)]) }
+    /// The same problem with a machine word for clients.
+    func coded(_ code: String) -> Problem {
+        var p = self
+        p.code = code
+        return p
+    }
 
     private struct Body: Encodable {
         let type: String
         let title: String
         let status: Int
         let detail: String?
+        let code: String?
         let errors: [FieldError]?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = Body(
-            type: "about:blank", title: title, status: status.code, detail: detail,
+            type: "about:blank", title: title, status: status.code, detail: detail, code: code,
             errors: errors.isEmpty ? nil : errors)
         var headers = self.headers
         headers[.contentType] = "application/problem+json"

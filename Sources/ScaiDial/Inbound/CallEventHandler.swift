@@ -19,6 +19,7 @@ struct CallEventHandler: LiveKitEventHandler {
         switch event.event {
         case "participant_joined": try await participantJoined(event)
         case "participant_left", "participant_connection_aborted": try await participantLeft(event)
+        case "track_published": try await sipTrackPublished(event)
         case "room_finished": try await roomFinished(event)
         case "ingress_ended":
             if let id = event.ingressInfo?.ingressId { try await router.voicemail.greetingEnded(ingressID: id) }
@@ -72,11 +73,23 @@ struct CallEventHandler: LiveKitEventHandler {
 
     private func participantLeft(_ event: WebhookEvent) async throws {
         guard let room = event.room?.name, let identity = event.participant?.identity else { return }
-        try await CallLifecycle(db: persistence.db).left(room: room, identity: identity)
+        let ended = try await CallLifecycle(db: persistence.db).left(
+            room: room, identity: identity, reason: event.participant?.disconnectReason)
+        if ended, let liveKit, try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first()?.direction == "outbound" {
+            // One party of an outbound call left: the room goes, and the other party with it.
+            do { try await liveKit.deleteRoom(room) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found") {}
+        }
         try await cancelRingIfEnded(room)
         if let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first(), call.action == "voicemail" {
             try await router.voicemail.callerLeft(callID: call.id!)
         }
+    }
+
+    /// A SIP participant's track carries its current `sip.callStatus` (an outbound callee that
+    /// answered after joining the room shows `active` here).
+    private func sipTrackPublished(_ event: WebhookEvent) async throws {
+        guard let room = event.room?.name, let p = event.participant, p.kind == .sip else { return }
+        try await CallLifecycle(db: persistence.db).sipStatus(room: room, identity: p.identity, status: p.attributes?["sip.callStatus"])
     }
 
     private func roomFinished(_ event: WebhookEvent) async throws {

@@ -57,6 +57,15 @@ enum OpenAPIDocument {
             .init(
                 method: "POST", path: "/me/calls/{call_id}/hangup", summary: "End a call the user is in (the room is deleted)", tag: "me",
                 status: 204),
+            .init(
+                method: "POST", path: "/me/click-to-call",
+                summary: "Place a call from one of your extensions (201 at once; the dial runs in the background and its outcome "
+                    + "arrives as call_updated on /me/events)", tag: "me", request: "ClickToCall", response: "JoinedCall", status: 201),
+            .init(
+                method: "GET", path: "/me/calls/active", summary: "Your calls in progress (placed or answered by you)", tag: "me",
+                response: "Call", list: true),
+            .init(method: "GET", path: "/my/dial", summary: "The browser softphone (HTML)", tag: "web", auth: false),
+            .init(method: "GET", path: "/my/assets/{file}", summary: "The softphone's scripts and styles", tag: "web", auth: false),
         ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")
         + crud("\(t)/trunks", "{trunk_id}", "Trunk", tag: "trunks")

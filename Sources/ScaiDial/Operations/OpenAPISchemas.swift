@@ -21,6 +21,7 @@ enum OpenAPISchemas {
         [
             "Problem": obj([
                 "type": s, "title": s, "status": i, "detail": s,
+                "code": ["type": "string", "description": "a machine word for refusals clients tell apart, e.g. destination_blocked"],
                 "errors": ["type": "array", "items": obj(["field": s, "message": s])],
             ]),
             "SIPInbound": obj(
@@ -53,6 +54,11 @@ enum OpenAPISchemas {
                 ],
             ]),
             "JoinedCall": obj(["call_id": s, "room_name": s, "livekit_url": s, "token": s]),
+            "ClickToCall": obj(
+                [
+                    "extension_id": ["type": "string", "format": "uuid"],
+                    "destination": ["type": "string", "description": "a phone number; national numbers use the tenant's country"],
+                ], required: ["extension_id", "destination"]),
             "WebhookAck": obj(["status": e(["applied", "duplicate"])]),
             "Login": obj(["email": s, "password": ["type": "string", "writeOnly": true]], required: ["email", "password"]),
             "LoginResult": obj(["token": s, "expires_at": ts, "user": ["$ref": "#/components/schemas/User"]]),
@@ -69,6 +75,7 @@ enum OpenAPISchemas {
                         "allow_international": b, "allowed_prefixes": strings, "blocked_prefixes": strings,
                         "max_concurrent_calls": i, "max_call_duration_s": i, "voicemail_transcription": b,
                         "recording_retention_days": i, "default_caller_id": ns, "forward_caller_id": e(["did", "caller"]),
+                        "max_calls_per_user_per_hour": i,
                     ]),
                 ], required: ["name", "country"]),
             "User": obj(

@@ -122,6 +122,7 @@ struct CallRouter: Sendable {
         guard !users.isEmpty else { return }
         var fields: [String: any Sendable] = ["call_id": call.id!, "state": call.state]
         if let reason = call.endReason { fields["end_reason"] = reason }
+        if let status = call.sipStatus { fields["sip_status"] = status }
         hub.send(.make("call_updated", fields), to: users)
     }
 

@@ -45,15 +45,8 @@ struct MeController {
         return Page(items: rows.map(ExtensionDTO.init), nextCursor: nil)
     }
 
-    struct Joined: ResponseEncodable {
-        let callId: UUID
-        let roomName: String
-        let livekitUrl: String
-        let token: String
-    }
-
     /// The first user to answer wins, atomically; everyone else gets 409 and a `ring_cancelled`.
-    @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> Joined {
+    @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> JoinedCall {
         let (identity, call) = try await ringingCall(context)
         guard let lk = services.config.liveKit else { throw Problem.conflict("LiveKit is not configured") }
         let db = services.db
@@ -63,17 +56,11 @@ struct MeController {
         let leg = CallLegModel.new(call, kind: "wave", state: "dialing")
         leg.userID = identity.userID
         leg.extensionID = call.extensionID
-        leg.participantIdentity = "user_\(identity.userID.uuidString.lowercased())"
+        leg.participantIdentity = JoinedCall.identity(of: identity.userID)
         try await leg.create(on: db)
         try await services.router.cancelRing(call, reason: "answered", except: identity.userID)
         let user = try await UserModel.find(identity.userID, on: db)
-        var token = AccessToken(apiKey: lk.apiKey, apiSecret: lk.apiSecret)
-        token.identity = leg.participantIdentity
-        token.name = user?.displayName
-        token.ttl = .seconds(4 * 3600)
-        token.video = VideoGrant(roomJoin: true, room: call.roomName, canPublish: true, canSubscribe: true, canPublishData: true)
-        let credentials = LiveKitCredentials(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret)
-        return Joined(callId: call.id!, roomName: call.roomName, livekitUrl: credentials.wsURL, token: try token.jwt())
+        return try JoinedCall(call: call, participantIdentity: leg.participantIdentity!, name: user?.displayName, liveKit: lk)
     }
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {

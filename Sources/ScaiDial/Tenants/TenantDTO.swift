@@ -12,6 +12,7 @@ struct PolicyDTO: Encodable, Sendable {
     let recordingRetentionDays: Int
     @Nullable var defaultCallerId: String?
     let forwardCallerId: String
+    let maxCallsPerUserPerHour: Int
 }
 
 struct TenantDTO: ResponseEncodable, Sendable {
@@ -33,7 +34,8 @@ struct TenantDTO: ResponseEncodable, Sendable {
             blockedPrefixes: StringList.decode(t.blockedPrefixesJSON),
             maxConcurrentCalls: t.maxConcurrentCalls, maxCallDurationS: t.maxCallDurationS,
             voicemailTranscription: t.voicemailTranscription, recordingRetentionDays: t.recordingRetentionDays,
-            defaultCallerId: t.defaultCallerID, forwardCallerId: t.forwardCallerID)
+            defaultCallerId: t.defaultCallerID, forwardCallerId: t.forwardCallerID,
+            maxCallsPerUserPerHour: t.maxCallsPerUserPerHour)
         createdAt = t.createdAt
     }
 }
@@ -74,6 +76,7 @@ extension TenantModel {
         if let v = Self.prefixes(policy, "blocked_prefixes") { blockedPrefixesJSON = StringList.encode(v) }
         if let v = policy.int("max_concurrent_calls", in: 1...100_000) { maxConcurrentCalls = v }
         if let v = policy.int("max_call_duration_s", in: 60...86_400) { maxCallDurationS = v }
+        if let v = policy.int("max_calls_per_user_per_hour", in: 1...10_000) { maxCallsPerUserPerHour = v }
         if let v = policy.bool("voicemail_transcription") { voicemailTranscription = v }
         if let v = policy.int("recording_retention_days", in: 1...3650) { recordingRetentionDays = v }
         if let v = policy.choice("forward_caller_id", ForwardCallerID.self) { forwardCallerID = v.rawValue }

@@ -17,9 +17,15 @@ final class TenantModel: Model, @unchecked Sendable {
     @Field(key: "recording_retention_days") var recordingRetentionDays: Int
     @OptionalField(key: "default_caller_id") var defaultCallerID: String?
     @Field(key: "forward_caller_id") var forwardCallerID: String
+    /// Click-to-calls one user may place in any rolling hour (toll-fraud brake).
+    @Field(key: "max_calls_per_user_per_hour") var maxCallsPerUserPerHour: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
+
+    /// A person at a softphone rarely places more than one call a minute for long; a script that
+    /// got hold of a session does, and is stopped after this many in an hour.
+    static let defaultMaxCallsPerUserPerHour = 60
 
     static func new() -> TenantModel {
         let t = TenantModel()
@@ -33,6 +39,7 @@ final class TenantModel: Model, @unchecked Sendable {
         t.voicemailTranscription = false
         t.recordingRetentionDays = 90
         t.forwardCallerID = "did"
+        t.maxCallsPerUserPerHour = defaultMaxCallsPerUserPerHour
         return t
     }
 }

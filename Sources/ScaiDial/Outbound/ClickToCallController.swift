@@ -1,0 +1,105 @@
+import Dialplan
+import FluentKit
+import Foundation
+import Hummingbird
+import LiveKit
+
+/// `POST /me/click-to-call` and `GET /me/calls/active`: the signed-in user's outbound calls.
+struct ClickToCallController {
+    let services: AppServices
+    /// How long LiveKit lets the callee's phone ring before giving up (a carrier's voicemail
+    /// usually answers before this).
+    static let ringingTimeoutS = 60
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.post("/me/click-to-call", use: place)
+        router.get("/me/calls/active", use: active)
+    }
+
+    /// Checks, writes the call with both legs, answers with the room and the user's token at
+    /// once; the dial itself runs in the background (`OutboundDialer`).
+    @Sendable func place(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<JoinedCall> {
+        let db = services.db
+        let (scope, tenant) = try await context.memberScope(db)
+        let user = scope.identity.userID
+        let input = try await request.jsonObject(context: context)
+        let extensionID = input.uuid("extension_id", required: true)
+        var destination: String?
+        if let raw = input.string("destination", required: true, maxLength: 64) {
+            do { destination = try E164.normalize(raw, defaultCountry: tenant.country) } catch { input.fail("destination", error.message) }
+        }
+        try input.errors.check()
+        do {
+            let (call, ext, trunk) = try await write(extensionID!, destination!, tenant: tenant, scope: scope)
+            let name = try await UserModel.find(user, on: db)?.displayName
+            let joined = try JoinedCall(
+                call: call.call, participantIdentity: call.waveLeg.participantIdentity!, name: name, liveKit: services.config.liveKit!)
+            services.dialer.dial(
+                .init(callID: call.call.id!, request: Self.dialRequest(call, trunk: trunk, tenant: tenant, ext: ext)))
+            services.metrics.increment(
+                "scaidial_click_to_call_total", help: "Click-to-calls placed, by outcome", labels: [("outcome", "placed")])
+            return .init(status: .created, response: joined)
+        } catch let refusal as ClickToCallRefusal {
+            services.metrics.increment(
+                "scaidial_click_to_call_total", help: "Click-to-calls placed, by outcome",
+                labels: [("outcome", refusal.problem.code ?? "refused")])
+            throw refusal.problem
+        }
+    }
+
+    /// Everything that can refuse the call, in the order a user fixes things; then one transaction.
+    private func write(
+        _ extensionID: UUID, _ destination: String, tenant: TenantModel, scope: TenantScope
+    ) async throws -> (OutboundCall, ExtensionModel, String) {
+        let db = services.db
+        let user = scope.identity.userID
+        guard let ext = try await ExtensionModel.scoped(scope, on: db).filter(\.$id == extensionID).first() else {
+            throw ClickToCallRefusal.unknownExtension
+        }
+        guard try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == extensionID).filter(\.$userID == user).count() > 0 else {
+            throw ClickToCallRefusal.noGrant(extensionNumber: ext.number)
+        }
+        guard services.config.liveKit != nil, services.liveKit != nil else { throw ClickToCallRefusal.liveKitNotConfigured }
+        if let refusal = OutboundPolicy(tenant).refusal(for: destination) { throw refusal }
+        guard
+            let trunk = try await TrunkModel.scoped(scope, on: db).filter(\.$syncState == "synced").filter(\.$livekitOutboundTrunkID != nil)
+                .sort(\.$createdAt).sort(\.$id).first()
+        else { throw ClickToCallRefusal.noSyncedTrunk }
+        // The tenant's chosen caller id, else the trunk's first number (the carrier knows it).
+        let did = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.id!).sort(\.$createdAt).sort(\.$id).first()
+        let call = OutboundCall(
+            tenantID: scope.tenantID, user: user, ext: ext, trunk: trunk, callerID: tenant.defaultCallerID ?? did?.number,
+            destination: destination)
+        let kind = services.persistence.kind
+        try await db.transaction { tx in
+            try await tx.lockTenant(scope.tenantID, kind: kind)
+            try await OutboundLimits(tenant: tenant, user: user).check(now: call.call.startedAt, on: tx)
+            try await call.create(on: tx)
+        }
+        return (call, ext, trunk.livekitOutboundTrunkID!)
+    }
+
+    /// The dial, exactly as LiveKit's `CreateSIPParticipantRequest` names it: no waiting for the
+    /// answer, ringback (dial tone) into the room while the callee's phone rings, the policy's
+    /// longest call.
+    static func dialRequest(_ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ExtensionModel) -> CreateSIPParticipantRequest {
+        let c = call.call
+        return CreateSIPParticipantRequest(
+            sipTrunkId: trunk, sipCallTo: c.toNumber, sipNumber: c.fromNumber.hasPrefix("+") ? c.fromNumber : nil, roomName: c.roomName,
+            participantIdentity: call.sipLeg.participantIdentity, participantName: c.toNumber,
+            participantMetadata: #"{"scaidial_call_id":"\#(c.id!.uuidString)","extension":"\#(ext.number)"}"#,
+            playDialtone: true, ringingTimeout: .seconds(Int64(ringingTimeoutS)),
+            maxCallDuration: .seconds(Int64(tenant.maxCallDurationS)), waitUntilAnswered: false)
+    }
+
+    /// The user's calls in progress (placed or answered by them), newest first, with their legs.
+    @Sendable func active(_ request: Request, context: AppRequestContext) async throws -> Page<CallDTO> {
+        let db = services.db
+        let (scope, _) = try await context.memberScope(db)
+        let user = scope.identity.userID
+        let calls = try await CallModel.scoped(scope, on: db).filter(\.$state ~~ CallState.live)
+            .group(.or) { $0.filter(\.$placedByUserID == user).filter(\.$answeredByUserID == user) }
+            .sort(\.$id, .descending).limit(100).all()
+        return Page(items: try await CallController.withLegs(calls, scope, on: db), nextCursor: nil)
+    }
+}

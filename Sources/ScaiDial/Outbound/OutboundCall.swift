@@ -1,0 +1,79 @@
+import FluentKit
+import Foundation
+import SQLKit
+
+/// A click-to-call about to be written: the call, the user's `wave` leg and the `sip` leg to the
+/// destination — together, or not at all.
+struct OutboundCall {
+    let call: CallModel
+    let waveLeg: CallLegModel
+    let sipLeg: CallLegModel
+    /// Room names of click-to-calls (inbound rooms are `scaidial-call-…` and `scaidial-in_…`).
+    static let roomPrefix = "scaidial-out"
+
+    init(tenantID: UUID, user: UUID, ext: ExtensionModel, trunk: TrunkModel, callerID: String?, destination: String, now: Date = Date()) {
+        let c = CallModel()
+        c.id = .v7(now: now)
+        c.tenantID = tenantID
+        c.direction = CallDirection.outbound.rawValue
+        c.state = CallState.routing.rawValue
+        // The number the callee sees; without one, LiveKit picks one of the trunk's numbers.
+        c.fromNumber = callerID ?? ext.number
+        c.toNumber = destination
+        c.trunkID = trunk.id
+        c.roomName = "\(Self.roomPrefix)-\(c.id!.uuidString.lowercased())"
+        c.hops = 0
+        c.startedAt = now
+        c.placedByUserID = user
+        // `extension_id` of a call is the extension it rings (inbound); the placing extension is
+        // the wave leg's, so nobody else holding a grant on it can answer this call.
+        call = c
+        let wave = CallLegModel.new(c, kind: "wave", state: "dialing")
+        wave.userID = user
+        wave.extensionID = ext.id
+        wave.participantIdentity = JoinedCall.identity(of: user)
+        wave.startedAt = now
+        waveLeg = wave
+        let sip = CallLegModel.new(c, kind: "sip", state: "dialing")
+        sip.destination = destination
+        sip.participantIdentity = "sip_\(destination)"
+        sip.startedAt = now
+        sipLeg = sip
+    }
+
+    func create(on db: any Database) async throws {
+        try await call.create(on: db)
+        try await waveLeg.create(on: db)
+        try await sipLeg.create(on: db)
+    }
+}
+
+/// The limits a click-to-call is checked against at the moment it is written.
+struct OutboundLimits {
+    let tenant: TenantModel
+    let user: UUID
+
+    /// Throws the refusal when the tenant is at `max_concurrent_calls` or the user has placed
+    /// `max_calls_per_user_per_hour` calls in the last hour.
+    func check(now: Date, on db: any Database) async throws {
+        let live = try await CallModel.query(on: db).filter(\.$tenantID == tenant.id!).filter(\.$state ~~ CallState.live).count()
+        if live >= tenant.maxConcurrentCalls { throw ClickToCallRefusal.overConcurrentLimit(limit: tenant.maxConcurrentCalls) }
+        let hourAgo = now.addingTimeInterval(-3600)
+        let recent = try await CallModel.query(on: db).filter(\.$placedByUserID == user).filter(\.$startedAt > hourAgo)
+            .sort(\.$startedAt, .descending).limit(tenant.maxCallsPerUserPerHour).all()
+        if recent.count >= tenant.maxCallsPerUserPerHour, let oldest = recent.last {
+            // The window frees up when the oldest call in it turns an hour old.
+            let wait = max(1, Int(oldest.startedAt.addingTimeInterval(3600).timeIntervalSince(now).rounded(.up)))
+            throw ClickToCallRefusal.rateLimited(limit: tenant.maxCallsPerUserPerHour, retryAfterS: wait)
+        }
+    }
+}
+
+extension Database {
+    /// Holds the tenant's row until the transaction ends (PostgreSQL), so two click-to-calls of
+    /// one tenant cannot both pass the limits; SQLite's single connection already serialises them.
+    func lockTenant(_ id: UUID, kind: DatabaseURL) async throws {
+        guard case .postgres = kind else { return }
+        try await (self as! any SQLDatabase).raw("SELECT id FROM tenants WHERE id = \(bind: id) FOR UPDATE").run()
+    }
+}

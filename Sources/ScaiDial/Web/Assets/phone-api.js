@@ -1,0 +1,87 @@
+// ScaiDial softphone: talking to ScaiDial (JSON API, problem details, the event stream).
+"use strict";
+
+const Phone = (window.ScaiDialPhone = window.ScaiDialPhone || {});
+
+/// A refused request: the problem details ScaiDial answered with.
+class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && problem.detail) || `HTTP ${status}`);
+    this.status = status;
+    this.code = problem && problem.code;
+    this.errors = (problem && problem.errors) || [];
+  }
+}
+
+/// One API call with the session cookie; JSON in, JSON out (null for 204).
+Phone.api = async function (method, path, body) {
+  const init = { method, credentials: "same-origin", headers: {} };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, { detail: "ScaiDial cannot be reached" });
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+};
+Phone.ApiError = ApiError;
+
+/// Words a person understands for a refused call (problem `code`s of /me/click-to-call).
+const refusals = {
+  no_grant: "You can't place calls from this extension.",
+  unknown_extension: "That extension no longer exists.",
+  international_not_allowed: "International calls aren't allowed for your organisation.",
+  destination_blocked: "Calls to this number are blocked by your organisation.",
+  destination_not_allowed: "Your organisation doesn't allow calls to this number.",
+  over_concurrent_limit: "All lines are busy right now. Try again in a moment.",
+  rate_limited: "You've placed a lot of calls in a short time. Try again later.",
+  no_synced_trunk: "Calling isn't set up for your organisation yet. Ask your administrator.",
+  livekit_not_configured: "Calling isn't set up on this server yet. Ask your administrator.",
+  no_tenant: "The softphone is for users of an organisation.",
+};
+
+Phone.refusalWords = function (error) {
+  if (error.status === 0) return "ScaiDial can't be reached. Check your connection.";
+  if (error.status === 401) return "Your session has ended. Please sign in again.";
+  if (error.code && refusals[error.code]) return refusals[error.code];
+  const destination = error.errors.find((e) => e.field === "destination");
+  if (destination) return "That doesn't look like a phone number.";
+  if (error.status === 409) return "That call is no longer ringing.";
+  return "The call could not be placed. Please try again.";
+};
+
+/// Words for a call that ended without being connected, from its SIP status and end reason.
+Phone.failureWords = function (update) {
+  const sip = update.sip_status;
+  if (sip === 486 || sip === 600) return "The line is busy.";
+  if (sip === 603 || sip === 403 || sip === 607) return "The call was declined.";
+  if (sip === 404 || sip === 604 || sip === 410) return "That number doesn't exist.";
+  if (sip === 484) return "The number is incomplete.";
+  if (sip === 480 || sip === 408 || sip === 504) return "The person can't be reached right now.";
+  if (sip && sip >= 500) return "The phone network is having trouble. Try again in a moment.";
+  if (sip) return `The call could not be connected (SIP ${sip}).`;
+  switch (update.end_reason) {
+    case "livekit_error": return "The phone service isn't responding. Try again in a moment.";
+    case "no_answer": return "No answer.";
+    case "carrier_rejected": return "The call was refused by the phone network.";
+    default: return "The call could not be connected.";
+  }
+};
+
+/// The user's event stream: `ring`, `ring_cancelled`, `call_updated`; reconnects by itself.
+Phone.listen = function (handlers) {
+  const source = new EventSource("/me/events", { withCredentials: true });
+  source.addEventListener("ready", () => handlers.online(true));
+  source.onerror = () => handlers.online(false);
+  for (const name of ["ring", "ring_cancelled", "call_updated"]) {
+    source.addEventListener(name, (event) => handlers[name](JSON.parse(event.data)));
+  }
+  return source;
+};

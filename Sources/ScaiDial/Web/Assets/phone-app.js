@@ -1,0 +1,174 @@
+// ScaiDial softphone: sign-in, extension picker, number pad, placing and answering calls.
+"use strict";
+
+(function (Phone) {
+  const $ = (id) => document.getElementById(id);
+  let card;
+
+  function busy() {
+    return card.live;
+  }
+
+  function refresh() {
+    $("place-call").disabled = busy() || $("extension").options.length === 0;
+    document.querySelectorAll("[data-answer]").forEach((b) => (b.disabled = busy()));
+  }
+
+  async function start() {
+    card = new Phone.CallCard({ changed: refresh });
+    $("sign-in-form").addEventListener("submit", signIn);
+    $("sign-out").addEventListener("click", signOut);
+    $("place-call").addEventListener("click", placeCall);
+    $("number").addEventListener("keydown", (e) => {
+      if (e.key === "Enter") placeCall();
+    });
+    $("keypad").addEventListener("click", (e) => {
+      const digit = e.target.closest("[data-digit]")?.dataset.digit;
+      if (digit === undefined) return;
+      if (card.state === "connected" && card.media) card.media.sendDigit(digit);
+      else $("number").value += digit;
+    });
+    $("backspace").addEventListener("click", () => ($("number").value = $("number").value.slice(0, -1)));
+    try {
+      await signedIn(await Phone.api("GET", "/me"));
+    } catch (e) {
+      if (e.status === 401) $("sign-in").hidden = false;
+      else $("page-error").textContent = "ScaiDial can't be reached right now. Reload the page to try again.";
+    }
+  }
+
+  async function signIn(event) {
+    event.preventDefault();
+    $("sign-in-error").textContent = "";
+    try {
+      await Phone.api("POST", "/v1/auth/login", { email: $("email").value, password: $("password").value });
+      $("sign-in").hidden = true;
+      await signedIn(await Phone.api("GET", "/me"));
+    } catch (e) {
+      $("sign-in-error").textContent =
+        e.status === 429 ? e.message : e.status === 403 ? "This account is disabled." : "The email or password is wrong.";
+    }
+  }
+
+  async function signOut() {
+    try {
+      await Phone.api("POST", "/v1/auth/logout");
+    } finally {
+      window.location.reload();
+    }
+  }
+
+  async function signedIn(me) {
+    $("who").textContent = me.user.display_name || me.user.email;
+    $("sign-out").hidden = false;
+    $("dialer").hidden = false;
+    if (!me.tenant) {
+      $("no-extensions").textContent = "The softphone is for users of an organisation; a platform admin has none.";
+      $("no-extensions").hidden = false;
+      refresh();
+      return;
+    }
+    const extensions = (await Phone.api("GET", "/me/extensions")).items;
+    const select = $("extension");
+    for (const ext of extensions) {
+      const option = document.createElement("option");
+      option.value = ext.id;
+      option.textContent = `${ext.number} · ${ext.name}`;
+      select.appendChild(option);
+    }
+    $("no-extensions").hidden = extensions.length > 0;
+    Phone.listen({ online, ring, ring_cancelled: ringCancelled, call_updated: (u) => card.update(u) });
+    const active = (await Phone.api("GET", "/me/calls/active")).items[0];
+    if (active) restore(active);
+    refresh();
+  }
+
+  function online(on) {
+    $("presence").textContent = on ? "Ready for calls" : "Reconnecting…";
+    $("presence").dataset.online = String(on);
+  }
+
+  /// A call left going in another window (or before a reload): shown so it can be hung up.
+  function restore(call) {
+    const outbound = call.direction === "outbound";
+    card.open(call.direction, outbound ? call.to : call.from);
+    card.attach(call.id);
+    card.update({ call_id: call.id, state: call.state });
+    card.warn("This call's audio is not in this window.");
+  }
+
+  async function placeCall() {
+    const number = $("number").value.trim();
+    $("dial-error").textContent = "";
+    if (!number) return void ($("dial-error").textContent = "Enter a number to call.");
+    if (busy()) return;
+    card.open("outbound", number);
+    let joined;
+    try {
+      joined = await Phone.api("POST", "/me/click-to-call", { extension_id: $("extension").value, destination: number });
+    } catch (e) {
+      if (e.status === 422) {
+        card.close();
+        $("dial-error").textContent = Phone.refusalWords(e);
+      } else card.fail(Phone.refusalWords(e));
+      return;
+    }
+    await connect(joined);
+  }
+
+  /// Joins the call's room with the token ScaiDial minted and publishes the microphone.
+  async function connect(joined) {
+    card.attach(joined.call_id);
+    if (!card.live) return;
+    const media = new Phone.Media(() => card.live && card.warn("The audio connection was lost."));
+    card.media = media;
+    try {
+      await media.join(joined.livekit_url, joined.token);
+    } catch (e) {
+      card.warn(e.message);
+    }
+    if (!card.live || card.media !== media) media.leave();
+  }
+
+  function ring(r) {
+    if (document.querySelector(`[data-ring="${r.call_id}"]`)) return;
+    const entry = $("ring-template").content.firstElementChild.cloneNode(true);
+    entry.dataset.ring = r.call_id;
+    entry.querySelector(".ring-from").textContent = r.from || "Unknown caller";
+    entry.querySelector(".ring-to").textContent = `to ${r.extension_number} · ${r.extension_name}`;
+    entry.querySelector("[data-answer]").addEventListener("click", () => answer(r, entry));
+    entry.querySelector("[data-decline]").addEventListener("click", () => decline(r, entry));
+    $("incoming").appendChild(entry);
+    refresh();
+  }
+
+  function ringCancelled(c) {
+    const entry = document.querySelector(`[data-ring="${c.call_id}"]`);
+    if (entry) entry.remove();
+  }
+
+  async function answer(r, entry) {
+    if (busy()) return;
+    entry.remove();
+    card.open("inbound", r.from || "Unknown caller", "Connecting…");
+    let joined;
+    try {
+      joined = await Phone.api("POST", `/me/calls/${r.call_id}/answer`);
+    } catch (e) {
+      card.fail(e.status === 409 ? "Someone else answered this call." : Phone.refusalWords(e));
+      return;
+    }
+    await connect(joined);
+  }
+
+  async function decline(r, entry) {
+    entry.remove();
+    try {
+      await Phone.api("POST", `/me/calls/${r.call_id}/decline`);
+    } catch (e) {
+      /* the call stopped ringing meanwhile: nothing left to decline */
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+})(window.ScaiDialPhone);

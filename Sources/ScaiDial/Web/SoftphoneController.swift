@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+
+/// `/my/dial`: the user's browser softphone — plain HTML, CSS and JavaScript compiled into the
+/// binary. The page signs in with the session cookie and talks to the `/me/*` API; the LiveKit
+/// browser SDK comes from `SCAIDIAL_LIVEKIT_SDK_URL` (checked against its integrity hash).
+struct SoftphoneController {
+    let services: AppServices
+
+    struct Asset: Sendable {
+        let bytes: [UInt8]
+        let contentType: String
+    }
+
+    static let assets: [String: Asset] = [
+        "phone.css": Asset(bytes: PackageResources.phone_css, contentType: "text/css; charset=utf-8"),
+        "phone-api.js": Asset(bytes: PackageResources.phone_api_js, contentType: "text/javascript; charset=utf-8"),
+        "phone-media.js": Asset(bytes: PackageResources.phone_media_js, contentType: "text/javascript; charset=utf-8"),
+        "phone-card.js": Asset(bytes: PackageResources.phone_card_js, contentType: "text/javascript; charset=utf-8"),
+        "phone-app.js": Asset(bytes: PackageResources.phone_app_js, contentType: "text/javascript; charset=utf-8"),
+    ]
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/my/dial", use: page)
+        router.get("/my/assets/:file", use: asset)
+    }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let html = Self.render(sdk: services.config.liveKitSDK)
+        var headers = Self.securityHeaders(sdk: services.config.liveKitSDK)
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let name = context.parameters.get("file"), let asset = Self.assets[name] else { throw Problem.notFound("asset") }
+        return Response(
+            status: .ok,
+            headers: [.contentType: asset.contentType, .cacheControl: "no-cache", .init("X-Content-Type-Options")!: "nosniff"],
+            body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+    }
+
+    /// The page with the SDK's `<script>` tag filled in (attribute values escaped).
+    static func render(sdk: LiveKitSDKSettings) -> String {
+        var tag = #"<script src="\#(escape(sdk.url))""#
+        if let integrity = sdk.integrity { tag += #" integrity="\#(escape(integrity))""# }
+        tag += #" crossorigin="anonymous" defer></script>"#
+        return String(decoding: PackageResources.dial_html, as: UTF8.self).replacingOccurrences(of: "{{SDK_SCRIPT}}", with: tag)
+    }
+
+    /// Scripts only from this server and the SDK's origin; media (LiveKit) over ws/wss and https.
+    static func securityHeaders(sdk: LiveKitSDKSettings) -> HTTPFields {
+        let sdkOrigin = URL(string: sdk.url).flatMap { url in
+            url.host.map { "\(url.scheme ?? "https")://\($0)\(url.port.map { ":\($0)" } ?? "")" }
+        }
+        let csp = [
+            "default-src 'self'", "script-src 'self'" + (sdkOrigin.map { " \($0)" } ?? ""), "connect-src 'self' ws: wss: https:",
+            "media-src 'self' blob:", "worker-src 'self' blob:", "img-src 'self' data:", "style-src 'self'", "frame-ancestors 'none'",
+            "base-uri 'none'", "form-action 'self'",
+        ].joined(separator: "; ")
+        return [
+            .init("Content-Security-Policy")!: csp, .init("X-Content-Type-Options")!: "nosniff",
+            .init("Referrer-Policy")!: "same-origin",
+        ]
+    }
+
+    private static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;")
+            .replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

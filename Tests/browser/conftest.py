@@ -1,0 +1,225 @@
+"""The browser tests' world: the fake LiveKit server and the real `scaidial` binary as processes,
+a tenant with a synced trunk, a user with a granted extension, and headless Chromium.
+
+Binaries: SCAIDIAL_BIN (default .build/debug/scaidial) and LIVEKIT_FAKE_BIN (default
+.build/debug/livekit-fake). Screenshots go to test-artifacts/browser/.
+"""
+import base64
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from google.protobuf.json_format import MessageToJson
+from livekit import api
+from livekit.protocol import models, webhook
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+KEY, SECRET = "APIbrowser", "browser-secret-0123456789-0123456789"
+HOOK_SECRET = "browser-hook-secret"
+SDK_URL = "https://sdk.test/livekit-client.umd.js"
+STUB = (Path(__file__).parent / "livekit-stub.js").read_bytes()
+DID = "+31201110001"
+
+
+def binary(env_name: str, default: str) -> Path:
+    path = Path(os.environ.get(env_name, ROOT / default))
+    path = path if path.is_absolute() else (ROOT / path).resolve()
+    assert path.exists(), f"build first: {path} is missing"
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Fake:
+    """The livekit-fake process: one command line in, one answer line out."""
+
+    def __init__(self):
+        env = dict(os.environ, LIVEKIT_API_KEY=KEY, LIVEKIT_API_SECRET=SECRET)
+        self.proc = subprocess.Popen([str(binary("LIVEKIT_FAKE_BIN", ".build/debug/livekit-fake"))], env=env, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        line = self.proc.stdout.readline().strip()
+        assert line.startswith("LIVEKIT_URL="), line
+        self.url = line.split("=", 1)[1]
+
+    def command(self, line: str) -> str:
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline().strip()
+
+    def requests(self, method: str) -> list:
+        return json.loads(self.command(f"requests {method}").split(" ", 1)[1])
+
+    def close(self):
+        self.command("quit") if self.proc.poll() is None else None
+        self.proc.wait(timeout=10)
+
+
+class Server:
+    """The real binary, on SQLite, pointed at the fake LiveKit and serving the stub SDK URL."""
+
+    def __init__(self, fake: Fake):
+        self.work = tempfile.mkdtemp(prefix="scaidial-browser-")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        sri = "sha384-" + base64.b64encode(hashlib.sha384(STUB).digest()).decode()
+        self.env = dict(os.environ, SCAIDIAL_PORT=str(self.port), SCAIDIAL_DATA_DIR=self.work,
+                        SCAIDIAL_DATABASE_URL=f"sqlite://{self.work}/db.sqlite", SCAIDIAL_PUBLIC_URL=self.base,
+                        LIVEKIT_URL=fake.url, LIVEKIT_API_KEY=KEY, LIVEKIT_API_SECRET=SECRET,
+                        SCAIDIAL_SIP_INBOUND_SECRET=HOOK_SECRET, SCAIDIAL_LIVEKIT_SDK_URL=SDK_URL,
+                        SCAIDIAL_LIVEKIT_SDK_INTEGRITY=sri)
+        bin_ = binary("SCAIDIAL_BIN", ".build/debug/scaidial")
+        subprocess.run([str(bin_), "create-admin", "--email", "root@example.com", "--password", "root-password"],
+                       env=self.env, cwd=self.work, check=True, capture_output=True)
+        self.log = open(Path(self.work) / "serve.log", "w")
+        self.proc = subprocess.Popen([str(bin_), "serve"], env=self.env, cwd=self.work, stdout=self.log, stderr=self.log)
+        wait_for(lambda: self.get("/readyz")[0] == 200, "scaidial is ready")
+
+    def call(self, method: str, path: str, body=None, token=None, headers=None):
+        h = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        req = urllib.request.Request(self.base + path, data=data, headers=h, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                raw = r.read()
+                return r.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            return e.code, json.loads(raw) if raw else None
+        except OSError:
+            return 0, None
+
+    def get(self, path, token=None):
+        return self.call("GET", path, token=token)
+
+    def login(self, email, password) -> str:
+        status, body = self.call("POST", "/v1/auth/login", {"email": email, "password": password})
+        assert status == 200, body
+        return body["token"]
+
+    def webhook(self, event: webhook.WebhookEvent):
+        body = MessageToJson(event, indent=None)
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        auth = api.AccessToken(KEY, SECRET).with_sha256(digest).to_jwt()
+        status, answer = self.call("POST", "/livekit/webhook", body.encode(),
+                                   headers={"Authorization": auth, "Content-Type": "application/webhook+json"})
+        assert status == 200, answer
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+
+def wait_for(condition, what: str, timeout: float = 15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for: {what}")
+
+
+@pytest.fixture(scope="session")
+def fake():
+    f = Fake()
+    yield f
+    f.close()
+
+
+@pytest.fixture(scope="session")
+def server(fake):
+    s = Server(fake)
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def world(server):
+    """Tenant "Acme" (NL): a trunk with one number, synced to the fake LiveKit; extension 101 rung
+    by the dialplan and granted to Ada; extension 102 that Ada holds no grant on."""
+    root = server.login("root@example.com", "root-password")
+    def created(reply):
+        status, body = reply
+        assert status == 201, body
+        return body["id"]
+    tenant = created(server.call("POST", "/v1/tenants", {"name": "Acme", "country": "NL", "timezone": "Europe/Amsterdam"}, root))
+    base = f"/v1/tenants/{tenant}"
+    created(server.call("POST", f"{base}/users", {"email": "it@acme.test", "password": "admin-password", "role": "tenant_admin"}, root))
+    user = created(server.call("POST", f"{base}/users", {"email": "ada@acme.test", "password": "ada-password",
+                                                          "display_name": "Ada Lovelace"}, root))
+    admin = server.login("it@acme.test", "admin-password")
+    trunk = created(server.call("POST", f"{base}/trunks", {"name": "carrier", "address": "sip.carrier.test:5060"}, admin))
+    ext = created(server.call("POST", f"{base}/extensions", {"number": "101", "name": "Front desk", "ring_timeout_s": 60}, admin))
+    created(server.call("POST", f"{base}/extensions", {"number": "102", "name": "Back office"}, admin))
+    server.call("POST", f"{base}/extensions/{ext}/grants", {"user_id": user}, admin)
+    plan = created(server.call("POST", f"{base}/dialplans", {"name": "main"}, admin))
+    created(server.call("POST", f"{base}/dialplans/{plan}/rules", {"priority": 10, "action": {"type": "ring_extension", "extension_id": ext}}, admin))
+    created(server.call("POST", f"{base}/dids", {"number": DID, "trunk_id": trunk, "dialplan_id": plan}, admin))
+    wait_for(lambda: server.get(f"{base}/trunks/{trunk}", admin)[1]["sync"]["state"] == "synced", "the trunk synced to LiveKit")
+    return {"base": base, "admin": admin, "user": user, "extension": ext}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, server, world):
+    """A fresh browser signed in as Ada on /my/dial, with the stub SDK served at the SDK URL."""
+    context = browser.new_context(viewport={"width": 900, "height": 760})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route(SDK_URL, lambda route: route.fulfill(status=200, body=STUB, headers={
+        "Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"}))
+    page.goto(server.base + "/my/dial")
+    page.fill("#email", "ada@acme.test")
+    page.fill("#password", "ada-password")
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#presence[data-online=true]")
+    yield page
+    assert errors == [], errors
+    context.close()
+
+
+def shot(page, name: str):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def sip_event(kind: str, room: str, number: str, status: str, event_id: str, reason=None) -> webhook.WebhookEvent:
+    """What livekit-server says about the callee's (or caller's) SIP participant."""
+    participant = models.ParticipantInfo(
+        sid=f"PA_{event_id}", identity=f"sip_{number}", state=models.ParticipantInfo.ACTIVE, kind=models.ParticipantInfo.SIP,
+        attributes={"sip.callID": f"SCL_{event_id}", "sip.phoneNumber": number, "sip.trunkPhoneNumber": DID,
+                    "sip.callStatus": status})
+    if reason is not None:
+        participant.disconnect_reason = reason
+    return webhook.WebhookEvent(event=kind, id=event_id, created_at=int(time.time()),
+                                room=models.Room(name=room), participant=participant)
+
+
+def browser_joined(room: str, identity: str, event_id: str) -> webhook.WebhookEvent:
+    return webhook.WebhookEvent(event="participant_joined", id=event_id, created_at=int(time.time()), room=models.Room(name=room),
+                                participant=models.ParticipantInfo(sid=f"PA_{event_id}", identity=identity,
+                                                                   state=models.ParticipantInfo.ACTIVE))

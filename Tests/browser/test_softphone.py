@@ -1,0 +1,143 @@
+"""/my/dial in headless Chromium against the real binary and the fake LiveKit; the LiveKit SDK
+is a recording stub, webhooks are signed with LiveKit's official Python SDK."""
+import json
+import time
+
+from livekit import api
+from playwright.sync_api import expect
+
+from conftest import DID, HOOK_SECRET, KEY, SECRET, browser_joined, shot, sip_event, wait_for
+
+
+def stub(page) -> dict:
+    return page.evaluate("window.__livekit")
+
+
+def dial(page, fake, digits: str) -> dict:
+    """Types the number on the keypad, presses Place call; returns LiveKit's dial request."""
+    before = len(fake.requests("CreateSIPParticipant"))
+    for digit in digits:
+        page.click(f'#keypad [data-digit="{digit}"]')
+    expect(page.locator("#number")).to_have_value(digits)
+    page.click("#place-call")
+    wait_for(lambda: len(fake.requests("CreateSIPParticipant")) > before, "LiveKit was asked to dial")
+    return fake.requests("CreateSIPParticipant")[-1]
+
+
+def test_only_granted_extensions_are_offered(page):
+    options = page.locator("#extension option").all_text_contents()
+    assert options == ["101 · Front desk"]
+    expect(page.locator("#who")).to_have_text("Ada Lovelace")
+
+
+def test_place_call_goes_dialing_then_connected_when_the_callee_answers_then_hang_up(page, server, fake, world):
+    request = dial(page, fake, "0612345678")
+    card = page.locator("#call-card")
+    expect(card).to_be_visible()
+    expect(card).to_have_attribute("data-state", "ringing")
+    expect(page.locator("#card-peer")).to_have_text("0612345678")
+    assert request["sip_call_to"] == "+31612345678" and request["wait_until_answered"] is False
+    # The browser joined the call's room with the token ScaiDial minted, and published its microphone.
+    wait_for(lambda: stub(page)["microphone"] == [True], "the microphone is published")
+    joined = stub(page)["connects"][0]
+    claims = api.TokenVerifier(KEY, SECRET).verify(joined["token"])
+    assert claims.video.room == request["room_name"] and claims.video.room_join
+    assert joined["url"] == server.env["LIVEKIT_URL"].replace("http://", "ws://")
+    shot(page, "1-dialing")
+
+    server.webhook(sip_event("participant_joined", request["room_name"], "+31612345678", "active", "EV_answer"))
+    expect(card).to_have_attribute("data-state", "connected")
+    expect(page.locator("#card-state")).to_have_text("Connected")
+    expect(page.locator("#card-timer")).to_have_text("00:01", timeout=5000)
+    page.click("#mute")
+    expect(page.locator("#mute")).to_have_text("Unmute")
+    assert stub(page)["microphone"] == [True, False]
+    page.click('#keypad [data-digit="5"]')  # touch-tone into the call, not into the number field
+    assert stub(page)["dtmf"] == ["5"]
+    shot(page, "2-connected")
+
+    page.click("#hang-up")
+    expect(card).to_have_attribute("data-state", "ended")
+    expect(page.locator("#card-state")).to_have_text("Call ended")
+    wait_for(lambda: any(r["room"] == request["room_name"] for r in fake.requests("DeleteRoom")), "the room was deleted")
+    status, calls = server.get(world["base"] + "/calls?direction=outbound", world["admin"])
+    call = next(c for c in calls["items"] if c["room_name"] == request["room_name"])
+    assert (call["state"], call["end_reason"]) == ("ended", "hangup_by_user")
+    assert stub(page)["disconnects"] == 1
+    shot(page, "3-ended")
+
+
+def test_carrier_rejection_shows_on_the_card(page, fake):
+    assert fake.command("fail CreateSIPParticipant sip 486 Busy Here") == "ok"
+    dial(page, fake, "0687654321")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "failed")
+    expect(page.locator("#card-state")).to_have_text("Call failed")
+    expect(page.locator("#card-error")).to_have_text("The line is busy.")
+    shot(page, "4-busy")
+    page.click("#card-close")
+    expect(page.locator("#call-card")).to_be_hidden()
+
+
+def test_refusals_are_said_in_words(page, fake):
+    page.fill("#number", "+44 20 7946 0000")
+    page.click("#place-call")
+    expect(page.locator("#card-error")).to_have_text("International calls aren't allowed for your organisation.")
+    page.click("#card-close")
+    page.fill("#number", "not a number")
+    page.click("#place-call")
+    expect(page.locator("#dial-error")).to_have_text("That doesn't look like a phone number.")
+    expect(page.locator("#call-card")).to_be_hidden()
+
+
+def test_inbound_ring_answer_connects_and_hang_up_ends_it(page, server, world):
+    status, decision = server.call("POST", "/sip/inbound", {
+        "sip_trunk_id": "ST_in", "call": {"lk_call_id": f"SCL_in_{time.time_ns()}", "from": {"user": "+31687654321"},
+                                          "to": {"user": DID}}}, headers={"Authorization": f"Bearer {HOOK_SECRET}"})
+    assert status == 200 and decision["result"] == "ACCEPT", decision
+    ring = page.locator(f'[data-ring="{decision["scaidial_call_id"]}"]')
+    expect(ring).to_be_visible()
+    expect(ring.locator(".ring-from")).to_have_text("+31687654321")
+    expect(ring.locator(".ring-to")).to_have_text("to 101 · Front desk")
+    shot(page, "5-ringing")
+
+    ring.locator("[data-answer]").click()
+    expect(ring).to_have_count(0)
+    card = page.locator("#call-card")
+    expect(page.locator("#card-state")).to_have_text("Connecting…")
+    wait_for(lambda: stub(page)["microphone"] == [True], "the microphone is published")
+    token = stub(page)["connects"][0]["token"]
+    claims = api.TokenVerifier(KEY, SECRET).verify(token)
+    assert claims.video.room == decision["room_name"]
+    # The browser is in the room: LiveKit says so, and livekit-sip answers the caller.
+    server.webhook(browser_joined(decision["room_name"], claims.identity, "EV_browser"))
+    expect(card).to_have_attribute("data-state", "connected")
+    expect(page.locator("#card-peer")).to_have_text("+31687654321")
+    shot(page, "6-answered")
+
+    page.click("#hang-up")
+    expect(card).to_have_attribute("data-state", "ended")
+    status, call = server.get(f'{world["base"]}/calls/{decision["scaidial_call_id"]}', world["admin"])
+    assert (call["state"], call["end_reason"]) == ("ended", "hangup_by_user")
+
+
+def test_declining_a_ring_removes_it(page, server):
+    status, decision = server.call("POST", "/sip/inbound", {
+        "sip_trunk_id": "ST_in", "call": {"lk_call_id": f"SCL_dec_{time.time_ns()}", "from": {"user": "+31611112222"},
+                                          "to": {"user": DID}}}, headers={"Authorization": f"Bearer {HOOK_SECRET}"})
+    ring = page.locator(f'[data-ring="{decision["scaidial_call_id"]}"]')
+    expect(ring).to_be_visible()
+    ring.locator("[data-decline]").click()
+    expect(ring).to_have_count(0)
+    expect(page.locator("#call-card")).to_be_hidden()
+
+
+def test_sign_in_refused_in_words(browser, server, world):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server.base + "/my/dial")
+    page.fill("#email", "ada@acme.test")
+    page.fill("#password", "wrong-password")
+    page.click("#sign-in-form button[type=submit]")
+    expect(page.locator("#sign-in-error")).to_have_text("The email or password is wrong.")
+    expect(page.locator("#dialer")).to_be_hidden()
+    context.close()
