@@ -72,6 +72,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     Announcements.register(on: router)
     GreetingMedia(services: services).register(on: router)
+    VoicemailController(services: services).register(on: router)
     return router
 }
 

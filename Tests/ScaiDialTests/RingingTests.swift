@@ -27,7 +27,9 @@ struct RingingTests {
         }
     }
 
-    func run(ringTimeout: Int = 30, _ body: @escaping @Sendable (Env) async throws -> Void) async throws {
+    func run(
+        ringTimeout: Int = 30, configure: (inout AppConfig) -> Void = { _ in }, _ body: @escaping @Sendable (Env) async throws -> Void
+    ) async throws {
         let fake = FakeLiveKit()
         let lk = try await fake.start()
         try await withApp(
@@ -36,6 +38,7 @@ struct RingingTests {
                 $0.liveKit = LiveKitSettings(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret)
                 $0.sipInboundSecret = InboundDispatchTests.secret
                 $0.jobPollInterval = .milliseconds(100)
+                configure(&$0)
             }
         ) { api, _ in
             let w = try await World.build(api)

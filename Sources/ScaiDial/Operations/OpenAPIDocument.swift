@@ -87,6 +87,21 @@ enum OpenAPIDocument {
                 tag: "calls", response: "Call", list: true),
             .init(method: "GET", path: "\(t)/calls/active", summary: "Calls in progress", tag: "calls", response: "Call", list: true),
             .init(method: "GET", path: "\(t)/calls/{call_id}", summary: "One call with its legs", tag: "calls", response: "Call"),
+            .init(
+                method: "GET", path: "\(t)/voicemails", summary: "Voicemail of every box, newest first (filters: extension_id, unread)",
+                tag: "voicemail", response: "Voicemail", list: true),
+            .init(method: "GET", path: "\(t)/voicemails/{voicemail_id}", summary: "One message", tag: "voicemail", response: "Voicemail"),
+            .init(
+                method: "PATCH", path: "\(t)/voicemails/{voicemail_id}", summary: "Mark read or unread", tag: "voicemail",
+                request: "VoicemailUpdate", response: "Voicemail"),
+            .init(
+                method: "GET", path: "/me/voicemails",
+                summary: "Voicemail of the boxes of your granted extensions, newest first (filters: extension_id, unread)", tag: "me",
+                response: "Voicemail", list: true),
+            .init(method: "GET", path: "/me/voicemails/{voicemail_id}", summary: "One of your messages", tag: "me", response: "Voicemail"),
+            .init(
+                method: "PATCH", path: "/me/voicemails/{voicemail_id}", summary: "Mark one of your messages read or unread", tag: "me",
+                request: "VoicemailUpdate", response: "Voicemail"),
         ]
         + crud("\(t)/dids", "{did_id}", "Did", tag: "numbers")
         + crud("\(t)/extensions", "{extension_id}", "Extension", tag: "extensions")

@@ -77,15 +77,17 @@ struct VoicemailFlow: VoicemailHandover {
     /// `ingress_ended` of a greeting: start recording the caller.
     func greetingEnded(ingressID: String) async throws {
         guard let leg = try await CallLegModel.query(on: db).filter(\.$kind == "voicemail").filter(\.$livekitRef == ingressID).first(),
-            leg.state == "ringing", let call = try await CallModel.find(leg.callID, on: db)
+            let call = try await CallModel.find(leg.callID, on: db)
         else { return }
         guard CallState.live.contains(call.state) else {
             // The caller hung up during the greeting: nothing to record.
+            guard leg.failureReason == nil else { return }
             leg.state = "ended"
             leg.failureReason = "the caller hung up during the greeting"
             leg.endedAt = leg.endedAt ?? Date()
             return try await leg.update(on: db)
         }
+        guard leg.state == "ringing" else { return }
         guard let liveKit, let caller = try await callerIdentity(call.id!), let box = leg.extensionID else { return }
         let key = Self.storageKey(tenant: call.tenantID, box: box, call: call.id!)
         do {

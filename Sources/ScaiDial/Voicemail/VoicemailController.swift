@@ -1,0 +1,134 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+struct VoicemailDTO: ResponseEncodable, Sendable {
+    let id: UUID
+    let extensionId: UUID
+    @Nullable var callId: UUID?
+    let caller: String
+    let durationS: Double
+    let contentType: String
+    let sizeBytes: Int
+    @Nullable var transcript: String?
+    let transcriptState: String
+    let read: Bool
+    @Nullable var createdAt: Date?
+    /// Where the audio streams from (same credentials as this answer; HTTP Range works).
+    let audioUrl: String
+
+    init(_ m: VoicemailMessageModel, base: String) {
+        id = m.id!
+        extensionId = m.extensionID
+        callId = m.callID
+        caller = m.caller
+        durationS = m.durationS
+        contentType = m.contentType
+        sizeBytes = m.sizeBytes
+        transcript = m.transcript
+        transcriptState = m.transcriptState
+        read = m.read
+        createdAt = m.createdAt
+        audioUrl = "\(base)/\(m.id!.uuidString)/audio"
+    }
+}
+
+/// The inbox: a tenant admin sees every box of the tenant (`/v1/tenants/{t}/voicemails`); a user
+/// the boxes of the extensions granted to them (`/me/voicemails`). Another user's or tenant's
+/// message is 404, never 403, so ids reveal nothing.
+struct VoicemailController {
+    let services: AppServices
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/v1/tenants/:tenant_id/voicemails", use: tenantList)
+        router.get("/v1/tenants/:tenant_id/voicemails/:voicemail_id", use: tenantGet)
+        router.patch("/v1/tenants/:tenant_id/voicemails/:voicemail_id", use: tenantUpdate)
+        router.get("/me/voicemails", use: myList)
+        router.get("/me/voicemails/:voicemail_id", use: myGet)
+        router.patch("/me/voicemails/:voicemail_id", use: myUpdate)
+    }
+
+    /// Whose messages a request may see: a tenant, optionally only some boxes.
+    struct Inbox {
+        let scope: TenantScope
+        /// nil = every box of the tenant (admin); else the user's granted extensions.
+        let boxes: [UUID]?
+        let base: String
+
+        func query(on db: any Database) -> QueryBuilder<VoicemailMessageModel> {
+            let q = VoicemailMessageModel.scoped(scope, on: db)
+            return boxes.map { q.filter(\.$extensionID ~~ $0) } ?? q
+        }
+
+        func find(_ context: AppRequestContext, on db: any Database) async throws -> VoicemailMessageModel {
+            let id = try context.id("voicemail_id", "voicemail")
+            guard let m = try await query(on: db).filter(\.$id == id).first() else { throw Problem.notFound("voicemail") }
+            return m
+        }
+    }
+
+    func tenantInbox(_ context: AppRequestContext) async throws -> Inbox {
+        let scope = try await context.adminScope(services.db)
+        return Inbox(scope: scope, boxes: nil, base: "/v1/tenants/\(scope.tenantID.uuidString)/voicemails")
+    }
+
+    func myInbox(_ context: AppRequestContext) async throws -> Inbox {
+        let (scope, _) = try await context.memberScope(services.db)
+        let boxes = try await GrantModel.scoped(scope, on: services.db).filter(\.$userID == scope.identity.userID).all().map(\.extensionID)
+        return Inbox(scope: scope, boxes: boxes, base: "/me/voicemails")
+    }
+
+    @Sendable func tenantList(_ request: Request, context: AppRequestContext) async throws -> Page<VoicemailDTO> {
+        try await list(request, try await tenantInbox(context))
+    }
+    @Sendable func myList(_ request: Request, context: AppRequestContext) async throws -> Page<VoicemailDTO> {
+        try await list(request, try await myInbox(context))
+    }
+    @Sendable func tenantGet(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+        let inbox = try await tenantInbox(context)
+        return VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
+    }
+    @Sendable func myGet(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+        let inbox = try await myInbox(context)
+        return VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
+    }
+    @Sendable func tenantUpdate(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+        try await update(request, context, try await tenantInbox(context))
+    }
+    @Sendable func myUpdate(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+        try await update(request, context, try await myInbox(context))
+    }
+
+    /// Newest first; `extension_id` and `unread=true` narrow it.
+    private func list(_ request: Request, _ inbox: Inbox) async throws -> Page<VoicemailDTO> {
+        let q = request.uri.queryParameters
+        let page = try PageRequest(request)
+        var query = inbox.query(on: services.db)
+        if let raw = q["extension_id"].map(String.init) {
+            guard let ext = UUID(uuidString: raw) else { throw Problem.invalid("extension_id", "must be an extension id") }
+            query = query.filter(\.$extensionID == ext)
+        }
+        switch q["unread"].map(String.init) {
+        case nil: break
+        case "true"?: query = query.filter(\.$read == false)
+        case "false"?: query = query.filter(\.$read == true)
+        default: throw Problem.invalid("unread", "must be true or false")
+        }
+        if let after = page.after { query = query.filter(\.$id < after) }
+        let rows = try await query.sort(\.$id, .descending).limit(page.limit + 1).all()
+        let items = Array(rows.prefix(page.limit))
+        let next = rows.count > page.limit ? items.last?.id.map(Cursor.encode) : nil
+        return Page(items: items.map { VoicemailDTO($0, base: inbox.base) }, nextCursor: next)
+    }
+
+    /// `{"read": true|false}`: the only thing a message lets you change.
+    private func update(_ request: Request, _ context: AppRequestContext, _ inbox: Inbox) async throws -> VoicemailDTO {
+        let message = try await inbox.find(context, on: services.db)
+        let input = try await request.jsonObject(context: context)
+        let read = input.bool("read", required: true)
+        try input.errors.check()
+        message.read = read!
+        try await message.update(on: services.db)
+        return VoicemailDTO(message, base: inbox.base)
+    }
+}
