@@ -59,11 +59,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
-            // The softphone's page, scripts and styles, compiled into the binary (no npm, no files to ship).
+            // The softphone's page, scripts and styles and the default voicemail greeting, compiled into the
+            // binary (no npm, no files to ship).
             resources: [
                 .embedInCode("Web/Assets/dial.html"), .embedInCode("Web/Assets/phone.css"),
                 .embedInCode("Web/Assets/phone-api.js"), .embedInCode("Web/Assets/phone-media.js"),
                 .embedInCode("Web/Assets/phone-card.js"), .embedInCode("Web/Assets/phone-app.js"),
+                .embedInCode("Voicemail/Assets/default-greeting.wav"),
             ],
             swiftSettings: swiftSettings
         ),
