@@ -38,6 +38,20 @@ struct ConfigurationTests {
         #expect(error?.problems.count == 5)
     }
 
+    @Test("the voicemail length is read in seconds and bounded")
+    func voicemailLength() throws {
+        let key = String(repeating: "k", count: 40)
+        let config = try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key, "SCAIDIAL_VOICEMAIL_MAX_SECONDS": "45"])
+        #expect(config.voicemailMaxMessage == .seconds(45))
+        #expect(try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key]).voicemailMaxMessage == .seconds(120))
+        for bad in ["5", "abc", "7200"] {
+            let error = #expect(throws: ConfigurationError.self) {
+                try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key, "SCAIDIAL_VOICEMAIL_MAX_SECONDS": bad])
+            }
+            #expect(error?.problems.contains { $0.contains("SCAIDIAL_VOICEMAIL_MAX_SECONDS") } == true)
+        }
+    }
+
     @Test("LiveKit settings and the inbound secret are read; secrets stay out of the description")
     func liveKit() throws {
         let config = try AppConfig.fromEnvironment([
