@@ -65,6 +65,7 @@ let package = Package(
                 .embedInCode("Web/Assets/dial.html"), .embedInCode("Web/Assets/phone.css"),
                 .embedInCode("Web/Assets/phone-api.js"), .embedInCode("Web/Assets/phone-media.js"),
                 .embedInCode("Web/Assets/phone-card.js"), .embedInCode("Web/Assets/phone-app.js"),
+                .embedInCode("Web/Assets/voicemail.html"), .embedInCode("Web/Assets/voicemail.js"),
                 .embedInCode("Voicemail/Assets/default-greeting.wav"),
             ],
             swiftSettings: swiftSettings

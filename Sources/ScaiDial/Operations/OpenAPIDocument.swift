@@ -65,6 +65,7 @@ enum OpenAPIDocument {
                 method: "GET", path: "/me/calls/active", summary: "Your calls in progress (placed or answered by you)", tag: "me",
                 response: "Call", list: true),
             .init(method: "GET", path: "/my/dial", summary: "The browser softphone (HTML)", tag: "web", auth: false),
+            .init(method: "GET", path: "/my/voicemail", summary: "The user's voicemail inbox (HTML)", tag: "web", auth: false),
             .init(method: "GET", path: "/my/assets/{file}", summary: "The softphone's scripts and styles", tag: "web", auth: false),
         ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")

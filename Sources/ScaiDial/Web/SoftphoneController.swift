@@ -18,10 +18,12 @@ struct SoftphoneController {
         "phone-media.js": Asset(bytes: PackageResources.phone_media_js, contentType: "text/javascript; charset=utf-8"),
         "phone-card.js": Asset(bytes: PackageResources.phone_card_js, contentType: "text/javascript; charset=utf-8"),
         "phone-app.js": Asset(bytes: PackageResources.phone_app_js, contentType: "text/javascript; charset=utf-8"),
+        "voicemail.js": Asset(bytes: PackageResources.voicemail_js, contentType: "text/javascript; charset=utf-8"),
     ]
 
     func register(on router: some RouterMethods<AppRequestContext>) {
         router.get("/my/dial", use: page)
+        router.get("/my/voicemail", use: voicemailPage)
         router.get("/my/assets/:file", use: asset)
     }
 
@@ -31,6 +33,14 @@ struct SoftphoneController {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// `/my/voicemail`: the user's messages with playback and transcripts (no LiveKit needed).
+    @Sendable func voicemailPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var headers = Self.securityHeaders(sdk: services.config.liveKitSDK)
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.voicemail_html)))
     }
 
     @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {
