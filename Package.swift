@@ -80,7 +80,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The fake LiveKit server as a process (browser tests run it next to the real binary).
-        .executableTarget(name: "livekit-fake", dependencies: ["LiveKitFake"], swiftSettings: swiftSettings),
+        .executableTarget(name: "livekit-fake", dependencies: ["LiveKit", "LiveKitFake"], swiftSettings: swiftSettings),
         // The benchmark command: swift run -c release scaidial-bench
         .executableTarget(
             name: "scaidial-bench",

@@ -8,10 +8,13 @@
 //   delay <Method> <ms>                      the next <Method> answers after this long
 //   requests <Method>                        -> `requests <JSON array of the request bodies>`
 //   rooms                                    -> `rooms <JSON array of room names>`
+//   join <room> <identity> <callStatus>      a SIP caller in <room>, as livekit-sip puts it there
+//   ingresses / egresses                      -> `ingresses|egresses <JSON array of their ids>`
 //   quit
 //
 // Credentials: LIVEKIT_API_KEY / LIVEKIT_API_SECRET (the fake's defaults when unset).
 import Foundation
+import LiveKit
 import LiveKitFake
 
 @MainActor
@@ -37,6 +40,15 @@ func run(_ command: String, on fake: FakeLiveKit) async -> String {
     case ("requests", 2):
         let bodies = await fake.requests(words[1]).map { String(decoding: $0.body, as: UTF8.self) }
         return "requests [" + bodies.joined(separator: ",") + "]"
+    case ("join", 4):
+        await fake.addParticipant(
+            room: words[1], ParticipantInfo(identity: words[2], kind: .sip, attributes: ["sip.callStatus": words[3]]))
+    case ("ingresses", 1):
+        let ids = await fake.ingresses.compactMap(\.ingressId)
+        return "ingresses " + String(decoding: try! JSONEncoder().encode(ids), as: UTF8.self)
+    case ("egresses", 1):
+        let ids = await fake.egresses.compactMap(\.egressId)
+        return "egresses " + String(decoding: try! JSONEncoder().encode(ids), as: UTF8.self)
     case ("rooms", 1):
         let names = await fake.rooms.compactMap(\.name)
         return "rooms " + String(decoding: try! JSONEncoder().encode(names), as: UTF8.self)
