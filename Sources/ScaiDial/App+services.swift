@@ -25,6 +25,8 @@ struct AppServices: Sendable {
     let router: CallRouter
     /// Dials click-to-calls in the background.
     let dialer: OutboundDialer
+    /// Recordings and greetings (`SCAIDIAL_STORAGE_URL`).
+    let storage: any ObjectStorage
 
     init(
         config: AppConfig, persistence: Persistence, logger: Logger, liveKit: (any LiveKitAPI)? = nil,
@@ -57,11 +59,12 @@ struct AppServices: Sendable {
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         let hub = EventHub()
         self.hub = hub
-        let recordingsDirectory = VoicemailFlow.fileDirectory(config.storageURL)
+        let storage = StorageFactory.make(config)
+        self.storage = storage
         let voicemail = VoicemailFlow(
             persistence: persistence, liveKit: liveKit, hub: hub, jobs: jobs,
             links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),
-            egressOutput: { key in EncodedFileOutput(fileType: .ogg, filepath: "\(recordingsDirectory)/\(key)", disableManifest: true) },
+            egressOutput: { key in storage.egressOutput(for: key, fileType: .ogg) },
             maxMessage: config.voicemailMaxMessage, logger: logger)
         if let liveKit { jobs.register(VoicemailLimitHandler(persistence: persistence, liveKit: liveKit)) }
         var router = CallRouter(

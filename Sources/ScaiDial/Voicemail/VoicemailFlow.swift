@@ -28,12 +28,6 @@ struct VoicemailFlow: VoicemailHandover {
 
     static let minimumSeconds = 1.0
 
-    /// The absolute directory of a `file://` storage URL (Egress must write into the same directory).
-    static func fileDirectory(_ storageURL: String) -> String {
-        let path = storageURL.hasPrefix("file://") ? String(storageURL.dropFirst("file://".count)) : storageURL
-        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        return URL(fileURLWithPath: absolute).standardizedFileURL.path
-    }
     var db: any Database { persistence.db }
 
     static func greetingPath(box: UUID) -> String { "/media/greetings/\(box.uuidString)" }
