@@ -28,7 +28,9 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
             router: router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
             logger: logger)
-        app.addServices(DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub), services.dialer)
+        app.addServices(
+            DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub), services.dialer,
+            VoicemailRetention(persistence: persistence, storage: services.storage, interval: config.retentionInterval, logger: logger))
         if let liveKit = services.liveKit {
             app.addServices(
                 CallSweeper(
@@ -73,6 +75,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     Announcements.register(on: router)
     GreetingMedia(services: services).register(on: router)
     VoicemailController(services: services).register(on: router)
+    GreetingController(services: services).register(on: router)
     return router
 }
 

@@ -43,6 +43,8 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var referAnswerTimeout: Duration = .seconds(20)
     /// The longest voicemail message (`SCAIDIAL_VOICEMAIL_MAX_SECONDS`); the caller is hung up then.
     public var voicemailMaxMessage: Duration = .seconds(120)
+    /// How often recordings past their tenant's retention are removed.
+    public var retentionInterval: Duration = .seconds(3600)
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",

@@ -95,6 +95,10 @@ struct ExtensionController {
         let forwards = try await ForwardRuleModel.scoped(scope, on: db)
             .filter(\.$target == ext.id!.uuidString).filter(\.$extensionID != ext.id!).count()
         if forwards > 0 { throw Problem.conflict("\(forwards) forward rule(s) of other extensions point here; change them first") }
+        // Its greeting and its box's recordings go with it (the rows cascade; the objects would not).
+        let messages = try await VoicemailMessageModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).all()
+        for message in messages { try await VoicemailRetention.remove(message, storage: services.storage, on: db) }
+        if let greeting = ext.greetingKey { try await services.storage.delete(greeting) }
         try await ext.delete(on: db)
         return .noContent
     }

@@ -96,6 +96,33 @@ enum OpenAPIDocument {
                 method: "PATCH", path: "\(t)/voicemails/{voicemail_id}", summary: "Mark read or unread", tag: "voicemail",
                 request: "VoicemailUpdate", response: "Voicemail"),
             .init(
+                method: "GET", path: "\(t)/voicemails/{voicemail_id}/audio",
+                summary: "The recording (audio/ogg; HTTP Range for seeking: 206 with Content-Range, 416 when outside)", tag: "voicemail"),
+            .init(
+                method: "DELETE", path: "\(t)/voicemails/{voicemail_id}", summary: "Delete a message and its recording", tag: "voicemail",
+                status: 204),
+            .init(
+                method: "GET", path: "/me/voicemails/{voicemail_id}/audio",
+                summary: "The recording of one of your messages (HTTP Range works)",
+                tag: "me"),
+            .init(
+                method: "DELETE", path: "/me/voicemails/{voicemail_id}", summary: "Delete one of your messages and its recording",
+                tag: "me",
+                status: 204),
+            .init(
+                method: "PUT", path: "\(t)/extensions/{extension_id}/greeting",
+                summary:
+                    "Upload the voicemail greeting: the raw audio as the body (WAV, MP3 or OGG by content; at most 5 MB; 415/413 otherwise)",
+                tag: "extensions", response: "Extension"),
+            .init(
+                method: "GET", path: "\(t)/extensions/{extension_id}/greeting",
+                summary: "Listen to the extension's own greeting (404: built-in)",
+                tag: "extensions"),
+            .init(
+                method: "DELETE", path: "\(t)/extensions/{extension_id}/greeting", summary: "Back to the built-in greeting",
+                tag: "extensions",
+                status: 204),
+            .init(
                 method: "GET", path: "/me/voicemails",
                 summary: "Voicemail of the boxes of your granted extensions, newest first (filters: extension_id, unread)", tag: "me",
                 response: "Voicemail", list: true),

@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// `GET /media/greetings/{extension_id}?exp=…&sig=…`: the greeting LiveKit Ingress plays into a
-/// voicemail call. No session: the signed, short-lived link is the permission.
+/// voicemail call: the extension's own, else the built-in one. No session: the signed,
+/// short-lived link is the permission.
 struct GreetingMedia {
     let services: AppServices
 
@@ -18,8 +19,12 @@ struct GreetingMedia {
             throw Problem.forbidden("this media link is not valid or has expired")
         }
         guard let id = context.parameters.get("extension_id").flatMap(UUID.init(uuidString:)),
-            try await ExtensionModel.find(id, on: services.db) != nil
+            let ext = try await ExtensionModel.find(id, on: services.db)
         else { throw Problem.notFound("extension") }
+        // The box's own greeting when it has one (and it is still there), else the built-in one.
+        if let key = ext.greetingKey, try await services.storage.head(key) != nil {
+            return try await MediaResponse.stream(key, from: services.storage, request: request, download: "greeting")
+        }
         return Response(
             status: .ok, headers: [.contentType: "audio/wav", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: DefaultGreeting.wav)))

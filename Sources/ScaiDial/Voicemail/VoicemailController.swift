@@ -46,6 +46,37 @@ struct VoicemailController {
         router.get("/me/voicemails", use: myList)
         router.get("/me/voicemails/:voicemail_id", use: myGet)
         router.patch("/me/voicemails/:voicemail_id", use: myUpdate)
+        router.get("/v1/tenants/:tenant_id/voicemails/:voicemail_id/audio", use: tenantAudio)
+        router.get("/me/voicemails/:voicemail_id/audio", use: myAudio)
+        router.delete("/v1/tenants/:tenant_id/voicemails/:voicemail_id", use: tenantDelete)
+        router.delete("/me/voicemails/:voicemail_id", use: myDelete)
+    }
+
+    @Sendable func tenantAudio(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await audio(request, context, try await tenantInbox(context))
+    }
+    @Sendable func myAudio(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await audio(request, context, try await myInbox(context))
+    }
+    @Sendable func tenantDelete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        try await delete(context, try await tenantInbox(context))
+    }
+    @Sendable func myDelete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+        try await delete(context, try await myInbox(context))
+    }
+
+    private func audio(_ request: Request, _ context: AppRequestContext, _ inbox: Inbox) async throws -> Response {
+        let message = try await inbox.find(context, on: services.db)
+        let name = "voicemail-\(message.caller.filter { $0.isNumber || $0 == "+" })-\(message.id!.uuidString.prefix(8)).ogg"
+        return try await MediaResponse.stream(message.storageKey, from: services.storage, request: request, download: name)
+    }
+
+    /// The message and its recording go together; the recording first, so a failure leaves the
+    /// message (and a retry can finish the job) rather than an orphaned recording.
+    private func delete(_ context: AppRequestContext, _ inbox: Inbox) async throws -> HTTPResponse.Status {
+        let message = try await inbox.find(context, on: services.db)
+        try await VoicemailRetention.remove(message, storage: services.storage, on: services.db)
+        return .noContent
     }
 
     /// Whose messages a request may see: a tenant, optionally only some boxes.

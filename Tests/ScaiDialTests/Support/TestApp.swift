@@ -27,7 +27,7 @@ struct API: Sendable {
     @discardableResult
     func call(
         _ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: Any? = nil, raw: String? = nil,
-        headers extra: HTTPFields = [:]
+        headers extra: HTTPFields = [:], bytes: [UInt8]? = nil
     ) async throws -> Reply {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
@@ -37,6 +37,8 @@ struct API: Sendable {
             headers[.contentType] = "application/json"
         } else if let raw {
             body = ByteBuffer(string: raw)
+        } else if let bytes {
+            body = ByteBuffer(bytes: bytes)
         }
         return try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
             Reply(status: response.status, headers: response.headers, body: Data(buffer: response.body))

@@ -46,6 +46,9 @@ struct TestDatabase {
             passwordHashCost: 4, loginLockout: .init(maxFailures: 3, lockSeconds: 60))
         config.postgresSearchPath = searchPath
         config.databasePoolSize = 1
+        // Recordings and greetings of this test only, never in the package directory.
+        config.storageURL =
+            "file://" + FileManager.default.temporaryDirectory.appendingPathComponent("scaidial-tests/storage-\(UUID().uuidString)").path
         return config
     }
 
