@@ -43,6 +43,7 @@ struct CallActionTests {
             let dispatches = await env.fake.dispatches
             #expect(dispatches.count == 1)
             #expect(dispatches.first?.agentName == "support-agent" && dispatches.first?.room == room)
+            try FakeOracle.write(await env.fake.requests, tag: "app-bot")
             _ = try await env.send([
                 "event": "participant_joined", "id": "EV_bot2", "room": ["name": room],
                 "participant": ["identity": "agent-AJ_1", "kind": "AGENT", "state": "ACTIVE"],
@@ -79,6 +80,7 @@ struct CallActionTests {
             let call = try #require(try await env.calls().first)
             #expect(call["action"] as? String == "forward")
             #expect((call["legs"] as? [[String: Any]])?.contains { $0["destination"] as? String == "+31611112222" } == true)
+            try FakeOracle.write(await env.fake.requests, tag: "app-bridge")
         }
     }
 

@@ -61,6 +61,7 @@ struct ClickToCallTests {
             try await eventually("the call is ringing") { try await env.call(callID)["state"] as? String == "ringing" }
             #expect((try await env.call(callID)["livekit_call_id"] as? String)?.hasPrefix("SCL_") == true)
             #expect(try await env.call(callID)["room_name"] as? String == dial.roomName)
+            try FakeOracle.write(await env.fake.requests, tag: "app-click-to-call")
         }
     }
 

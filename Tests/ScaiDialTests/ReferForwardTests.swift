@@ -54,6 +54,7 @@ struct ReferForwardTests {
             #expect(leg?["failure_reason"] is NSNull)
             // The announcement is taken down once the transfer is done.
             try await eventually("ingress deleted") { await env.fake.ingresses.isEmpty }
+            try FakeOracle.write(await env.fake.requests, tag: "app-refer")
             // The webhook delivered again starts nothing new.
             _ = try await env.send(WebhookDoorTests.joined("EV_refer", room: room, callID: "SCL_refer"))
             #expect(await env.fake.requests("CreateIngress").count == 1)

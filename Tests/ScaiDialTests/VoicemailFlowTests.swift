@@ -120,6 +120,7 @@ struct VoicemailFlowTests {
             #expect(message["caller"] as? String == "+31612345678")
             #expect(message["duration_s"] as? Double == 12 && message["size_bytes"] as? Int == 48_000)
             #expect(message["extension_id"] as? String == w.a.extensionID && message["read"] as? Bool == false)
+            try FakeOracle.write(await env.fake.requests, tag: "app-voicemail")
             let event = try await events.next("voicemail")
             #expect(event.json["voicemail_id"] as? String == message["id"] as? String)
 

@@ -155,4 +155,30 @@ def test_the_rich_bodies_carry_what_scaidial_sends():
     assert parsed.ringing_timeout.seconds == 30 and parsed.participant_attributes["scaidial.callID"] == "c1"
 
 
+def app_body(rpc, tag):
+    files = sorted(ORACLE.glob(f"{rpc}.app-{tag}.json"))
+    assert files, f"no body of {rpc} from the application's {tag} test in {ORACLE}: did `swift test` run ScaiDialTests?"
+    return json.loads(files[0].read_text())
+
+
+def test_what_the_application_sends_parses_and_means_what_it_should():
+    """Bodies captured in ScaiDial's own call-flow tests (not the client's): refer, voicemail, bridge,
+    bots, click-to-call — parsed strictly above by test_request_body_parses_strictly, read here."""
+    chime = json_format.Parse(json.dumps(app_body("livekit.Ingress.CreateIngress", "refer")), ingress.CreateIngressRequest())
+    assert chime.input_type == ingress.IngressInput.URL_INPUT and chime.url.endswith("/media/transfer.wav")
+    transfer = json_format.Parse(json.dumps(app_body("livekit.SIP.TransferSIPParticipant", "refer")), sip.TransferSIPParticipantRequest())
+    assert transfer.transfer_to.startswith(("sip:", "tel:")) and transfer.participant_identity and transfer.room_name
+    greeting = json_format.Parse(json.dumps(app_body("livekit.Ingress.CreateIngress", "voicemail")), ingress.CreateIngressRequest())
+    assert greeting.input_type == ingress.IngressInput.URL_INPUT and "/media/greetings/" in greeting.url and "sig=" in greeting.url
+    record = json_format.Parse(json.dumps(app_body("livekit.Egress.StartParticipantEgress", "voicemail")), egress.ParticipantEgressRequest())
+    assert record.file_outputs[0].file_type == egress.EncodedFileType.OGG and record.file_outputs[0].filepath.endswith(".ogg")
+    assert record.identity and record.room_name
+    bridge = json_format.Parse(json.dumps(app_body("livekit.SIP.CreateSIPParticipant", "bridge")), sip.CreateSIPParticipantRequest())
+    assert bridge.sip_call_to.startswith("+") and not bridge.wait_until_answered and bridge.sip_trunk_id
+    dial = json_format.Parse(json.dumps(app_body("livekit.SIP.CreateSIPParticipant", "click-to-call")), sip.CreateSIPParticipantRequest())
+    assert dial.play_dialtone and not dial.wait_until_answered and dial.max_call_duration.seconds > 0
+    bot = json_format.Parse(json.dumps(app_body("livekit.AgentDispatchService.CreateDispatch", "bot")), agent_dispatch.CreateAgentDispatchRequest())
+    assert bot.agent_name == "support-agent" and bot.room
+
+
 # (c) webhooks -------------------------------------------------------------------------------------

@@ -5,32 +5,11 @@ import LiveKitFake
 /// Artefacts for `Tests/oracle/test_livekit_wire.py`: the exact request bodies the fake captured
 /// (`livekit.<Service>.<Method>.json`) and tokens with the grants they should read back.
 enum Oracle {
-    /// `$SCAIDIAL_ORACLE_DIR`, else `<package root>/.build/oracle`.
-    static let directory: URL = {
-        if let dir = ProcessInfo.processInfo.environment["SCAIDIAL_ORACLE_DIR"], !dir.isEmpty {
-            return URL(fileURLWithPath: dir, isDirectory: true)
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/oracle", isDirectory: true)
-    }()
+    static var directory: URL { FakeOracle.directory }
 
-    static func write(_ data: Data, name: String) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try data.write(to: directory.appendingPathComponent(name), options: .atomic)
-    }
+    static func write(_ data: Data, name: String) throws { try FakeOracle.write(data, name: name) }
 
-    /// Writes the body of every captured request: `livekit.<Service>.<Method>.json` for the first
-    /// of an RPC, `livekit.<Service>.<Method>.<n>.json` for the n-th.
-    static func write(_ captured: [FakeLiveKit.Captured]) throws {
-        var seen: [String: Int] = [:]
-        for request in captured {
-            let base = "livekit.\(request.service).\(request.method)"
-            seen[base, default: 0] += 1
-            let n = seen[base]!
-            try write(request.body, name: n == 1 ? "\(base).json" : "\(base).\(n).json")
-        }
-    }
+    static func write(_ captured: [FakeLiveKit.Captured]) throws { try FakeOracle.write(captured) }
 
     /// One entry of `tokens.json`.
     struct TokenCase: Encodable {
