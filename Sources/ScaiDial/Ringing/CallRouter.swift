@@ -60,7 +60,7 @@ struct CallRouter: Sendable {
         call.state = CallState.ringing.rawValue
         try await call.update(on: db)
         guard !online.isEmpty else { return try await noAnswer(call, ext, trigger: "unavailable") }
-        await RingState.shared.started(call.id!, ringing: online)
+        try await RingState(db: db).started(call.id!, ringing: online)
         hub.send(
             .make(
                 "ring",
@@ -79,7 +79,7 @@ struct CallRouter: Sendable {
     func cancelRing(_ call: CallModel, reason: String, except winner: UUID? = nil) async throws {
         guard let extID = call.extensionID, let ext = try await ExtensionModel.find(extID, on: db) else { return }
         try await JobModel.query(on: db).filter(\.$dedupeKey == "ring_timeout:\(call.id!)").delete()
-        await RingState.shared.finished(call.id!)
+        try await RingState(db: db).finish(call.id!)
         let users = try await grantedUsers(ext)
         hub.send(.make("ring_cancelled", ["call_id": call.id!, "reason": reason]), to: users.filter { $0 != winner })
     }

@@ -66,7 +66,7 @@ struct MeController {
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let (identity, call) = try await ringingCall(context)
         services.hub.send(.make("ring_cancelled", ["call_id": call.id!, "reason": "declined"]), to: [identity.userID])
-        if await RingState.shared.decline(call.id!, by: identity.userID),
+        if try await RingState(db: services.db).decline(call.id!, by: identity.userID),
             let ext = try await call.extensionID.asyncMap({ try await ExtensionModel.find($0, on: services.db) }) ?? nil
         {
             try await services.router.cancelRing(call, reason: "declined")
