@@ -66,6 +66,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     DialplanController(services: services).register(on: router)
     RuleController(services: services).register(on: router)
     SimulateController(services: services).register(on: router)
+    RuleOrderController(services: services).register(on: router)
     CallController(services: services).register(on: router)
     MeController(services: services).register(on: router)
     ClickToCallController(services: services).register(on: router)

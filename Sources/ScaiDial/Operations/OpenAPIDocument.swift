@@ -150,7 +150,12 @@ enum OpenAPIDocument {
         + [
             .init(
                 method: "POST", path: "\(t)/dialplans/{dialplan_id}/simulate", summary: "Which rule a call would match, and why",
-                tag: "dialplans", request: "Simulate", response: "SimulateResult")
+                tag: "dialplans", request: "Simulate", response: "SimulateResult"),
+            .init(
+                method: "POST", path: "\(t)/dialplans/{dialplan_id}/reorder",
+                summary:
+                    "Put the rules in a new order at once (every rule id once; the plan's priority values are handed out in this order)",
+                tag: "dialplans", request: "RuleOrder", response: "Dialplan"),
         ]
 
     static func crud(_ base: String, _ id: String, _ schema: String, tag: String) -> [Operation] {

@@ -139,6 +139,13 @@ enum OpenAPISchemas {
             "Dialplan": obj(
                 ["id": id, "name": s, "rules": ["type": "array", "items": ["$ref": "#/components/schemas/Rule"]], "created_at": ts],
                 required: ["name"]),
+            "RuleOrder": obj(
+                [
+                    "rule_ids": [
+                        "type": "array", "items": ["type": "string", "format": "uuid"], "description": "every rule, first to run first",
+                    ]
+                ],
+                required: ["rule_ids"]),
             "Simulate": obj(["from": ns, "to": s, "at": ["type": "string", "format": "date-time"]], required: ["to"]),
             "SimulateResult": obj([
                 "rule_id": ns, "rule_name": ns, "action": ["type": ["object", "null"]], "outcome": e(["route", "reject"]),

@@ -1,0 +1,52 @@
+import FluentKit
+import Foundation
+import Hummingbird
+
+/// `POST /v1/tenants/{t}/dialplans/{id}/reorder {"rule_ids": [...]}`: puts a dialplan's rules in a
+/// new order at once.
+///
+/// Priorities are unique within a dialplan, so swapping two rules with PATCHes takes three writes
+/// (one to a spare value) and a call routed in between sees the plan half-moved. Here the plan keeps
+/// its set of priority values (10, 20, 30 stay 10, 20, 30) and hands them out in the new order, in
+/// one transaction with one `rules_version` bump.
+struct RuleOrderController {
+    let services: AppServices
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.post("/v1/tenants/:tenant_id/dialplans/:dialplan_id/reorder", use: reorder)
+    }
+
+    @Sendable func reorder(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
+        let db = services.db
+        let scope = try await context.adminScope(db)
+        let plan = try await DialplanController.find(context, scope, db)
+        let input = try await request.jsonObject(context: context)
+        let raw = input.stringArray("rule_ids", required: true, maxCount: 10_000)
+        try input.errors.check()
+        let rules = try await DialplanController.rules(of: plan, scope, db)
+        let order = raw!.compactMap(UUID.init(uuidString:))
+        guard order.count == raw!.count, order.count == rules.count, Set(order) == Set(rules.map { $0.id! }) else {
+            throw Problem.invalid("rule_ids", "must list every rule of this dialplan exactly once")
+        }
+        let byID = Dictionary(uniqueKeysWithValues: rules.map { ($0.id!, $0) })
+        let moves = zip(order, rules.map(\.priority)).compactMap { id, priority in
+            byID[id]!.priority == priority ? nil : (byID[id]!, priority)
+        }
+        if moves.isEmpty { return DialplanDTO(plan, rules: rules) }
+        try await db.uniquely("a rule with this priority") {
+            try await db.transaction { tx in
+                // Out of the way first (negative priorities are never valid input), then into place.
+                for (i, (rule, _)) in moves.enumerated() {
+                    rule.priority = -(i + 1)
+                    try await rule.update(on: tx)
+                }
+                for (rule, priority) in moves {
+                    rule.priority = priority
+                    try await rule.update(on: tx)
+                }
+                try await RuleController.bumpVersion(plan, on: tx)
+            }
+        }
+        return DialplanDTO(plan, rules: rules)
+    }
+}
