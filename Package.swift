@@ -59,7 +59,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
             ],
-            // The softphone's page, scripts and styles and the default voicemail greeting, compiled into the
+            // The softphone's and the admin console's pages, scripts and styles and the default voicemail greeting, compiled into the
             // binary (no npm, no files to ship).
             resources: [
                 .embedInCode("Web/Assets/dial.html"), .embedInCode("Web/Assets/phone.css"),
@@ -67,6 +67,14 @@ let package = Package(
                 .embedInCode("Web/Assets/phone-card.js"), .embedInCode("Web/Assets/phone-app.js"),
                 .embedInCode("Web/Assets/voicemail.html"), .embedInCode("Web/Assets/voicemail.js"),
                 .embedInCode("Voicemail/Assets/default-greeting.wav"),
+                // The admin console (/admin): one page, its styles and scripts.
+                .embedInCode("Web/Assets/admin.html"), .embedInCode("Web/Assets/admin.css"),
+                .embedInCode("Web/Assets/admin-api.js"), .embedInCode("Web/Assets/admin-ui.js"),
+                .embedInCode("Web/Assets/admin-app.js"), .embedInCode("Web/Assets/admin-tenants.js"),
+                .embedInCode("Web/Assets/admin-config.js"), .embedInCode("Web/Assets/admin-extensions.js"),
+                .embedInCode("Web/Assets/admin-trunks.js"), .embedInCode("Web/Assets/admin-dialplans.js"),
+                .embedInCode("Web/Assets/admin-simulator.js"), .embedInCode("Web/Assets/admin-calls.js"),
+                .embedInCode("Web/Assets/admin-voicemail.js"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -71,6 +71,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     MeController(services: services).register(on: router)
     ClickToCallController(services: services).register(on: router)
     SoftphoneController(services: services).register(on: router)
+    AdminConsoleController().register(on: router)
     WebhookController(services: services).register(on: router)
     SIPInboundController(services: services, dispatcher: services.dispatcher).register(on: router)
     Announcements.register(on: router)

@@ -67,6 +67,16 @@ enum OpenAPIDocument {
             .init(method: "GET", path: "/my/dial", summary: "The browser softphone (HTML)", tag: "web", auth: false),
             .init(method: "GET", path: "/my/voicemail", summary: "The user's voicemail inbox (HTML)", tag: "web", auth: false),
             .init(method: "GET", path: "/my/assets/{file}", summary: "The softphone's scripts and styles", tag: "web", auth: false),
+            .init(
+                method: "GET", path: "/admin", summary: "The admin console (HTML): tenant admins' phone system, platform admins' tenants",
+                tag: "web", auth: false),
+            .init(
+                method: "GET", path: "/admin/{page}", summary: "A console view (the same page; e.g. /admin/trunks, /admin/tenants)",
+                tag: "web", auth: false),
+            .init(
+                method: "GET", path: "/admin/{page}/{id}", summary: "A console view of one object (the same page; e.g. /admin/trunks/{id})",
+                tag: "web", auth: false),
+            .init(method: "GET", path: "/admin/assets/{file}", summary: "The admin console's scripts and styles", tag: "web", auth: false),
         ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")
         + crud("\(t)/trunks", "{trunk_id}", "Trunk", tag: "trunks")

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+
+/// `/admin`: the admin console — a tenant admin's whole phone system and the platform admin's
+/// tenants, as plain HTML, CSS and JavaScript compiled into the binary (no npm, no build step).
+///
+/// Every console address (`/admin`, `/admin/trunks`, `/admin/trunks/{id}`, …) answers the same
+/// page; its script reads the address and draws the view. The page holds no data and needs no
+/// sign-in: everything it shows comes from the `/v1` API with the session cookie that
+/// `POST /v1/auth/login` sets (the same sign-in as `/my/dial`), so the API's own checks —
+/// roles, and another tenant's rows being 404 — are the console's too.
+struct AdminConsoleController {
+    struct Asset: Sendable {
+        let bytes: [UInt8]
+        let contentType: String
+    }
+
+    static let assets: [String: Asset] = {
+        let js = "text/javascript; charset=utf-8"
+        return [
+            "admin.css": Asset(bytes: PackageResources.admin_css, contentType: "text/css; charset=utf-8"),
+            "admin-api.js": Asset(bytes: PackageResources.admin_api_js, contentType: js),
+            "admin-ui.js": Asset(bytes: PackageResources.admin_ui_js, contentType: js),
+            "admin-app.js": Asset(bytes: PackageResources.admin_app_js, contentType: js),
+            "admin-tenants.js": Asset(bytes: PackageResources.admin_tenants_js, contentType: js),
+            "admin-trunks.js": Asset(bytes: PackageResources.admin_trunks_js, contentType: js),
+            "admin-config.js": Asset(bytes: PackageResources.admin_config_js, contentType: js),
+            "admin-extensions.js": Asset(bytes: PackageResources.admin_extensions_js, contentType: js),
+            "admin-dialplans.js": Asset(bytes: PackageResources.admin_dialplans_js, contentType: js),
+            "admin-simulator.js": Asset(bytes: PackageResources.admin_simulator_js, contentType: js),
+            "admin-calls.js": Asset(bytes: PackageResources.admin_calls_js, contentType: js),
+            "admin-voicemail.js": Asset(bytes: PackageResources.admin_voicemail_js, contentType: js),
+        ]
+    }()
+
+    func register(on router: some RouterMethods<AppRequestContext>) {
+        router.get("/admin", use: page)
+        router.get("/admin/:page", use: page)
+        router.get("/admin/:page/:id", use: page)
+        router.get("/admin/assets/:file", use: asset)
+    }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var headers = Self.securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.admin_html)))
+    }
+
+    @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let name = context.parameters.get("file"), let asset = Self.assets[name] else { throw Problem.notFound("asset") }
+        return Response(
+            status: .ok,
+            headers: [.contentType: asset.contentType, .cacheControl: "no-cache", .init("X-Content-Type-Options")!: "nosniff"],
+            body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+    }
+
+    /// Everything from this server only: scripts, styles, API calls, and audio (greetings and
+    /// voicemail play from the API with the session cookie).
+    static let securityHeaders: HTTPFields = [
+        .init("Content-Security-Policy")!: [
+            "default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "media-src 'self' blob:",
+            "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
+        ].joined(separator: "; "),
+        .init("X-Content-Type-Options")!: "nosniff",
+        .init("Referrer-Policy")!: "same-origin",
+    ]
+}

@@ -1,0 +1,189 @@
+// ScaiDial admin console: numbers (DIDs), users and the tenant's policy.
+"use strict";
+
+(function (Admin) {
+  const { h } = Admin;
+  const byId = (items) => Object.fromEntries(items.map((x) => [x.id, x]));
+
+  // ---- numbers ------------------------------------------------------------------------------
+
+  function numberFields(did, trunks, plans) {
+    const d = did || {};
+    return [
+      Admin.field({ name: "number", label: "Number", value: d.number, required: true, placeholder: "+31201234567", inputmode: "tel",
+        hint: `International format, or national in ${Admin.tenant.country}; stored as E.164.` }),
+      Admin.field({ name: "label", label: "Label", value: d.label, placeholder: "Main line", empty: did ? "null" : "omit" }),
+      Admin.field({ name: "trunk_id", label: "Arrives on trunk", kind: "select", value: d.trunk_id, required: true,
+        options: trunks.map((t) => [t.id, t.name]) }),
+      Admin.field({ name: "dialplan_id", label: "Follows dialplan", kind: "select", value: d.dialplan_id || "", empty: did ? "null" : "omit",
+        options: [["", "None: calls are rejected"], ...plans.map((p) => [p.id, p.name])],
+        hint: "The dialplan decides where calls to this number go." }),
+    ];
+  }
+
+  async function numbers() {
+    const [dids, trunks, plans] = await Promise.all([Admin.list(Admin.t("/dids")), Admin.list(Admin.t("/trunks")),
+      Admin.list(Admin.t("/dialplans"))]);
+    const trunk = byId(trunks.items), plan = byId(plans.items);
+    if (!trunks.items.length) {
+      return h("div", {}, Admin.pageHeader("Numbers"), Admin.empty("Add a trunk first",
+        "A number arrives on a trunk from your carrier. Add the trunk, then come back to add its numbers.",
+        Admin.link("/admin/trunks", "Add a trunk")));
+    }
+    const form = Admin.form({
+      fields: numberFields(null, trunks.items, plans.items), submit: "Add number",
+      onSubmit: async (body) => {
+        const did = await Admin.api("POST", Admin.t("/dids"), body);
+        Admin.flash(`Added ${did.number}.`);
+        Admin.reload();
+      },
+    });
+    form.id = "number-form";
+    const table = dids.items.length
+      ? Admin.pagedTable([
+          { label: "Number", cell: (d) => Admin.link(`/admin/numbers/${d.id}`, d.number) },
+          { label: "Label", cell: (d) => d.label || "—" },
+          { label: "Trunk", cell: (d) => (trunk[d.trunk_id] ? Admin.link(`/admin/trunks/${d.trunk_id}`, trunk[d.trunk_id].name) : "—") },
+          { label: "Dialplan", cell: (d) => (d.dialplan_id && plan[d.dialplan_id]
+            ? Admin.link(`/admin/dialplans/${d.dialplan_id}`, plan[d.dialplan_id].name) : Admin.badge("None: calls are rejected", "warn")) },
+        ], dids, (cursor) => Admin.list(Admin.t("/dids"), { cursor }), (d) => ({ "data-number": d.number }))
+      : Admin.empty("No numbers yet", "Add the phone numbers your carrier routes to you. Each follows a dialplan that decides where its calls go.");
+    return h("div", {}, Admin.pageHeader("Numbers"), Admin.section(null, table),
+      plans.items.length ? null : h("p", { class: "note" }, "No dialplan yet: numbers without one reject their calls. ",
+        Admin.link("/admin/dialplans", "Create a dialplan"), "."),
+      Admin.section("Add a number", form));
+  }
+
+  async function number(ctx) {
+    const [did, trunks, plans] = await Promise.all([Admin.api("GET", Admin.t(`/dids/${encodeURIComponent(ctx.id)}`)),
+      Admin.list(Admin.t("/trunks")), Admin.list(Admin.t("/dialplans"))]);
+    const form = Admin.form({
+      fields: numberFields(did, trunks.items, plans.items), submit: "Save changes",
+      onSubmit: async (body) => {
+        await Admin.api("PATCH", Admin.t(`/dids/${did.id}`), body);
+        Admin.flash("Saved.");
+        Admin.go("/admin/numbers");
+      },
+    });
+    form.id = "number-form";
+    const remove = Admin.confirmButton("Delete number", `Delete ${did.number}? Its calls will no longer reach you.`, async () => {
+      await Admin.api("DELETE", Admin.t(`/dids/${did.id}`));
+      Admin.flash(`Deleted ${did.number}.`);
+      Admin.go("/admin/numbers");
+    });
+    return h("div", {}, Admin.pageHeader(`Number ${did.number}`, Admin.link("/admin/numbers", "All numbers")),
+      Admin.section(null, form), Admin.section("Delete", remove));
+  }
+
+  Admin.views.numbers = { title: "Numbers", noun: "number", tenant: true, render: (ctx) => (ctx.id ? number(ctx) : numbers(ctx)) };
+
+  // ---- users --------------------------------------------------------------------------------
+
+  const roles = [["user", "User: uses the phone"], ["tenant_admin", "Admin: manages this console"]];
+
+  async function users() {
+    const page = await Admin.list(Admin.t("/users"));
+    const form = Admin.form({
+      fields: [
+        Admin.field({ name: "email", label: "Email", kind: "email", required: true }),
+        Admin.field({ name: "display_name", label: "Name" }),
+        Admin.field({ name: "password", label: "Password", kind: "password", required: true, autocomplete: "new-password",
+          hint: "At least 8 characters." }),
+        Admin.field({ name: "role", label: "Role", kind: "select", value: "user", options: roles }),
+      ],
+      submit: "Add user",
+      onSubmit: async (body) => {
+        const user = await Admin.api("POST", Admin.t("/users"), body);
+        Admin.flash(`Added ${user.email}. Give them extensions on the Extensions page.`);
+        Admin.reload();
+      },
+    });
+    form.id = "user-form";
+    const table = Admin.pagedTable([
+      { label: "Email", cell: (u) => Admin.link(`/admin/users/${u.id}`, u.email) },
+      { label: "Name", cell: (u) => u.display_name || "—" },
+      { label: "Role", cell: (u) => (u.role === "tenant_admin" ? "Admin" : "User") },
+      { label: "Status", cell: (u) => (u.disabled ? Admin.badge("Disabled", "bad") : Admin.badge("Active", "ok")) },
+    ], page, (cursor) => Admin.list(Admin.t("/users"), { cursor }));
+    return h("div", {}, Admin.pageHeader("Users"), Admin.section(null, table), Admin.section("Add a user", form));
+  }
+
+  async function user(ctx) {
+    const u = await Admin.api("GET", Admin.t(`/users/${encodeURIComponent(ctx.id)}`));
+    const self = u.id === Admin.me.user.id;
+    const form = Admin.form({
+      fields: [
+        Admin.field({ name: "email", label: "Email", kind: "email", value: u.email, required: true }),
+        Admin.field({ name: "display_name", label: "Name", value: u.display_name }),
+        Admin.field({ name: "role", label: "Role", kind: "select", value: u.role, options: roles }),
+        Admin.field({ name: "disabled", label: "Disabled: cannot sign in (ends their sessions)", kind: "bool", value: u.disabled }),
+        Admin.field({ name: "password", label: "New password", kind: "password", autocomplete: "new-password",
+          hint: "Leave empty to keep the current one. A new password ends their sessions." }),
+      ],
+      submit: "Save changes",
+      onSubmit: async (body) => {
+        await Admin.api("PATCH", Admin.t(`/users/${u.id}`), body);
+        Admin.flash("Saved.");
+        Admin.go("/admin/users");
+      },
+    });
+    form.id = "user-form";
+    const remove = self ? h("p", { class: "note" }, "This is you: you cannot delete your own account.")
+      : Admin.confirmButton("Delete user", `Delete ${u.email}?`, async () => {
+          await Admin.api("DELETE", Admin.t(`/users/${u.id}`));
+          Admin.flash(`Deleted ${u.email}.`);
+          Admin.go("/admin/users");
+        });
+    return h("div", {}, Admin.pageHeader(u.display_name || u.email, Admin.link("/admin/users", "All users")),
+      Admin.section(null, form), Admin.section("Delete", remove));
+  }
+
+  Admin.views.users = { title: "Users", noun: "user", tenant: true, render: (ctx) => (ctx.id ? user(ctx) : users(ctx)) };
+
+  // ---- policy -------------------------------------------------------------------------------
+
+  async function policy() {
+    const t = await Admin.api("GET", Admin.t(""));
+    const p = t.policy;
+    const form = Admin.form({
+      fields: [
+        h("fieldset", { class: "group" }, h("legend", {}, "Organisation"),
+          Admin.field({ name: "name", label: "Name", value: t.name, required: true }),
+          Admin.field({ name: "country", label: "Country", value: t.country, hint: "National numbers are read in this country." }),
+          Admin.field({ name: "timezone", label: "Time zone", value: t.timezone, hint: "Dialplan schedules run on this clock." })),
+        h("fieldset", { class: "group" }, h("legend", {}, "Outbound calls"),
+          Admin.field({ name: "policy.allow_international", label: "Allow international calls", kind: "bool", value: p.allow_international }),
+          Admin.field({ name: "policy.allowed_prefixes", label: "Only these prefixes", kind: "list", value: p.allowed_prefixes,
+            placeholder: "+31, +32", hint: "E.164 prefixes, comma separated. Empty: any destination." }),
+          Admin.field({ name: "policy.blocked_prefixes", label: "Never these prefixes", kind: "list", value: p.blocked_prefixes,
+            placeholder: "+31900, +31909", hint: "Blocked prefixes win over everything else." }),
+          Admin.field({ name: "policy.default_caller_id", label: "Default caller id", value: p.default_caller_id, empty: "null",
+            hint: "Shown to the people you call. Empty: the trunk's first number." }),
+          Admin.field({ name: "policy.max_calls_per_user_per_hour", label: "Calls per user per hour", kind: "int",
+            value: p.max_calls_per_user_per_hour, hint: "A brake on toll fraud with a stolen session." })),
+        h("fieldset", { class: "group" }, h("legend", {}, "Limits"),
+          Admin.field({ name: "policy.max_concurrent_calls", label: "Calls at the same time", kind: "int", value: p.max_concurrent_calls }),
+          Admin.field({ name: "policy.max_call_duration_s", label: "Longest call (seconds)", kind: "int", value: p.max_call_duration_s })),
+        h("fieldset", { class: "group" }, h("legend", {}, "Forwarded calls and voicemail"),
+          Admin.field({ name: "policy.forward_caller_id", label: "Forwarded calls show", kind: "select", value: p.forward_caller_id,
+            options: [["did", "The number that was called (carriers accept it)"], ["caller", "The original caller's number"]] }),
+          Admin.field({ name: "policy.voicemail_transcription", label: "Transcribe voicemail messages", kind: "bool",
+            value: p.voicemail_transcription, hint: "Sends the audio to the configured speech-to-text service." }),
+          Admin.field({ name: "policy.recording_retention_days", label: "Keep recordings for (days)", kind: "int",
+            value: p.recording_retention_days })),
+      ],
+      submit: "Save policy",
+      onSubmit: async (body) => {
+        const saved = await Admin.api("PATCH", Admin.t(""), body);
+        Object.assign(Admin.tenant, { name: saved.name, timezone: saved.timezone, country: saved.country, policy: saved.policy });
+        document.getElementById("tenant-name").textContent = saved.name;
+        Admin.flash("Policy saved.");
+        Admin.reload();
+      },
+    });
+    form.id = "policy-form";
+    return h("div", {}, Admin.pageHeader("Policy"), Admin.section(null, form));
+  }
+
+  Admin.views.policy = { title: "Policy", tenant: true, render: policy };
+})(window.ScaiDialAdmin);
