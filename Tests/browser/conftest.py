@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from google.protobuf.json_format import MessageToJson
 from livekit import api
-from livekit.protocol import models, webhook
+from livekit.protocol import egress, ingress, models, webhook
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,3 +223,38 @@ def browser_joined(room: str, identity: str, event_id: str) -> webhook.WebhookEv
     return webhook.WebhookEvent(event="participant_joined", id=event_id, created_at=int(time.time()), room=models.Room(name=room),
                                 participant=models.ParticipantInfo(sid=f"PA_{event_id}", identity=identity,
                                                                    state=models.ParticipantInfo.ACTIVE))
+
+
+def recording(path: Path):
+    """A real OGG Vorbis file of a few seconds of speech, as Egress would have written it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wav = path.with_suffix(".wav")
+    subprocess.run(["espeak-ng", "-w", str(wav), "Hello, this is a test message. Please call me back."], check=True)
+    subprocess.run(["sox", str(wav), str(path)], check=True)
+    wav.unlink()
+
+
+def leave_message(server, fake, did: str, caller: str, call_id: str) -> Path:
+    """The voicemail flow for one call to `did` (its dialplan sends it to voicemail), as livekit-sip
+    and livekit-server would drive it; answers the recording's path in the storage."""
+    status, decision = server.call("POST", "/sip/inbound", {
+        "sip_trunk_id": "ST_browser", "call": {"lk_call_id": call_id, "from": {"user": caller}, "to": {"user": did}}},
+        headers={"Authorization": f"Bearer {HOOK_SECRET}"})
+    assert status == 200 and decision["result"] == "ACCEPT", decision
+    room = decision["room_name"]
+    assert fake.command(f"join {room} sip_{caller} ringing") == "ok"
+    server.webhook(sip_event("participant_joined", room, caller, "ringing", f"{call_id}_joined"))
+    ingress_id = fake.command("ingresses").split(" ", 1)[1].strip('[]"').split('","')[-1]
+    server.webhook(webhook.WebhookEvent(event="ingress_ended", id=f"{call_id}_greeting", created_at=int(time.time()),
+                                        ingress_info=ingress.IngressInfo(ingress_id=ingress_id)))
+    started = fake.requests("StartParticipantEgress")[-1]
+    path = Path(started["file_outputs"][0]["filepath"])
+    recording(path)
+    egress_id = fake.command("egresses").split(" ", 1)[1].strip('[]"').split('","')[-1]
+    server.webhook(webhook.WebhookEvent(
+        event="egress_ended", id=f"{call_id}_recorded", created_at=int(time.time()),
+        egress_info=egress.EgressInfo(egress_id=egress_id, room_name=room, status=egress.EgressStatus.EGRESS_COMPLETE,
+                                      file_results=[egress.FileInfo(filename=path.name, duration=4_000_000_000,
+                                                                    size=path.stat().st_size)])))
+    server.webhook(sip_event("participant_left", room, caller, "hangup", f"{call_id}_left"))
+    return path
