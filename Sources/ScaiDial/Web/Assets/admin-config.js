@@ -85,11 +85,13 @@
     const page = await Admin.list(Admin.t("/users"));
     const form = Admin.form({
       fields: [
-        Admin.field({ name: "email", label: "Email", kind: "email", required: true }),
-        Admin.field({ name: "display_name", label: "Name" }),
-        Admin.field({ name: "password", label: "Password", kind: "password", required: true, autocomplete: "new-password",
-          hint: "At least 8 characters." }),
-        Admin.field({ name: "role", label: "Role", kind: "select", value: "user", options: roles }),
+        h("div", { class: "row" },
+          Admin.field({ name: "email", label: "Email", kind: "email", required: true }),
+          Admin.field({ name: "display_name", label: "Name" })),
+        h("div", { class: "row" },
+          Admin.field({ name: "password", label: "Password", kind: "password", required: true, autocomplete: "new-password",
+            hint: "At least 8 characters." }),
+          Admin.field({ name: "role", label: "Role", kind: "select", value: "user", options: roles })),
       ],
       submit: "Add user",
       onSubmit: async (body) => {

@@ -193,7 +193,7 @@
             await refresh();
           }),
         ] },
-      ], rows, (r) => ({ "data-rule": r.name, "data-rule-id": r.id, class: [r.enabled ? "" : "disabled", r.id === winner ? "winner" : ""].join(" ") }))
+      ], rows, (r) => ({ "data-rule": r.name, "data-rule-id": r.id, class: [r.enabled ? null : "disabled", r.id === winner ? "winner" : null].filter(Boolean).join(" ") || null }))
         : Admin.empty("No rules yet", "Without a rule every call is rejected (SIP 480). Add the first rule: for example, ring an extension.");
       rulesBox.replaceChildren(table);
       const target = focusRule && rulesBox.querySelector(`[data-rule-id="${focusRule}"] [data-action="${focusWhat}"]`);

@@ -13,14 +13,18 @@
     const e = ext || {};
     const type = e.type || "wave";
     return [
-      Admin.field({ name: "number", label: "Extension number", value: e.number, required: true, placeholder: "101", inputmode: "numeric" }),
-      Admin.field({ name: "name", label: "Name", value: e.name, required: true, placeholder: "Reception" }),
-      Admin.field({ name: "type", label: "Rings", kind: "select", value: type,
-        options: [["wave", "People: the browser phones of users granted it"], ["bot", "A bot (agent)"]] }),
-      Admin.field({ name: "target_ref", label: "Bot (agent name)", value: e.target_ref, hidden: type !== "bot", placeholder: "support-agent",
-        hint: "The LiveKit agent dispatched into the call." }),
-      Admin.field({ name: "ring_timeout_s", label: "Ring for (seconds)", kind: "int", value: e.ring_timeout_s ?? 30, min: 5, max: 300 }),
-      Admin.field({ name: "voicemail_enabled", label: "Voicemail box", kind: "bool", value: e.voicemail_enabled ?? true }),
+      h("div", { class: "row" },
+        Admin.field({ name: "number", label: "Extension number", value: e.number, required: true, placeholder: "101", inputmode: "numeric" }),
+        Admin.field({ name: "name", label: "Name", value: e.name, required: true, placeholder: "Reception" })),
+      h("div", { class: "row" },
+        Admin.field({ name: "type", label: "Rings", kind: "select", value: type,
+          options: [["wave", "People: browser phones of users granted it"], ["bot", "A bot (agent)"]] }),
+        Admin.field({ name: "target_ref", label: "Bot (agent name)", value: e.target_ref, hidden: type !== "bot", placeholder: "support-agent",
+          hint: "The LiveKit agent dispatched into the call." })),
+      h("div", { class: "row" },
+        Admin.field({ name: "ring_timeout_s", label: "Ring for (seconds)", kind: "int", value: e.ring_timeout_s ?? 30, min: 5, max: 300 }),
+        Admin.field({ name: "voicemail_enabled", label: "Voicemail box", kind: "bool", value: e.voicemail_enabled ?? true,
+          hint: "Callers nobody answers can leave a message." })),
     ];
   }
 
@@ -210,8 +214,7 @@
       Admin.go("/admin/extensions");
     });
     return h("div", {}, Admin.pageHeader(`Extension ${ext.number} · ${ext.name}`, Admin.link("/admin/extensions", "All extensions")),
-      Admin.section("Settings", form),
-      ext.type === "wave" ? grantsPanel(ext, users.items, grants.items) : null,
+      h("div", { class: "columns" }, Admin.section("Settings", form), ext.type === "wave" ? grantsPanel(ext, users.items, grants.items) : null),
       ext.type === "wave" ? forwardPanel(ext, forwards.items, extensions.items) : null,
       greetingPanel(ext),
       Admin.section("Delete", h("p", { class: "note" }, "Refused while a dialplan rule or another extension's forward rule sends calls here."),

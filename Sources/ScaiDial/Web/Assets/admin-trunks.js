@@ -22,7 +22,8 @@
   /// The registration object comes with REGISTER-mode trunks; older servers may not send it.
   Admin.registrationBadge = (trunk) => {
     const r = trunk.registration;
-    if (!trunk.register || !r) return Admin.badge("Off", "muted");
+    if (!trunk.register) return Admin.badge("Off", "muted");
+    if (!r) return Admin.badge("On", "muted");
     const [text, tone] = registrationWords[r.state] || [r.state, "muted"];
     const detail = [r.status_code ? `SIP ${r.status_code}` : null, r.error].filter(Boolean).join(" · ");
     return h("span", { class: "state" }, Admin.badge(text, tone), detail ? h("span", { class: "state-error" }, detail) : null);
@@ -33,24 +34,27 @@
     const editing = !!trunk;
     const keep = (set) => (editing ? (set ? "A password is set; leave empty to keep it." : "None set.") : undefined);
     return [
-      Admin.field({ name: "name", label: "Name", value: t.name, required: true, placeholder: "carrier" }),
-      Admin.field({ name: "address", label: "Carrier address", value: t.address, required: true, placeholder: "sip.carrier.example:5060",
-        hint: "host[:port] of the carrier's SIP server." }),
-      Admin.field({ name: "transport", label: "Transport", kind: "select", value: t.transport || "udp",
-        options: [["udp", "UDP"], ["tcp", "TCP"], ["tls", "TLS"]] }),
-      Admin.field({ name: "auth_username", label: "Our username at the carrier", value: t.auth_username, empty: editing ? "null" : "omit" }),
-      Admin.field({ name: "auth_password", label: "Our password at the carrier", kind: "password", autocomplete: "new-password",
-        hint: keep(t.has_password) }),
+      h("div", { class: "row" },
+        Admin.field({ name: "name", label: "Name", value: t.name, required: true, placeholder: "carrier" }),
+        Admin.field({ name: "address", label: "Carrier address", value: t.address, required: true, placeholder: "sip.carrier.example:5060",
+          hint: "host[:port] of the carrier's SIP server." }),
+        Admin.field({ name: "transport", label: "Transport", kind: "select", value: t.transport || "udp",
+          options: [["udp", "UDP"], ["tcp", "TCP"], ["tls", "TLS"]] })),
+      h("div", { class: "row" },
+        Admin.field({ name: "auth_username", label: "Our username at the carrier", value: t.auth_username, empty: editing ? "null" : "omit" }),
+        Admin.field({ name: "auth_password", label: "Our password at the carrier", kind: "password", autocomplete: "new-password",
+          hint: keep(t.has_password) })),
       Admin.field({ name: "register", label: "Register this account with the carrier", kind: "bool", value: t.register,
         hint: "For carriers that only deliver calls to a registered contact. Needs the username and password above." }),
       h("details", { class: "more-fields", open: !!(t.inbound_auth_username || (t.allowed_addresses || []).length) || null },
         h("summary", {}, "Inbound security and transfers"),
         Admin.field({ name: "allowed_addresses", label: "Carrier addresses allowed to send calls", kind: "lines", value: t.allowed_addresses,
           hint: "One IP address or CIDR per line, e.g. 192.0.2.0/24. Empty: any address." }),
-        Admin.field({ name: "inbound_auth_username", label: "Carrier's username at us", value: t.inbound_auth_username,
-          empty: editing ? "null" : "omit" }),
-        Admin.field({ name: "inbound_auth_password", label: "Carrier's password at us", kind: "password", autocomplete: "new-password",
-          hint: keep(t.has_inbound_password) }),
+        h("div", { class: "row" },
+          Admin.field({ name: "inbound_auth_username", label: "Carrier's username at us", value: t.inbound_auth_username,
+            empty: editing ? "null" : "omit" }),
+          Admin.field({ name: "inbound_auth_password", label: "Carrier's password at us", kind: "password", autocomplete: "new-password",
+            hint: keep(t.has_inbound_password) })),
         Admin.field({ name: "refer_uri", label: "Transfers (REFER) go to", kind: "select", value: t.refer_uri || "sip",
           options: [["sip", "sip:<number>@<carrier address>"], ["tel", "tel:<number>"]] })),
     ];
@@ -113,7 +117,8 @@
     const r = trunk.registration;
     if (!trunk.register || !r) {
       return h("section", { class: "panel", id: "registration-panel" }, h("h2", {}, "Registration"),
-        h("p", { class: "note" }, "This trunk does not register with the carrier: the carrier sends calls to livekit-sip's address."));
+        h("p", { class: "note" }, trunk.register ? "This trunk registers with the carrier; this server does not report how that goes."
+          : "This trunk does not register with the carrier: the carrier sends calls to livekit-sip's address."));
     }
     return h("section", { class: "panel", id: "registration-panel" }, h("h2", {}, "Registration"),
       h("dl", { class: "facts" },
