@@ -176,7 +176,7 @@
       history.replaceState(null, "", Admin.href(`/admin/${name}`));
     }
     drawNav(name);
-    const view = Admin.views[name];
+    const view = Object.hasOwn(Admin.views, name) ? Admin.views[name] : null;
     const allowed = view && (!view.tenant || Admin.tenant) && (!view.platform || Admin.me.user.role === "platform_admin");
     if (!allowed) return notFound(name, navigated);
     document.title = `ScaiDial · ${view.title}`;
@@ -201,7 +201,7 @@
   }
 
   function notFound(name, navigated) {
-    const view = Admin.views[name];
+    const view = Object.hasOwn(Admin.views, name) ? Admin.views[name] : null;
     show(Admin.empty("Not found", view && view.tenant && Admin.tenant
       ? `There is no such ${view.noun || "page"} in ${Admin.tenant.name}. It may have been deleted, or the link is wrong.`
       : "There is no such page in the console.",

@@ -8,8 +8,12 @@
   const direction = (c) => (c.direction === "inbound" ? "In" : "Out");
   const byId = (items) => Object.fromEntries(items.map((x) => [x.id, x]));
 
-  /// Who a leg is, in words: the number dialled, the user who answered, the extension, the bot.
-  function legWho(leg, names) {
+  /// Who a leg is, in words: the caller's own leg, the number dialled, the user who answered, the
+  /// extension, the bot.
+  function legWho(leg, names, call) {
+    if (call && call.direction === "inbound" && leg.kind === "sip" && leg.destination === call.to) {
+      return `${call.from || "withheld"} → ${call.to}`;
+    }
     const user = leg.user_id && names.users[leg.user_id];
     const ext = leg.extension_id && names.extensions[leg.extension_id];
     return [leg.destination, user ? user.display_name || user.email : null, ext ? `ext ${Admin.extensionLabel(ext)}` : null]
@@ -20,9 +24,9 @@
     if (!call.legs.length) return h("p", { class: "note" }, "No legs: the call was decided before anyone was dialled.");
     return Admin.table([
       { label: "Leg", cell: (l) => Admin.fmt.words(l.kind) },
-      { label: "Who", cell: (l) => legWho(l, names) },
+      { label: "Who", cell: (l) => legWho(l, names, call) },
       { label: "State", cell: (l) => stateBadge(l.state) },
-      { label: "Reason", cell: (l) => l.failure_reason || "—" },
+      { label: "Reason", cell: (l) => Admin.fmt.words(l.failure_reason) },
       { label: "SIP", cell: (l) => (l.sip_status ? String(l.sip_status) : "—") },
       { label: "Started", cell: (l) => Admin.fmt.time(l.started_at) },
       { label: "Answered", cell: (l) => Admin.fmt.time(l.answered_at) },
@@ -171,20 +175,32 @@
     const names = { users: byId(users.items), extensions: byId(extensions.items) };
     const box = h("div", { id: "active-calls" });
     const note = h("p", { class: "note", id: "active-updated" });
+    const talking = (c) => (c.answered_at ? Admin.fmt.duration((Date.now() - Date.parse(c.answered_at)) / 1000) : "—");
+    let shown = null;
+    /// Redraws the table only when calls came, went or changed; otherwise just the clocks tick
+    /// (so the keyboard focus stays where it is).
     function draw(calls) {
-      const now = Date.now();
+      const key = JSON.stringify(calls.items.map((c) => [c.id, c.state, c.answered_at, c.legs.map((l) => [l.id, l.state])]));
+      note.textContent = `Live: checked every 3 seconds; last at ${new Date().toLocaleTimeString("en-GB")}.`;
+      note.classList.remove("warn");
+      if (key === shown) {
+        for (const c of calls.items) {
+          const cell = box.querySelector(`tr[data-call="${c.id}"] [data-label="Talking for"]`);
+          if (cell) cell.textContent = talking(c);
+        }
+        return;
+      }
+      shown = key;
       box.replaceChildren(calls.items.length ? Admin.table([
         { label: "Started", cell: (c) => Admin.link(`/admin/calls/${c.id}`, Admin.fmt.time(c.started_at)) },
         { label: "Direction", cell: direction },
         { label: "From", cell: (c) => c.from || "withheld" },
         { label: "To", cell: (c) => c.to },
         { label: "State", cell: (c) => stateBadge(c.state) },
-        { label: "Talking for", cell: (c) => (c.answered_at ? Admin.fmt.duration((now - Date.parse(c.answered_at)) / 1000) : "—") },
-        { label: "Legs", cell: (c) => c.legs.map((l) => `${legWho(l, names)}: ${Admin.fmt.words(l.state)}`).join("; ") || "—" },
+        { label: "Talking for", cell: talking },
+        { label: "Legs", cell: (c) => c.legs.map((l) => `${legWho(l, names, c)}: ${Admin.fmt.words(l.state)}`).join("; ") || "—" },
       ], calls.items, (c) => ({ "data-call": c.id }))
         : Admin.empty("No calls in progress", "Calls appear here the moment they start and leave when they end. This page updates by itself."));
-      note.textContent = `Live: checked every 3 seconds; last at ${new Date().toLocaleTimeString("en-GB")}.`;
-      note.classList.remove("warn");
     }
     draw(first);
     // Polled rather than pushed: the event stream is per user, and three seconds is live enough to watch.

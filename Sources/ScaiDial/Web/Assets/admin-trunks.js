@@ -95,13 +95,14 @@
       try {
         const updated = await Admin.api("POST", Admin.t(`/trunks/${trunk.id}/sync`));
         document.getElementById("sync-panel").replaceWith(syncPanel(updated));
+        document.getElementById("sync-now").focus();
         Admin.flash("Sync started.");
       } catch (e) {
         error.textContent = e.message;
         button.disabled = false;
       }
     });
-    return h("section", { class: "panel", id: "sync-panel" }, h("h2", {}, "LiveKit"),
+    return h("section", { class: "panel", id: "sync-panel", "data-shown": JSON.stringify(s) }, h("h2", {}, "LiveKit"),
       h("dl", { class: "facts" },
         h("dt", {}, "State"), h("dd", { id: "sync-state" }, Admin.syncBadge(s)),
         s.synced_at ? [h("dt", {}, "Last synced"), h("dd", {}, Admin.fmt.time(s.synced_at))] : null,
@@ -115,12 +116,13 @@
 
   function registrationPanel(trunk) {
     const r = trunk.registration;
+    const shown = JSON.stringify([trunk.register, r || null]);
     if (!trunk.register || !r) {
-      return h("section", { class: "panel", id: "registration-panel" }, h("h2", {}, "Registration"),
+      return h("section", { class: "panel", id: "registration-panel", "data-shown": shown }, h("h2", {}, "Registration"),
         h("p", { class: "note" }, trunk.register ? "This trunk registers with the carrier; this server does not report how that goes."
           : "This trunk does not register with the carrier: the carrier sends calls to livekit-sip's address."));
     }
-    return h("section", { class: "panel", id: "registration-panel" }, h("h2", {}, "Registration"),
+    return h("section", { class: "panel", id: "registration-panel", "data-shown": shown }, h("h2", {}, "Registration"),
       h("dl", { class: "facts" },
         h("dt", {}, "State"), h("dd", { id: "registration-state" }, Admin.registrationBadge(trunk)),
         r.expires_at ? [h("dt", {}, "Registered until"), h("dd", {}, Admin.fmt.time(r.expires_at))] : null,
@@ -138,15 +140,24 @@
       },
     });
     form.id = "trunk-form";
-    // The state panels follow the server while the page is open (sync and registration run in the background).
+    // The state panels follow the server while the page is open (sync and registration run in the
+    // background); a panel is redrawn only when what it shows changed, keeping the keyboard focus.
     ctx.every(4000, async () => {
+      let now;
       try {
-        const now = await Admin.api("GET", Admin.t(`/trunks/${trunk.id}`));
-        if (!ctx.alive) return;
-        document.getElementById("sync-panel").replaceWith(syncPanel(now));
-        document.getElementById("registration-panel").replaceWith(registrationPanel(now));
+        now = await Admin.api("GET", Admin.t(`/trunks/${trunk.id}`));
       } catch (e) {
-        // Shown on the next successful poll; the page stays usable.
+        return; // the next poll tries again; the page stays usable
+      }
+      if (!ctx.alive) return;
+      const sync = document.getElementById("sync-panel"), registration = document.getElementById("registration-panel");
+      if (sync.dataset.shown !== JSON.stringify(now.sync)) {
+        const focused = document.activeElement && document.activeElement.id === "sync-now";
+        sync.replaceWith(syncPanel(now));
+        if (focused) document.getElementById("sync-now").focus();
+      }
+      if (registration.dataset.shown !== JSON.stringify([now.register, now.registration || null])) {
+        registration.replaceWith(registrationPanel(now));
       }
     });
     const remove = Admin.confirmButton("Delete trunk", "Delete this trunk?", async () => {
