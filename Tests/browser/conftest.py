@@ -202,9 +202,9 @@ def page(browser, server, world):
     context.close()
 
 
-def shot(page, name: str):
+def shot(page, name: str, full_page: bool = False):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def sip_event(kind: str, room: str, number: str, status: str, event_id: str, reason=None) -> webhook.WebhookEvent:

@@ -229,7 +229,7 @@ def test_a_new_tenant_admin_sets_up_trunk_number_extension_dialplan_and_simulate
     expect(page.locator("#sim-result .outcome")).to_have_text("Rule after hours wins: Voicemail of 201 · Sales.")
     expect(page.locator('#sim-result li[data-rule="office hours"]')).to_contain_text("not on mon,tue,wed,thu,fri (today is sat)")
     expect(page.locator('tr[data-rule="after hours"]')).to_have_class(re.compile(r"\bwinner\b"))
-    shot(page, "admin-5-dialplan-simulator")
+    shot(page, "admin-5-dialplan-simulator", full_page=True)
 
     # Disabled rules are skipped, and the simulator says so.
     page.uncheck('tr[data-rule="after hours"] [data-action=enabled]')
@@ -277,10 +277,11 @@ def test_another_tenants_objects_cannot_be_seen_or_reached_through_the_console(o
     expect(page.locator("#tenant-name")).to_have_text("Tyrell")
     expect(page.locator("#content")).to_contain_text("tyrell-trunk")
     expect(page.locator("#content")).not_to_contain_text("umbrella")
-    # The tenants page is the platform admin's.
-    page.goto(server.base + "/admin/tenants")
-    expect(page.locator(".empty h2")).to_have_text("Not found")
-    expect(page.locator("body")).not_to_contain_text("Umbrella")
+    # The tenants page is the platform admin's; an address that names no view is not found either.
+    for path in ["/admin/tenants", "/admin/constructor", "/admin/nonsense/123"]:
+        page.goto(server.base + path)
+        expect(page.locator(".empty h2")).to_have_text("Not found")
+        expect(page.locator("body")).not_to_contain_text("Umbrella")
 
 
 def test_a_user_is_sent_to_their_phone(open_console, server):
@@ -322,6 +323,11 @@ def test_call_history_filters_pages_and_shows_legs_and_live_calls_update(open_co
     rows = page.locator("#content tbody > tr[data-call]")
     expect(rows).to_have_count(25)
     expect(rows.first).to_contain_text("+31611111112")  # newest first
+    expect(rows.nth(3)).to_contain_text("no route")
+    expect(rows.nth(3)).to_contain_text("480")
+    rows.nth(3).locator(".legs-toggle").click()
+    expect(page.locator("tr.legs-row")).to_contain_text("480")
+    shot(page, "admin-7-call-history")
     page.click("#older")
     expect(rows).to_have_count(5)
     expect(page.locator("#older")).to_have_count(0)
@@ -341,7 +347,6 @@ def test_call_history_filters_pages_and_shows_legs_and_live_calls_update(open_co
     expect(legs).to_contain_text("sip")
     expect(legs).to_contain_text("failed")
     expect(first.locator(".legs-toggle")).to_have_attribute("aria-expanded", "true")
-    shot(page, "admin-7-call-history")
     page.select_option("#call-filters [name=direction]", "outbound")
     page.click("#call-filters button[type=submit]")
     expect(page.locator(".empty h2")).to_have_text("No calls match")
