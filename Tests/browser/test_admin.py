@@ -207,6 +207,22 @@ def test_a_new_tenant_admin_sets_up_trunk_number_extension_dialplan_and_simulate
     page.click('tr[data-rule="after hours"] [data-action=down]')
     expect(rows.nth(0)).to_have_attribute("data-rule", "office hours")
 
+    # Edit a rule in place (conditions are replaced as a whole); delete a third one.
+    page.click('tr[data-rule="office hours"] [data-action=edit]')
+    expect(page.locator('#rule-form [name="conditions.time_to"]')).to_have_value("17:00")
+    page.fill('#rule-form [name="conditions.time_to"]', "17:30")
+    page.click("#rule-form button[type=submit]")
+    expect(page.locator('tr[data-rule="office hours"]')).to_contain_text("09:00–17:30")
+    expect(page.locator("#rule-form")).to_have_count(0)
+    page.click("#add-rule")
+    page.fill('#rule-form [name=name]', "temporary")
+    page.select_option('#rule-form [name="action.type"]', "hangup")
+    page.click("#rule-form button[type=submit]")
+    expect(page.locator('tr[data-rule="temporary"]')).to_contain_text("Hang up (SIP 603)")
+    page.click('tr[data-rule="temporary"] button:text-is("Delete")')
+    page.click('tr[data-rule="temporary"] .confirm button.danger')
+    expect(rows).to_have_count(2)
+
     # The number follows the dialplan now.
     nav(page, "Numbers")
     page.click('tr[data-number="+31205550101"] a:text-is("+31205550101")')
