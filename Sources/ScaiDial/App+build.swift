@@ -22,7 +22,7 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
         poolSize: config.databasePoolSize)
     do {
         if config.migrateOnStart { try await persistence.migrate() } else { try await persistence.tune() }
-        let services = AppServices(config: config, persistence: persistence, logger: logger, events: events)
+        let services = try AppServices(config: config, persistence: persistence, logger: logger, events: events)
         let router = buildRouter(services)
         var app = Application(
             router: router,

@@ -28,10 +28,12 @@ struct AppServices: Sendable {
     /// Recordings and greetings (`SCAIDIAL_STORAGE_URL`).
     let storage: any ObjectStorage
 
+    /// Throws when `SCAIDIAL_STORAGE_URL` cannot be used (a configuration built in code; the
+    /// environment's is checked at start-up).
     init(
         config: AppConfig, persistence: Persistence, logger: Logger, liveKit: (any LiveKitAPI)? = nil,
-        events: (any LiveKitEventHandler)? = nil
-    ) {
+        events: (any LiveKitEventHandler)? = nil, storage: (any ObjectStorage)? = nil
+    ) throws {
         self.config = config
         self.persistence = persistence
         self.hasher = PasswordHasher(cost: UInt8(config.passwordHashCost))
@@ -59,7 +61,7 @@ struct AppServices: Sendable {
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         let hub = EventHub()
         self.hub = hub
-        let storage = StorageFactory.make(config)
+        let storage = try storage ?? StorageFactory.make(config)
         self.storage = storage
         let voicemail = VoicemailFlow(
             persistence: persistence, liveKit: liveKit, hub: hub, jobs: jobs,

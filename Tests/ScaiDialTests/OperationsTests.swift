@@ -45,7 +45,7 @@ struct OperationsTests {
             url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
             postgresSearchPath: config.postgresSearchPath, poolSize: 1)
         try await persistence.migrate()
-        let router = buildRouter(AppServices(config: config, persistence: persistence, logger: Logger(label: "t")))
+        let router = buildRouter(try AppServices(config: config, persistence: persistence, logger: Logger(label: "t")))
         let app = Application(router: router)
         await persistence.shutdown()
         try await app.test(.router) { client in
@@ -78,7 +78,7 @@ struct OperationsTests {
         let persistence = try Persistence(
             url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
             postgresSearchPath: config.postgresSearchPath, poolSize: 1)
-        let router = buildRouter(AppServices(config: config, persistence: persistence, logger: Logger(label: "t")))
+        let router = buildRouter(try AppServices(config: config, persistence: persistence, logger: Logger(label: "t")))
         await persistence.shutdown()
         try await database.drop()
         let data = OpenAPIDocument.json(serverURL: "http://localhost")

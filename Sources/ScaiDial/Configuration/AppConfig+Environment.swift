@@ -51,6 +51,10 @@ extension AppConfig {
         if let integrity = sdk.integrity, !["sha256-", "sha384-", "sha512-"].contains(where: { integrity.hasPrefix($0) }) {
             problems.append("SCAIDIAL_LIVEKIT_SDK_INTEGRITY must be a subresource-integrity hash such as sha384-…")
         }
+        let storageURL = value("SCAIDIAL_STORAGE_URL") ?? "file://./recordings"
+        let (s3Credentials, s3Problems) = S3Credentials.from(value, needed: storageURL.hasPrefix("s3://"))
+        problems += s3Problems
+        if case .failure(let error) = StorageLocation.parse(storageURL) { problems += error.problems }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         if secretKey == nil {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
@@ -63,14 +67,36 @@ extension AppConfig {
             secretKey: secretKey!,
             sipInboundSecret: value("SCAIDIAL_SIP_INBOUND_SECRET"),
             liveKit: liveKit,
-            storageURL: value("SCAIDIAL_STORAGE_URL") ?? "file://./recordings",
+            storageURL: storageURL,
             sttURL: value("SCAIDIAL_STT_URL"),
             sttModel: value("SCAIDIAL_STT_MODEL"),
             dataDirectory: dataDirectory
         )
         config.voicemailMaxMessage = .seconds(voicemailMax!)
         config.liveKitSDK = sdk
+        config.s3Credentials = s3Credentials
         return config
+    }
+}
+
+extension S3Credentials {
+    /// `SCAIDIAL_S3_ACCESS_KEY_ID` + `SCAIDIAL_S3_SECRET_ACCESS_KEY`, else (for an `s3://` storage)
+    /// the AWS SDKs' own `AWS_ACCESS_KEY_ID` + `AWS_SECRET_ACCESS_KEY`; a pair is complete or absent.
+    /// `AWS_*` alone is ignored unless the storage needs it: other tools on the host may use it.
+    static func from(_ value: (String) -> String?, needed: Bool) -> (S3Credentials?, [String]) {
+        func pair(_ id: String, _ secret: String) -> (S3Credentials?, String?) {
+            switch (value(id), value(secret)) {
+            case (nil, nil): (nil, nil)
+            case let (key?, secretKey?): (S3Credentials(accessKeyID: key, secretAccessKey: secretKey), nil)
+            default: (nil, "\(id) and \(secret) must be set together")
+            }
+        }
+        let (own, ownProblem) = pair("SCAIDIAL_S3_ACCESS_KEY_ID", "SCAIDIAL_S3_SECRET_ACCESS_KEY")
+        if let ownProblem { return (nil, [ownProblem]) }
+        guard own == nil, needed else { return (own, []) }
+        let (aws, awsProblem) = pair("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+        if let awsProblem { return (nil, [awsProblem]) }
+        return aws.map { ($0, []) } ?? (nil, [missing])
     }
 }
 

@@ -12,7 +12,10 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var secretKey: String
     public var sipInboundSecret: String?
     public var liveKit: LiveKitSettings?
+    /// `SCAIDIAL_STORAGE_URL`: `file://…` or `s3://…` (see `StorageLocation`).
     public var storageURL: String
+    /// The key an `s3://` storage signs with (`SCAIDIAL_S3_*`, else `AWS_*`).
+    public var s3Credentials: S3Credentials?
     public var sttURL: String?
     public var sttModel: String?
     public var dataDirectory: String
@@ -83,6 +86,20 @@ public struct AppConfig: Sendable, CustomStringConvertible {
             + "livekit=\(liveKit.map { $0.url } ?? "not configured") storage=\(storageURL) "
             + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set")"
     }
+}
+
+/// An S3 access key. `description` never shows the secret.
+public struct S3Credentials: Sendable, Equatable, CustomStringConvertible {
+    public var accessKeyID: String
+    public var secretAccessKey: String
+    public init(accessKeyID: String, secretAccessKey: String) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+    }
+    public var description: String { "S3Credentials(\(accessKeyID), secret: ***)" }
+
+    static let missing =
+        "an s3:// SCAIDIAL_STORAGE_URL needs SCAIDIAL_S3_ACCESS_KEY_ID and SCAIDIAL_S3_SECRET_ACCESS_KEY (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
 }
 
 /// The LiveKit browser SDK (the UMD build, which defines `window.LivekitClient`) the softphone loads.

@@ -49,12 +49,3 @@ enum StorageError: Error, CustomStringConvertible {
         else { throw StorageError.invalidKey(key) }
     }
 }
-
-/// The storage `SCAIDIAL_STORAGE_URL` names (checked at start-up by the configuration).
-enum StorageFactory {
-    static func make(_ config: AppConfig) -> any ObjectStorage {
-        let url = config.storageURL
-        let path = url.hasPrefix("file://") ? String(url.dropFirst("file://".count)) : url
-        return FileStorage(directory: path)
-    }
-}
