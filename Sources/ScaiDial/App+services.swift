@@ -28,11 +28,14 @@ struct AppServices: Sendable {
     /// Recordings and greetings (`SCAIDIAL_STORAGE_URL`).
     let storage: any ObjectStorage
 
+    /// Transcribes voicemail (`SCAIDIAL_STT_URL`); nil = transcription off.
+    let stt: (any SpeechToText)?
+
     /// Throws when `SCAIDIAL_STORAGE_URL` cannot be used (a configuration built in code; the
     /// environment's is checked at start-up).
     init(
         config: AppConfig, persistence: Persistence, logger: Logger, liveKit: (any LiveKitAPI)? = nil,
-        events: (any LiveKitEventHandler)? = nil, storage: (any ObjectStorage)? = nil
+        events: (any LiveKitEventHandler)? = nil, storage: (any ObjectStorage)? = nil, stt: (any SpeechToText)? = nil
     ) throws {
         self.config = config
         self.persistence = persistence
@@ -63,12 +66,25 @@ struct AppServices: Sendable {
         self.hub = hub
         let storage = try storage ?? StorageFactory.make(config)
         self.storage = storage
-        let voicemail = VoicemailFlow(
+        let stt =
+            stt
+            ?? config.sttURL.map {
+                OpenAITranscriptionClient(baseURL: $0, model: config.sttModel ?? "", apiKey: config.sttAPIKey, timeout: config.sttTimeout)
+            }
+        self.stt = stt
+        var voicemail = VoicemailFlow(
             persistence: persistence, liveKit: liveKit, hub: hub, jobs: jobs,
             links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),
             egressOutput: { key in storage.egressOutput(for: key, fileType: .ogg) },
             maxMessage: config.voicemailMaxMessage, logger: logger)
         if let liveKit { jobs.register(VoicemailLimitHandler(persistence: persistence, liveKit: liveKit)) }
+        // Without STT nothing is queued: opted-in tenants' messages stay `none`.
+        if let stt {
+            jobs.register(TranscriptionHandler(persistence: persistence, storage: storage, stt: stt, logger: logger))
+            voicemail.messageStored = { [jobs] message in
+                if try await TranscriptionHandler.enqueue(messageID: message.id!, on: persistence.db) { jobs.wake() }
+            }
+        }
         var router = CallRouter(
             persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: voicemail, logger: logger)
         router.announcementURL = config.publicURL + Announcements.transferPath

@@ -4,8 +4,8 @@ import Testing
 
 @testable import ScaiDial
 
-/// `SCAIDIAL_STORAGE_URL` and the S3 credentials, read and checked at start-up.
-@Suite("Storage configuration")
+/// `SCAIDIAL_STORAGE_URL`, the S3 credentials and the STT variables, read and checked at start-up.
+@Suite("Storage and transcription configuration")
 struct StorageConfigurationTests {
     static let key = String(repeating: "k", count: 40)
 
@@ -83,9 +83,10 @@ struct StorageConfigurationTests {
         let half = problems(["SCAIDIAL_STORAGE_URL": "s3://rec", "AWS_SECRET_ACCESS_KEY": "x"])
         #expect(half == ["AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together"])
         let many = problems([
-            "SCAIDIAL_STORAGE_URL": "s3://x?path_style=maybe", "SCAIDIAL_S3_ACCESS_KEY_ID": "AK", "SCAIDIAL_PORT": "0",
+            "SCAIDIAL_STORAGE_URL": "s3://x?path_style=maybe", "SCAIDIAL_S3_ACCESS_KEY_ID": "AK", "SCAIDIAL_STT_URL": "ftp://stt",
+            "SCAIDIAL_STT_TIMEOUT_SECONDS": "0",
         ])
-        #expect(many.count == 4, "\(many)")  // half a key pair, bucket name, path_style, port
+        #expect(many.count == 6, "\(many)")  // half a key pair, bucket name, path_style, STT URL, no model, timeout
     }
 
     @Test("a storage URL built in code is checked when the application is built, not on first use")
@@ -97,5 +98,29 @@ struct StorageConfigurationTests {
         logger.logLevel = .warning
         await #expect(throws: ConfigurationError.self) { _ = try await buildApplication(config, logger: logger) }
         try await database.drop()
+    }
+
+    @Test("STT: URL and model together, an optional API key and a bounded timeout")
+    func stt() throws {
+        let off = try config([:])
+        #expect(off.sttURL == nil && off.sttModel == nil && off.sttTimeout == .seconds(60))
+        let on = try config([
+            "SCAIDIAL_STT_URL": "http://stt.internal:8000", "SCAIDIAL_STT_MODEL": "whisper-1", "SCAIDIAL_STT_API_KEY": "sk-secret",
+            "SCAIDIAL_STT_TIMEOUT_SECONDS": "90",
+        ])
+        #expect(on.sttURL == "http://stt.internal:8000" && on.sttModel == "whisper-1" && on.sttAPIKey == "sk-secret")
+        #expect(on.sttTimeout == .seconds(90))
+        #expect(!"\(on)".contains("sk-secret"))
+        #expect(problems(["SCAIDIAL_STT_URL": "http://stt"]) == ["SCAIDIAL_STT_URL and SCAIDIAL_STT_MODEL must be set together"])
+        #expect(problems(["SCAIDIAL_STT_MODEL": "whisper-1"]) == ["SCAIDIAL_STT_URL and SCAIDIAL_STT_MODEL must be set together"])
+        #expect(
+            problems(["SCAIDIAL_STT_URL": "http://u:p@stt", "SCAIDIAL_STT_MODEL": "m"]).first?.contains("SCAIDIAL_STT_API_KEY") == true)
+    }
+
+    @Test("the transcription endpoint: a base URL, a /v1 URL or the whole endpoint all reach /v1/audio/transcriptions")
+    func sttEndpoint() {
+        for base in ["http://stt:8000", "http://stt:8000/", "http://stt:8000/v1", "http://stt:8000/v1/audio/transcriptions"] {
+            #expect(OpenAITranscriptionClient(baseURL: base, model: "m").endpoint == "http://stt:8000/v1/audio/transcriptions")
+        }
     }
 }

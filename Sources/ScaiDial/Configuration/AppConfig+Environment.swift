@@ -55,6 +55,21 @@ extension AppConfig {
         let (s3Credentials, s3Problems) = S3Credentials.from(value, needed: storageURL.hasPrefix("s3://"))
         problems += s3Problems
         if case .failure(let error) = StorageLocation.parse(storageURL) { problems += error.problems }
+        let stt = (url: value("SCAIDIAL_STT_URL"), model: value("SCAIDIAL_STT_MODEL"))
+        if (stt.url == nil) != (stt.model == nil) {
+            problems.append("SCAIDIAL_STT_URL and SCAIDIAL_STT_MODEL must be set together")
+        }
+        if let url = stt.url.flatMap(URL.init(string:)), url.user != nil {
+            problems.append("SCAIDIAL_STT_URL must not carry credentials: set SCAIDIAL_STT_API_KEY")
+        } else if let url = stt.url,
+            URL(string: url)?.scheme.map({ ["http", "https"].contains($0) }) != true || URL(string: url)?.host == nil
+        {
+            problems.append("SCAIDIAL_STT_URL must be an http(s) URL")
+        }
+        let sttTimeout = Int(value("SCAIDIAL_STT_TIMEOUT_SECONDS") ?? "60")
+        if sttTimeout == nil || !(5...100).contains(sttTimeout!) {
+            problems.append("SCAIDIAL_STT_TIMEOUT_SECONDS must be a whole number of seconds from 5 to 100")
+        }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         if secretKey == nil {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
@@ -68,13 +83,15 @@ extension AppConfig {
             sipInboundSecret: value("SCAIDIAL_SIP_INBOUND_SECRET"),
             liveKit: liveKit,
             storageURL: storageURL,
-            sttURL: value("SCAIDIAL_STT_URL"),
-            sttModel: value("SCAIDIAL_STT_MODEL"),
+            sttURL: stt.url,
+            sttModel: stt.model,
             dataDirectory: dataDirectory
         )
         config.voicemailMaxMessage = .seconds(voicemailMax!)
         config.liveKitSDK = sdk
         config.s3Credentials = s3Credentials
+        config.sttAPIKey = value("SCAIDIAL_STT_API_KEY")
+        config.sttTimeout = .seconds(sttTimeout!)
         return config
     }
 }

@@ -16,8 +16,14 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var storageURL: String
     /// The key an `s3://` storage signs with (`SCAIDIAL_S3_*`, else `AWS_*`).
     public var s3Credentials: S3Credentials?
+    /// The OpenAI-compatible transcription service (`SCAIDIAL_STT_URL`, `SCAIDIAL_STT_MODEL`); both or neither.
     public var sttURL: String?
     public var sttModel: String?
+    /// Sent as `Authorization: Bearer …` when set (`SCAIDIAL_STT_API_KEY`).
+    public var sttAPIKey: String?
+    /// The longest one transcription request may take (`SCAIDIAL_STT_TIMEOUT_SECONDS`, at most 100 s:
+    /// a job holds its lease for 120 s, and reading the recording comes first).
+    public var sttTimeout: Duration = .seconds(60)
     public var dataDirectory: String
     /// Where `/my/dial` loads the LiveKit browser SDK from (`SCAIDIAL_LIVEKIT_SDK_URL`), and the
     /// subresource-integrity hash it must match (`SCAIDIAL_LIVEKIT_SDK_INTEGRITY`; empty = unchecked).
@@ -84,7 +90,8 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var description: String {
         "database=\(DatabaseURL.redacted(databaseURL)) listen=\(host):\(port) public_url=\(publicURL) "
             + "livekit=\(liveKit.map { $0.url } ?? "not configured") storage=\(storageURL) "
-            + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set")"
+            + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set") "
+            + "transcription=\(sttURL.map { "\($0) (\(sttModel ?? ""))" } ?? "off")"
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// A helper server of the tests' own (`Tests/s3/moto_s3.py`), run as a
+/// A helper server of the tests' own (`Tests/s3/moto_s3.py`, `Tests/stt/stt_server.py`), run as a
 /// child process: it prints one JSON line saying where it listens, then serves until its standard
 /// input closes — which happens when this test process ends, however it ends.
 struct ExternalServer: Sendable {
@@ -29,7 +29,7 @@ struct ExternalServer: Sendable {
             process.terminate()
             throw TestFailure(
                 "\(script) did not start (\(line.map { "printed \($0)" } ?? "printed nothing")); "
-                    + "`.ci/run` installs what it needs: python3 with moto[server] and boto3")
+                    + "`.ci/run` installs what it needs: python3 with moto[server], boto3, pocketsphinx; ffmpeg")
         }
         return ExternalServer(info: json, process: process, stdin: stdin)
     }
@@ -75,4 +75,7 @@ enum SharedServers {
     /// Buckets the S3 server is created with (tests keep apart by key prefix).
     static let buckets = ["scaidial-tests", "scaidial-vhost"]
     static let s3 = Task { try await ExternalServer.start("s3/moto_s3.py", buckets) }
+    static let sttModel = "pocketsphinx-en-us"
+    static let sttAPIKey = "stt-test-key"
+    static let stt = Task { try await ExternalServer.start("stt/stt_server.py", ["--model", sttModel, "--api-key", sttAPIKey]) }
 }
