@@ -11,6 +11,9 @@ struct JobQueue: Sendable {
         let payload: String
         let attempts: Int
         let generation: Int
+        /// This claim's lock (`locked_by`): the worker's name and a token of its own, so a run that
+        /// ends late never releases or reschedules a later claim of the same job by the same worker.
+        let lock: String
     }
 
     /// Schedules `kind` with `payload` at `runAt`. With a `dedupeKey`, an existing job of that key is
@@ -54,9 +57,10 @@ struct JobQueue: Sendable {
         var claimed: [Claimed] = []
         let sql = db as! any SQLDatabase
         for job in due {
+            let lock = "\(worker)/\(UUID().uuidString.prefix(8))"
             // Conditional update: only one worker's UPDATE matches while the lease is free.
             let rows = try await sql.update(JobModel.schema)
-                .set("locked_by", to: worker)
+                .set("locked_by", to: lock)
                 .set("locked_until", to: now.addingTimeInterval(lease))
                 .where("id", .equal, job.id!)
                 .where("state", .equal, "pending")
@@ -65,28 +69,29 @@ struct JobQueue: Sendable {
                 .all()
             if !rows.isEmpty {
                 claimed.append(
-                    Claimed(id: job.id!, kind: job.kind, payload: job.payload, attempts: job.attempts, generation: job.generation))
+                    Claimed(
+                        id: job.id!, kind: job.kind, payload: job.payload, attempts: job.attempts, generation: job.generation, lock: lock))
             }
         }
         return claimed
     }
 
     /// A finished job disappears (its dedupe key is free again) unless it was rescheduled meanwhile.
-    static func complete(_ job: Claimed, worker: String, on db: any Database) async throws {
+    static func complete(_ job: Claimed, on db: any Database) async throws {
         try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$generation == job.generation).delete()
         // Rescheduled while running (new payload or reset attempts): release the lease so it runs again.
-        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == worker)
+        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == job.lock)
             .set(\.$lockedBy, to: nil).set(\.$lockedUntil, to: nil).update()
     }
 
     /// A failed attempt: try again at `retryAt`, remembering the error. (A job rescheduled while it
     /// ran keeps its new schedule; only the lease is released.)
-    static func retry(_ job: Claimed, worker: String, at retryAt: Date, error: String, on db: any Database) async throws {
-        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == worker)
+    static func retry(_ job: Claimed, at retryAt: Date, error: String, on db: any Database) async throws {
+        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == job.lock)
             .filter(\.$generation == job.generation)
             .set(\.$attempts, to: job.attempts + 1).set(\.$runAt, to: retryAt).set(\.$lastError, to: String(error.prefix(1000)))
             .set(\.$lockedBy, to: nil).set(\.$lockedUntil, to: nil).update()
-        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == worker)
+        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == job.lock)
             .set(\.$lockedBy, to: nil).set(\.$lockedUntil, to: nil).update()
     }
 }

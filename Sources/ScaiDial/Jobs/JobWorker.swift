@@ -72,16 +72,16 @@ final class JobWorker: Service, Sendable {
     private func execute(_ job: JobQueue.Claimed, on db: any Database) async {
         guard let handler = handlers.withLock({ $0[job.kind] }) else {
             logger.error("no handler for job kind", metadata: ["kind": "\(job.kind)"])
-            try? await JobQueue.retry(job, worker: name, at: Date().addingTimeInterval(backoff.cap), error: "no handler", on: db)
+            try? await JobQueue.retry(job, at: Date().addingTimeInterval(backoff.cap), error: "no handler", on: db)
             return
         }
         let retryAt = Date().addingTimeInterval(backoff.delay(afterAttempt: job.attempts))
         do {
             try await handler.run(payload: job.payload, attempt: job.attempts, retryAt: retryAt)
-            try await JobQueue.complete(job, worker: name, on: db)
+            try await JobQueue.complete(job, on: db)
         } catch {
             logger.info("job failed; will retry", metadata: ["kind": "\(job.kind)", "attempt": "\(job.attempts + 1)", "error": "\(error)"])
-            try? await JobQueue.retry(job, worker: name, at: retryAt, error: "\(error)", on: db)
+            try? await JobQueue.retry(job, at: retryAt, error: "\(error)", on: db)
         }
     }
 }
