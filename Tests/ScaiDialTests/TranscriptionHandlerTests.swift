@@ -36,7 +36,9 @@ struct TranscriptionHandlerTests {
         let key: String
 
         func handler(_ stt: FakeSTT, storage: (any ObjectStorage)? = nil, persistence: Persistence) -> TranscriptionHandler {
-            TranscriptionHandler(persistence: persistence, storage: storage ?? self.storage, stt: stt, logger: Logger(label: "t"))
+            var logger = Logger(label: "t")
+            logger.logLevel = .error
+            return TranscriptionHandler(persistence: persistence, storage: storage ?? self.storage, stt: stt, logger: logger)
         }
         var payload: String { #"{"messageID":"\#(messageID.uuidString)"}"# }
         func state() async throws -> (String, String?) {
