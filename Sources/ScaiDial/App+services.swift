@@ -82,7 +82,13 @@ struct AppServices: Sendable {
         if let stt {
             jobs.register(TranscriptionHandler(persistence: persistence, storage: storage, stt: stt, logger: logger))
             voicemail.messageStored = { [jobs] message in
-                if try await TranscriptionHandler.enqueue(messageID: message.id!, on: persistence.db) { jobs.wake() }
+                do {
+                    if try await TranscriptionHandler.enqueue(messageID: message.id!, on: persistence.db) { jobs.wake() }
+                } catch {
+                    // The message is stored either way; a repeated webhook would not queue it again.
+                    logger.error(
+                        "voicemail transcription could not be queued", metadata: ["voicemail_id": "\(message.id!)", "error": "\(error)"])
+                }
             }
         }
         var router = CallRouter(

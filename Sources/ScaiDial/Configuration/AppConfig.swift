@@ -91,7 +91,7 @@ public struct AppConfig: Sendable, CustomStringConvertible {
         "database=\(DatabaseURL.redacted(databaseURL)) listen=\(host):\(port) public_url=\(publicURL) "
             + "livekit=\(liveKit.map { $0.url } ?? "not configured") storage=\(storageURL) "
             + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set") "
-            + "transcription=\(sttURL.map { "\($0) (\(sttModel ?? ""))" } ?? "off")"
+            + "transcription=\(sttURL == nil ? "off" : "on (\(sttModel ?? ""))")"
     }
 }
 
