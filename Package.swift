@@ -104,7 +104,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
-        .testTarget(name: "SIPRegistrationTests", dependencies: ["SIPRegistration"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SIPRegistrationTests", dependencies: ["SIPRegistration"], exclude: ["Scenarios"], swiftSettings: swiftSettings),
         .testTarget(name: "LiveKitTests", dependencies: ["LiveKit", "LiveKitFake"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScaiDialTests",

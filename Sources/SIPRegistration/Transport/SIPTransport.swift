@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// Runs one non-INVITE client transaction: sends a REGISTER and returns its final answer.
 public protocol SIPTransactionSender: Sendable {
@@ -28,11 +29,14 @@ public enum SIPTransactionError: Error, Equatable, CustomStringConvertible, Send
 
 /// REGISTER over UDP (with Timer E retransmissions), TCP and TLS, on SwiftNIO. Each transaction
 /// resolves the registrar's name again (a carrier moving its registrar is followed at the next
-/// attempt) and uses a socket of its own, closed after the final answer.
-public struct NIOSIPTransport: SIPTransactionSender {
+/// attempt) and uses a socket of its own, closed after the final answer. Over UDP every
+/// transaction of one transport leaves from the same local port, as a phone's would: registrars
+/// (and NATs on the way) answer where the registration's first request came from.
+public final class NIOSIPTransport: SIPTransactionSender {
     let group: any EventLoopGroup
     let timers: TransactionTimers
     let tls: TLSConfiguration
+    private let udpLocal = Mutex<SocketAddress?>(nil)
 
     /// `tls` defaults to the system's trust roots with host-name verification.
     public init(
@@ -62,8 +66,23 @@ public struct NIOSIPTransport: SIPTransactionSender {
         } catch {
             throw SIPTransactionError.transport(Self.describe(error, account: account, address: address))
         }
-        defer { channel.close(promise: nil) }
-        let sentBy = Self.sentBy(channel.localAddress)
+        let result: Result<SIPResponse, any Error>
+        do {
+            result = .success(try await transact(request, account, address, channel, events, sink, malformed))
+        } catch {
+            result = .failure(error)
+        }
+        // Closed before the next transaction binds the same port again.
+        try? await channel.close()
+        return try result.get()
+    }
+
+    private func transact(
+        _ request: RegisterRequest, _ account: RegistrationAccount, _ address: SocketAddress, _ channel: any Channel,
+        _ events: AsyncStream<TransactionInput>, _ sink: AsyncStream<TransactionInput>.Continuation,
+        _ malformed: @escaping @Sendable (SIPParseError) -> Void
+    ) async throws -> SIPResponse {
+        let sentBy = Self.sentBy(account.transport == .udp ? udpLocal.withLock({ $0 }) ?? channel.localAddress : channel.localAddress)
         let bytes = request.render(transport: account.transport, sentBy: sentBy)
         let loop = channel.eventLoop
         // Timer F bounds the whole transaction; Timer E retransmits over UDP only (streams are reliable).
@@ -116,11 +135,25 @@ public struct NIOSIPTransport: SIPTransactionSender {
     {
         switch account.transport {
         case .udp:
-            return try await DatagramBootstrap(group: group)
+            let bootstrap = DatagramBootstrap(group: group)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DatagramHandler(sink: sink)) }
                 }
-                .connect(to: address).get()
+            // The first transaction lets the kernel pick the source address; later ones bind it again.
+            if let local = udpLocal.withLock({ $0 }), local.protocol == address.protocol,
+                let again = try? await bootstrap.bind(to: local).get()
+            {
+                do {
+                    try await again.connect(to: address).get()
+                    return again
+                } catch {
+                    try? await again.close()
+                }
+            }
+            let channel = try await bootstrap.connect(to: address).get()
+            udpLocal.withLock { $0 = channel.localAddress }
+            return channel
         case .tcp, .tls:
             let tls = account.transport == .tls ? try NIOSSLContext(configuration: self.tls) : nil
             let host = account.host

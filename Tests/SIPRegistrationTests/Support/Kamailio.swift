@@ -1,0 +1,132 @@
+import Foundation
+
+/// A real Kamailio registrar with digest authentication, started in the foreground with its
+/// configuration, runtime directory and control socket in a temporary directory.
+final class Kamailio: Sendable {
+    let port: Int
+    let directory: URL
+    private let process: ExternalProcess
+
+    /// `users` are the accounts it knows (in an `htable`, no database); `algorithm` is the
+    /// digest algorithm of its challenges (`MD5` or `SHA-256`).
+    static func start(users: [String: String], algorithm: String = "MD5", minExpires: Int = 1) async throws -> Kamailio {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kamailio-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for attempt in 0..<3 {
+            let port = try freePort()
+            let config = Self.config(port: port, directory: directory, users: users, algorithm: algorithm, minExpires: minExpires)
+            let path = directory.appendingPathComponent("kamailio.cfg")
+            try config.write(to: path, atomically: true, encoding: .utf8)
+            let process = try ExternalProcess(
+                "/usr/sbin/kamailio",
+                ["-f", path.path, "-DD", "-E", "-m", "32", "-M", "4", "-Y", directory.path, "-w", directory.path],
+                output: directory.appendingPathComponent("kamailio-\(attempt).log"))
+            let k = Kamailio(port: port, directory: directory, process: process)
+            do {
+                try await eventually("Kamailio answers on its control socket", timeout: .seconds(10)) {
+                    guard process.isRunning else { throw SIPTestFailure("Kamailio exited:\n\(process.log)") }
+                    return isBound(port: port, udp: true) && isBound(port: port, udp: false) && (try? k.kamcmd("core.version")) != nil
+                }
+                return k
+            } catch {
+                process.stop()
+                if attempt == 2 || !process.log.contains("bind") { throw error }
+            }
+        }
+        throw SIPTestFailure("Kamailio did not start")
+    }
+
+    private init(port: Int, directory: URL, process: ExternalProcess) {
+        self.port = port
+        self.directory = directory
+        self.process = process
+    }
+
+    /// Runs `kamcmd` against this instance's control socket.
+    func kamcmd(_ args: String...) throws -> String {
+        let (status, text) = try ExternalProcess.run(
+            "/usr/sbin/kamcmd", ["-s", "unix:" + directory.appendingPathComponent("ctl.sock").path] + args)
+        guard status == 0 else { throw SIPTestFailure("kamcmd \(args) failed: \(text)") }
+        return text
+    }
+
+    /// The registrations Kamailio holds (`ul.dump`), one dictionary of fields per contact.
+    func contacts() throws -> [[String: String]] {
+        var out: [[String: String]] = []
+        var current: [String: String]?
+        var aor = ""
+        for raw in try kamcmd("ul.dump").split(separator: "\n") {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("AoR:") { aor = String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces) }
+            if line.hasPrefix("Contact: {") {
+                current = ["AoR": aor]
+            } else if line == "}", let c = current {
+                out.append(c)
+                current = nil
+            } else if current != nil, let colon = line.firstIndex(of: ":") {
+                current![String(line[..<colon])] = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return out
+    }
+
+    /// What the script logged for every request it received (`RECEIVED …` lines).
+    var received: [String] { process.log.split(separator: "\n").filter { $0.contains("RECEIVED ") }.map(String.init) }
+
+    var log: String { process.log }
+
+    func stop() {
+        process.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    static func config(port: Int, directory: URL, users: [String: String], algorithm: String, minExpires: Int) -> String {
+        let userLines = users.map { "    $sht(users=>\($0.key)) = \"\($0.value)\";" }.joined(separator: "\n")
+        return """
+            #!KAMAILIO
+            debug=2
+            log_stderror=yes
+            children=2
+            tcp_children=2
+            auto_aliases=no
+            listen=udp:127.0.0.1:\(port)
+            listen=tcp:127.0.0.1:\(port)
+            mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
+            loadmodule "kex.so"
+            loadmodule "tm.so"
+            loadmodule "sl.so"
+            loadmodule "pv.so"
+            loadmodule "maxfwd.so"
+            loadmodule "textops.so"
+            loadmodule "siputils.so"
+            loadmodule "xlog.so"
+            loadmodule "usrloc.so"
+            loadmodule "registrar.so"
+            loadmodule "auth.so"
+            loadmodule "htable.so"
+            loadmodule "ctl.so"
+            modparam("ctl", "binrpc", "unix:\(directory.appendingPathComponent("ctl.sock").path)")
+            modparam("htable", "htable", "users=>size=4;")
+            modparam("registrar", "min_expires", \(minExpires))
+            modparam("usrloc", "db_mode", 0)
+            modparam("auth", "algorithm", "\(algorithm)")
+
+            event_route[htable:mod-init] {
+            \(userLines)
+            }
+
+            request_route {
+                xlog("L_NOTICE", "RECEIVED $rm from=$fu callid=$ci cseq=$cs expires=$hdr(Expires) contact=$ct via=$hdr(Via) auth=[$hdr(Authorization)] proto=$pr\\n");
+                if (!is_method("REGISTER")) { sl_send_reply("405", "Method Not Allowed"); exit; }
+                $var(pw) = $sht(users=>$fU);
+                if ($var(pw) == $null) { $var(pw) = "no such user"; }
+                if (!pv_auth_check("$fd", "$var(pw)", "0", "1")) {
+                    auth_challenge("$fd", "1");
+                    exit;
+                }
+                if (!save("location")) { sl_reply_error(); }
+                exit;
+            }
+            """
+    }
+}
