@@ -104,14 +104,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
+        // Real SIP servers for the tests: Kamailio and SIPp, started and stopped by the tests.
+        .target(name: "SIPTestSupport", path: "Tests/SIPTestSupport", swiftSettings: swiftSettings),
         .testTarget(
-            name: "SIPRegistrationTests", dependencies: ["SIPRegistration"], exclude: ["Scenarios"], swiftSettings: swiftSettings),
+            name: "SIPRegistrationTests",
+            dependencies: ["SIPRegistration", "SIPTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl")], exclude: ["Scenarios"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LiveKitTests", dependencies: ["LiveKit", "LiveKitFake"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScaiDialTests",
             dependencies: [
                 "ScaiDial",
                 "LiveKitFake",
+                "SIPTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -1,5 +1,7 @@
 import Foundation
+import NIOSSL
 import SIPRegistration
+import SIPTestSupport
 import Testing
 
 /// Against a real Kamailio registrar with digest authentication.
@@ -40,6 +42,28 @@ struct KamailioTests {
         #expect(k.received.last?.contains("expires=0") == true)
     }
 
+    @Test("registers over TLS, verifying the registrar's certificate; an untrusted certificate is a transport failure")
+    func tls() async throws {
+        let k = try await Kamailio.start(users: ["acme": "s3cret"], tls: true)
+        defer { k.stop() }
+        var account = Self.account(k, transport: .tls)
+        account.port = k.tlsPort
+        var trusted = TLSConfiguration.makeClientConfiguration()
+        trusted.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(k.certificate.path))
+        let run = RunningClient.start(account, tls: trusted)
+        try await run.waitFor("registered") { $0.state == .registered }
+        #expect(k.received.allSatisfy { $0.contains("proto=tls") && $0.contains("SIP/2.0/TLS") })
+        #expect(try k.contacts().count == 1)
+        await run.stop()
+        #expect(try k.contacts().isEmpty)
+
+        // The system's trust roots do not know this self-signed certificate.
+        let untrusted = RunningClient.start(account)
+        try await untrusted.waitFor("failed") { $0.state == .failed }
+        #expect(untrusted.recorder.last?.error?.contains("TLS") == true, "\(untrusted.recorder.last?.error ?? "")")
+        await untrusted.stop()
+    }
+
     @Test("refreshes before expiry with the same Call-ID and a higher CSeq")
     func refreshes() async throws {
         let k = try await Kamailio.start(users: ["acme": "s3cret"])
@@ -48,8 +72,8 @@ struct KamailioTests {
         let run = RunningClient.start(Self.account(k, expires: 4))
         try await run.waitFor("registered") { $0.state == .registered }
         let first = try #require(try k.contacts().first)
-        try await eventually("a refresh reached Kamailio", timeout: .seconds(10)) { k.received.count >= 4 }
-        try await eventually("Kamailio saw the refresh", timeout: .seconds(5)) {
+        try await waitUntil("a refresh reached Kamailio", timeout: .seconds(10)) { k.received.count >= 4 }
+        try await waitUntil("Kamailio saw the refresh", timeout: .seconds(5)) {
             Int(try k.contacts().first?["CSeq"] ?? "0")! > Int(first["CSeq"]!)!
         }
         let refreshed = try #require(try k.contacts().first)
@@ -85,7 +109,7 @@ struct KamailioTests {
         #expect(next > started + 0.4 && next < started + 3)  // 50–100 % of the 1 s base
         #expect(try k.contacts().isEmpty)
         // It tries again after the backoff: a new pair of REGISTERs, still refused.
-        try await eventually("the retry reached Kamailio", timeout: .seconds(10)) { k.received.count >= 4 }
+        try await waitUntil("the retry reached Kamailio", timeout: .seconds(10)) { k.received.count >= 4 }
         #expect(run.recorder.statuses.filter { $0.state == .failed }.count >= 1)
         #expect(!k.log.contains("wrong-password"))
         await run.stop()

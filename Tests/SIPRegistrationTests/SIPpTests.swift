@@ -1,5 +1,6 @@
 import Foundation
 import SIPRegistration
+import SIPTestSupport
 import Testing
 
 /// Against SIPp playing registrars that misbehave in the ways carriers do.

@@ -1,4 +1,5 @@
 import Foundation
+import SIPRegistration
 
 /// A configuration that could not be used; lists every problem at once.
 public struct ConfigurationError: Error, CustomStringConvertible {
@@ -51,6 +52,10 @@ extension AppConfig {
         if let integrity = sdk.integrity, !["sha256-", "sha384-", "sha512-"].contains(where: { integrity.hasPrefix($0) }) {
             problems.append("SCAIDIAL_LIVEKIT_SDK_INTEGRITY must be a subresource-integrity hash such as sha384-…")
         }
+        let sipContact = value("SCAIDIAL_SIP_CONTACT")
+        if let contact = sipContact, !SIPURI.isValid(contact) {
+            problems.append("SCAIDIAL_SIP_CONTACT must be a SIP URI such as sip:sip.example.com:5060;transport=udp")
+        }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         if secretKey == nil {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
@@ -70,6 +75,7 @@ extension AppConfig {
         )
         config.voicemailMaxMessage = .seconds(voicemailMax!)
         config.liveKitSDK = sdk
+        config.sipContact = sipContact
         return config
     }
 }

@@ -1,4 +1,6 @@
+import NIOSSL
 import SIPRegistration
+import SIPTestSupport
 import Synchronization
 
 /// Collects what a running client reports.
@@ -31,16 +33,17 @@ struct RunningClient {
 
     static func start(
         _ account: RegistrationAccount, retry: RetryPolicy = RetryPolicy(base: 1, cap: 4),
-        timers: TransactionTimers = TransactionTimers(t1: 0.1, t2: 0.4)
+        timers: TransactionTimers = TransactionTimers(t1: 0.1, t2: 0.4), tls: TLSConfiguration? = nil
     ) -> RunningClient {
         let recorder = Recorder()
         let client = RegistrationClient(
-            account: account, retry: retry, transport: NIOSIPTransport(timers: timers), observer: recorder.observer, stopDeadline: 3)
+            account: account, retry: retry, transport: NIOSIPTransport(timers: timers, tls: tls), observer: recorder.observer,
+            stopDeadline: 3)
         return RunningClient(client: client, recorder: recorder, task: Task { await client.run() })
     }
 
     func waitFor(_ what: String, timeout: Duration = .seconds(15), _ condition: @escaping (RegistrationStatus) -> Bool) async throws {
-        try await eventually(what, timeout: timeout) { recorder.last.map(condition) ?? false }
+        try await waitUntil(what, timeout: timeout) { recorder.last.map(condition) ?? false }
     }
 
     /// Un-REGISTER and wait until the client is done.

@@ -2,30 +2,51 @@ import Foundation
 
 /// A real Kamailio registrar with digest authentication, started in the foreground with its
 /// configuration, runtime directory and control socket in a temporary directory.
-final class Kamailio: Sendable {
-    let port: Int
-    let directory: URL
+public final class Kamailio: Sendable {
+    public let port: Int
+    /// The TLS listener's port (`start(tls: true)`), and its self-signed certificate (PEM) for
+    /// the client to trust; the certificate names `localhost` and `127.0.0.1`.
+    public let tlsPort: Int?
+    public let directory: URL
     private let process: ExternalProcess
 
     /// `users` are the accounts it knows (in an `htable`, no database); `algorithm` is the
     /// digest algorithm of its challenges (`MD5` or `SHA-256`).
-    static func start(users: [String: String], algorithm: String = "MD5", minExpires: Int = 1) async throws -> Kamailio {
+    public static func start(
+        users: [String: String], algorithm: String = "MD5", minExpires: Int = 1, tls: Bool = false
+    ) async throws
+        -> Kamailio
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kamailio-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        if tls {
+            let (status, output) = try ExternalProcess.run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", directory.appendingPathComponent("key.pem").path, "-out", directory.appendingPathComponent("cert.pem").path,
+                ], timeout: .seconds(30))
+            guard status == 0 else { throw SIPTestFailure("openssl failed: \(output)") }
+        }
         for attempt in 0..<3 {
             let port = try freePort()
-            let config = Self.config(port: port, directory: directory, users: users, algorithm: algorithm, minExpires: minExpires)
+            let tlsPort = tls ? try freePort() : nil
+            let config = Self.config(
+                port: port, tlsPort: tlsPort, directory: directory, users: users, algorithm: algorithm, minExpires: minExpires)
             let path = directory.appendingPathComponent("kamailio.cfg")
             try config.write(to: path, atomically: true, encoding: .utf8)
             let process = try ExternalProcess(
                 "/usr/sbin/kamailio",
                 ["-f", path.path, "-DD", "-E", "-m", "32", "-M", "4", "-Y", directory.path, "-w", directory.path],
                 output: directory.appendingPathComponent("kamailio-\(attempt).log"))
-            let k = Kamailio(port: port, directory: directory, process: process)
+            let k = Kamailio(port: port, tlsPort: tlsPort, directory: directory, process: process)
             do {
-                try await eventually("Kamailio answers on its control socket", timeout: .seconds(10)) {
+                try await waitUntil("Kamailio answers on its control socket", timeout: .seconds(10)) {
                     guard process.isRunning else { throw SIPTestFailure("Kamailio exited:\n\(process.log)") }
-                    return isBound(port: port, udp: true) && isBound(port: port, udp: false) && (try? k.kamcmd("core.version")) != nil
+                    return isBound(port: port, udp: true) && isBound(port: port, udp: false)
+                        && tlsPort.map { isBound(port: $0, udp: false) } != false
+                        && (try? k.kamcmd("core.version")) != nil
                 }
                 return k
             } catch {
@@ -36,14 +57,15 @@ final class Kamailio: Sendable {
         throw SIPTestFailure("Kamailio did not start")
     }
 
-    private init(port: Int, directory: URL, process: ExternalProcess) {
+    private init(port: Int, tlsPort: Int?, directory: URL, process: ExternalProcess) {
         self.port = port
+        self.tlsPort = tlsPort
         self.directory = directory
         self.process = process
     }
 
     /// Runs `kamcmd` against this instance's control socket.
-    func kamcmd(_ args: String...) throws -> String {
+    public func kamcmd(_ args: String...) throws -> String {
         let (status, text) = try ExternalProcess.run(
             "/usr/sbin/kamcmd", ["-s", "unix:" + directory.appendingPathComponent("ctl.sock").path] + args)
         guard status == 0 else { throw SIPTestFailure("kamcmd \(args) failed: \(text)") }
@@ -51,7 +73,7 @@ final class Kamailio: Sendable {
     }
 
     /// The registrations Kamailio holds (`ul.dump`), one dictionary of fields per contact.
-    func contacts() throws -> [[String: String]] {
+    public func contacts() throws -> [[String: String]] {
         var out: [[String: String]] = []
         var current: [String: String]?
         var aor = ""
@@ -71,17 +93,42 @@ final class Kamailio: Sendable {
     }
 
     /// What the script logged for every request it received (`RECEIVED …` lines).
-    var received: [String] { process.log.split(separator: "\n").filter { $0.contains("RECEIVED ") }.map(String.init) }
+    public var received: [String] { process.log.split(separator: "\n").filter { $0.contains("RECEIVED ") }.map(String.init) }
 
-    var log: String { process.log }
+    public var log: String { process.log }
 
-    func stop() {
+    public func stop() {
         process.stop()
         try? FileManager.default.removeItem(at: directory)
     }
 
-    static func config(port: Int, directory: URL, users: [String: String], algorithm: String, minExpires: Int) -> String {
+    public var certificate: URL { directory.appendingPathComponent("cert.pem") }
+
+    public static func config(
+        port: Int, tlsPort: Int?, directory: URL, users: [String: String], algorithm: String, minExpires: Int
+    )
+        -> String
+    {
         let userLines = users.map { "    $sht(users=>\($0.key)) = \"\($0.value)\";" }.joined(separator: "\n")
+        var tls = ""
+        if let tlsPort {
+            let tlsConfig = """
+                [server:default]
+                method = TLSv1.2+
+                verify_certificate = no
+                require_certificate = no
+                private_key = \(directory.appendingPathComponent("key.pem").path)
+                certificate = \(directory.appendingPathComponent("cert.pem").path)
+
+                """
+            try? tlsConfig.write(to: directory.appendingPathComponent("tls.cfg"), atomically: true, encoding: .utf8)
+            tls = """
+                enable_tls=yes
+                listen=tls:127.0.0.1:\(tlsPort)
+                loadmodule "/usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so"
+                modparam("tls", "config", "\(directory.appendingPathComponent("tls.cfg").path)")
+                """
+        }
         return """
             #!KAMAILIO
             debug=2
@@ -91,6 +138,7 @@ final class Kamailio: Sendable {
             auto_aliases=no
             listen=udp:127.0.0.1:\(port)
             listen=tcp:127.0.0.1:\(port)
+            \(tls)
             mpath="/usr/lib/x86_64-linux-gnu/kamailio/modules/"
             loadmodule "kex.so"
             loadmodule "tm.so"

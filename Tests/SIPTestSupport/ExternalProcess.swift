@@ -7,12 +7,12 @@ import Synchronization
 /// `Process` blocked in `wait4` on one that never exits. Each child gets its own process group
 /// (so stopping Kamailio stops its worker processes too), the default signal dispositions and an
 /// empty signal mask (the test process's threads block SIGTERM, which a child would inherit).
-final class ExternalProcess: Sendable {
-    let pid: pid_t
-    let output: URL
+public final class ExternalProcess: Sendable {
+    public let pid: pid_t
+    public let output: URL
     private let exit = Mutex<Int32?>(nil)
 
-    init(_ path: String, _ arguments: [String], output: URL) throws {
+    public init(_ path: String, _ arguments: [String], output: URL) throws {
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw SIPTestFailure(
                 "\(path) is not installed: apt-get install kamailio sip-tester (with a policy-rc.d that exits 101; see .ci/run)")
@@ -43,12 +43,12 @@ final class ExternalProcess: Sendable {
         self.pid = pid
     }
 
-    var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
 
-    var isRunning: Bool { exitCode == nil }
+    public var isRunning: Bool { exitCode == nil }
 
     /// The exit status once it ended (reaped here), nil while it runs.
-    var exitCode: Int32? {
+    public var exitCode: Int32? {
         exit.withLock { code in
             if code == nil {
                 var status: Int32 = 0
@@ -59,14 +59,14 @@ final class ExternalProcess: Sendable {
     }
 
     /// Waits for the program to end by itself; nil if it is still running after `timeout`.
-    func exitStatus(within timeout: Duration) async -> Int32? {
+    public func exitStatus(within timeout: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         return exitCode
     }
 
     /// SIGTERM to its process group, then SIGKILL if it is still there after 5 s.
-    func stop() {
+    public func stop() {
         guard isRunning else { return }
         kill(-pid, SIGTERM)
         for _ in 0..<100 where isRunning { usleep(50_000) }
@@ -75,7 +75,8 @@ final class ExternalProcess: Sendable {
     }
 
     /// Runs a short command to its end (at most `timeout`) and returns its exit status and output.
-    static func run(_ path: String, _ arguments: [String], timeout: Duration = .seconds(5)) throws -> (status: Int32, output: String) {
+    public static func run(_ path: String, _ arguments: [String], timeout: Duration = .seconds(5)) throws -> (status: Int32, output: String)
+    {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: out) }
         let p = try ExternalProcess(path, arguments, output: out)
@@ -91,14 +92,14 @@ final class ExternalProcess: Sendable {
     deinit { if isRunning { kill(-pid, SIGKILL) } }
 }
 
-struct SIPTestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+public struct SIPTestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }
 
 /// A port free for both UDP and TCP on 127.0.0.1 right now (the kernel picks it; tests run in
 /// parallel, so fixed ports would collide).
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     for _ in 0..<20 {
         let tcp = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(tcp) }
@@ -119,7 +120,7 @@ func freePort() throws -> Int {
 }
 
 /// Whether someone listens on 127.0.0.1:`port` (tried by binding it ourselves).
-func isBound(port: Int, udp: Bool) -> Bool {
+public func isBound(port: Int, udp: Bool) -> Bool {
     let fd = socket(AF_INET, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
@@ -133,7 +134,7 @@ func isBound(port: Int, udp: Bool) -> Bool {
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
-func eventually(_ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
+public func waitUntil(_ what: String, timeout: Duration = .seconds(15), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }

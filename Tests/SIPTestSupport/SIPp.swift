@@ -2,18 +2,18 @@ import Foundation
 
 /// SIPp as a user-agent server playing one scenario (`Scenarios/*.xml`), logging every message
 /// it receives with a timestamp (`-trace_msg`).
-final class SIPp: Sendable {
-    let port: Int
-    let directory: URL
+public final class SIPp: Sendable {
+    public let port: Int
+    public let directory: URL
     private let process: ExternalProcess
 
-    static func scenario(_ name: String) -> URL {
+    public static func scenario(_ name: String) -> URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Scenarios/\(name).xml")
+            .appendingPathComponent("SIPRegistrationTests/Scenarios/\(name).xml")
     }
 
     /// Starts `sipp -sf <scenario>` on a free port over `transport` (`u1` UDP, `t1` TCP).
-    static func start(_ name: String, transport: String = "u1", timeout: Int = 30) async throws -> SIPp {
+    public static func start(_ name: String, transport: String = "u1", timeout: Int = 30) async throws -> SIPp {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sipp-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let port = try freePort()
@@ -27,7 +27,7 @@ final class SIPp: Sendable {
             ],
             output: directory.appendingPathComponent("sipp.out"))
         let sipp = SIPp(port: port, directory: directory, process: process)
-        try await eventually("SIPp listens on \(port)", timeout: .seconds(10)) {
+        try await waitUntil("SIPp listens on \(port)", timeout: .seconds(10)) {
             guard process.isRunning else { throw SIPTestFailure("SIPp exited:\n\(process.log)") }
             return isBound(port: port, udp: transport.hasPrefix("u"))
         }
@@ -41,7 +41,7 @@ final class SIPp: Sendable {
     }
 
     /// Every message SIPp received, with when.
-    func received() -> [(at: Date, text: String)] {
+    public func received() -> [(at: Date, text: String)] {
         let log = (try? String(contentsOf: directory.appendingPathComponent("messages.log"), encoding: .utf8)) ?? ""
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSSSS"
@@ -57,13 +57,13 @@ final class SIPp: Sendable {
     }
 
     /// SIPp's exit status once the scenario is over (0: every check in it passed).
-    func exitStatus(within timeout: Duration = .seconds(30)) async -> Int32? { await process.exitStatus(within: timeout) }
+    public func exitStatus(within timeout: Duration = .seconds(30)) async -> Int32? { await process.exitStatus(within: timeout) }
 
-    var errors: String {
+    public var errors: String {
         ((try? String(contentsOf: directory.appendingPathComponent("errors.log"), encoding: .utf8)) ?? "") + process.log
     }
 
-    func stop() {
+    public func stop() {
         process.stop()
         if ProcessInfo.processInfo.environment["SCAIDIAL_KEEP_SIP_LOGS"] == nil { try? FileManager.default.removeItem(at: directory) }
     }
@@ -71,7 +71,7 @@ final class SIPp: Sendable {
 
 extension String {
     /// The value of header `name` in a logged SIP message.
-    func sipHeader(_ name: String) -> String? {
+    public func sipHeader(_ name: String) -> String? {
         for line in split(whereSeparator: \.isNewline) {
             let l = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if l.lowercased().hasPrefix(name.lowercased() + ":") {

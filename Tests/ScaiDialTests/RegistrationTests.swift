@@ -1,0 +1,175 @@
+import FluentKit
+import Foundation
+import SIPRegistration
+import SIPTestSupport
+import Testing
+
+@testable import ScaiDial
+
+/// REGISTER-mode trunks end to end: the API, the registration service and a real Kamailio.
+@Suite("REGISTER-mode trunks")
+struct RegistrationTests {
+    static func configure(_ config: inout AppConfig) {
+        config.sipContact = "sip:lk.example.com:5060;transport=udp"
+        config.registrationInterval = .milliseconds(200)
+        config.registrationRetry = RetryPolicy(base: 1, cap: 4)
+        config.registrationTimers = TransactionTimers(t1: 0.1, t2: 0.4)
+    }
+
+    /// A tenant with one registering trunk pointing at `port`; returns (token, trunk path).
+    static func trunk(
+        _ api: API, port: Int, password: String = "s3cret-carrier-pw", transport: String = "udp"
+    ) async throws -> (
+        String, String
+    ) {
+        let root = try await api.login("root@platform.test", "root-password")
+        let tenant = try await api.post("/v1/tenants", token: root, ["name": "Acme", "country": "NL"]).id
+        let trunk = try await api.post(
+            "/v1/tenants/\(tenant)/trunks", token: root,
+            [
+                "name": "carrier", "address": "127.0.0.1:\(port)", "transport": transport, "register": true, "auth_username": "acme",
+                "auth_password": password,
+            ])
+        #expect(trunk.status == .created)
+        return (root, "/v1/tenants/\(tenant)/trunks/\(trunk.id)")
+    }
+
+    static func registration(_ api: API, _ token: String, _ path: String) async throws -> [String: Any] {
+        let reply = try await api.get(path, token: token)
+        return reply.json["registration"] as? [String: Any] ?? [:]
+    }
+
+    @Test("a register=true trunk is registered at Kamailio and the API shows it; disabling and deleting un-REGISTER")
+    func registersAndUnregisters() async throws {
+        let k = try await Kamailio.start(users: ["acme": "s3cret-carrier-pw"])
+        defer { k.stop() }
+        try await withApp(configure: Self.configure) { api, _ in
+            let (token, path) = try await Self.trunk(api, port: k.port)
+            try await eventually("registered") { try await Self.registration(api, token, path)["state"] as? String == "registered" }
+            let registration = try await Self.registration(api, token, path)
+            #expect(registration["status_code"] as? Int == 200)
+            #expect(registration["error"] is NSNull)
+            #expect(registration["expires_at"] is String)
+            #expect(registration["next_attempt_at"] is String)
+            let contacts = try k.contacts()
+            #expect(contacts.map { $0["Address"] } == ["sip:acme@lk.example.com:5060;transport=udp"])
+            #expect(contacts.first?["AoR"] == "acme")
+
+            let metrics = try await api.get("/metrics", token: nil).text
+            #expect(metrics.contains("scaidial_sip_register_attempts_total{kind=\"register\"} 2"))
+            #expect(metrics.contains("scaidial_sip_registration_states_total{state=\"registered\"} 1"))
+
+            let disabled = try await api.patch(path, token: token, ["register": false])
+            #expect((disabled.json["registration"] as? [String: Any])?["state"] as? String == "disabled")
+            try await eventually("Kamailio lost the Contact") { try k.contacts().isEmpty }
+            #expect(k.received.last?.contains("expires=0") == true)
+
+            _ = try await api.patch(path, token: token, ["register": true])
+            try await eventually("registered again") { try await Self.registration(api, token, path)["state"] as? String == "registered" }
+            #expect(try k.contacts().count == 1)
+            #expect(try await api.delete(path, token: token).status == .noContent)
+            try await eventually("Kamailio lost the Contact after the delete") { try k.contacts().isEmpty }
+        }
+    }
+
+    @Test("a wrong password shows failed with 401 and the next attempt; no password reaches the log")
+    func wrongPassword() async throws {
+        let k = try await Kamailio.start(users: ["acme": "the-right-password"])
+        defer { k.stop() }
+        let logs = LogCapture()
+        try await withApp(logs: logs, configure: Self.configure) { api, _ in
+            let (token, path) = try await Self.trunk(api, port: k.port, password: "wrong-password-xyz")
+            try await eventually("failed") { try await Self.registration(api, token, path)["state"] as? String == "failed" }
+            let registration = try await Self.registration(api, token, path)
+            #expect(registration["status_code"] as? Int == 401)
+            #expect((registration["error"] as? String)?.contains("credentials") == true)
+            #expect(registration["next_attempt_at"] is String)
+            #expect(try k.contacts().isEmpty)
+            // It keeps trying, with backoff: a later pair of REGISTERs reaches Kamailio.
+            try await eventually("a retry") { k.received.count >= 4 }
+            let metrics = try await api.get("/metrics", token: nil).text
+            #expect(metrics.contains("scaidial_sip_register_failures_total{reason=\"401\"}"))
+        }
+        #expect(logs.text.contains("trunk registration"))
+        #expect(!logs.text.contains("wrong-password-xyz"))
+        #expect(!k.log.contains("wrong-password-xyz"))
+    }
+
+    @Test("without SCAIDIAL_SIP_CONTACT a registering trunk shows failed with the reason")
+    func noContact() async throws {
+        try await withApp(configure: { config in
+            Self.configure(&config)
+            config.sipContact = nil
+        }) { api, _ in
+            let (token, path) = try await Self.trunk(api, port: 5060)
+            try await eventually("failed") { try await Self.registration(api, token, path)["state"] as? String == "failed" }
+            let registration = try await Self.registration(api, token, path)
+            #expect((registration["error"] as? String)?.contains("SCAIDIAL_SIP_CONTACT") == true)
+        }
+    }
+
+    @Test("graceful shutdown un-REGISTERs every trunk")
+    func shutdownUnregisters() async throws {
+        let k = try await Kamailio.start(users: ["acme": "s3cret-carrier-pw"])
+        defer { k.stop() }
+        try await withApp(configure: Self.configure) { api, _ in
+            let (token, path) = try await Self.trunk(api, port: k.port, transport: "tcp")
+            try await eventually("registered") { try await Self.registration(api, token, path)["state"] as? String == "registered" }
+            #expect(try k.contacts().count == 1)
+        }
+        #expect(try k.contacts().isEmpty)
+        #expect(k.received.last?.contains("expires=0") == true)
+    }
+
+    @Test("a silent carrier never holds up the API: the trunk answers at once while REGISTER times out")
+    func silentCarrierDoesNotBlock() async throws {
+        let port = try freePort()  // nobody answers on UDP here
+        try await withApp(configure: Self.configure) { api, _ in
+            let (token, path) = try await Self.trunk(api, port: port)
+            let start = ContinuousClock.now
+            for _ in 0..<5 { _ = try await api.get(path, token: token) }
+            #expect(ContinuousClock.now - start < .seconds(2))
+        }
+    }
+}
+
+/// One replica registers a trunk; another takes over once the holder stops renewing.
+@Suite("Registration leases")
+struct RegistrationLeaseTests {
+    @Test("a lease is held by one replica until it runs out, then another takes it over")
+    func takeover() async throws {
+        try await withApp { api, db in
+            let root = try await api.login("root@platform.test", "root-password")
+            let tenant = try await api.post("/v1/tenants", token: root, ["name": "T", "country": "NL"]).id
+            let trunk = try await api.post("/v1/tenants/\(tenant)/trunks", token: root, ["name": "c", "address": "sip.c.example"]).id
+            let trunkID = try #require(UUID(uuidString: trunk))
+            var config = db.config()
+            config.databasePoolSize = 1
+            let persistence = try Persistence(
+                url: DatabaseURL.parse(config.databaseURL)!, logger: .init(label: "lease-test"),
+                postgresSearchPath: config.postgresSearchPath, poolSize: 1)
+            do {
+                let a = RegistrationLeases(holder: "a", duration: 30)
+                let b = RegistrationLeases(holder: "b", duration: 30)
+                let t0 = Date()
+                let d = persistence.db
+                #expect(try await a.acquire(trunkID, now: t0, on: d))
+                #expect(try await !b.acquire(trunkID, now: t0.addingTimeInterval(1), on: d))
+                #expect(try await a.acquire(trunkID, now: t0.addingTimeInterval(2), on: d))  // its own again
+                #expect(try await a.renew(now: t0.addingTimeInterval(10), on: d) == [trunkID])
+                // a stops renewing: its lease (until t0+40) runs out, and b takes over.
+                #expect(try await !b.acquire(trunkID, now: t0.addingTimeInterval(39), on: d))
+                #expect(try await b.acquire(trunkID, now: t0.addingTimeInterval(41), on: d))
+                #expect(try await a.renew(now: t0.addingTimeInterval(42), on: d).isEmpty)
+                try await a.release(trunkID, on: d)  // not a's any more: nothing happens
+                #expect(try await !a.acquire(trunkID, now: t0.addingTimeInterval(43), on: d))
+                try await b.release(trunkID, on: d)
+                #expect(try await a.acquire(trunkID, now: t0.addingTimeInterval(44), on: d))
+            } catch {
+                await persistence.shutdown()
+                throw error
+            }
+            await persistence.shutdown()
+        }
+    }
+}
