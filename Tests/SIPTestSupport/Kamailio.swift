@@ -92,8 +92,16 @@ public final class Kamailio: Sendable {
         return out
     }
 
-    /// What the script logged for every request it received (`RECEIVED …` lines).
-    public var received: [String] { process.log.split(separator: "\n").filter { $0.contains("RECEIVED ") }.map(String.init) }
+    /// What the script logged for every request it received (`RECEIVED …` lines), a UDP
+    /// retransmission (the same `Via`, so the same branch) counted once: on a loaded machine an
+    /// answer can take longer than T1.
+    public var received: [String] {
+        var seen = Set<String>()
+        return process.log.split(separator: "\n").filter { $0.contains("RECEIVED ") }.map(String.init).filter { line in
+            let branch = line.range(of: "branch=").map { String(line[$0.upperBound...].prefix { $0 != " " && $0 != ";" }) } ?? line
+            return seen.insert(branch).inserted
+        }
+    }
 
     public var log: String { process.log }
 

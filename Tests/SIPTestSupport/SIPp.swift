@@ -40,8 +40,14 @@ public final class SIPp: Sendable {
         self.process = process
     }
 
-    /// Every message SIPp received, with when.
-    public func received() -> [(at: Date, text: String)] {
+    /// Every request SIPp received, with when it first came; retransmissions (the same `Via`)
+    /// are left out unless `retransmissions` is true.
+    public func received(retransmissions: Bool = false) -> [(at: Date, text: String)] {
+        var seen = Set<String>()
+        return allReceived().filter { retransmissions || seen.insert($0.text.sipHeader("Via") ?? $0.text).inserted }
+    }
+
+    private func allReceived() -> [(at: Date, text: String)] {
         let log = (try? String(contentsOf: directory.appendingPathComponent("messages.log"), encoding: .utf8)) ?? ""
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSSSSS"

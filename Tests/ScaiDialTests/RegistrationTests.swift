@@ -13,7 +13,6 @@ struct RegistrationTests {
         config.sipContact = "sip:lk.example.com:5060;transport=udp"
         config.registrationInterval = .milliseconds(200)
         config.registrationRetry = RetryPolicy(base: 1, cap: 4)
-        config.registrationTimers = TransactionTimers(t1: 0.1, t2: 0.4)
     }
 
     /// A tenant with one registering trunk pointing at `port`; returns (token, trunk path).
@@ -170,6 +169,56 @@ struct RegistrationLeaseTests {
                 throw error
             }
             await persistence.shutdown()
+        }
+    }
+}
+
+/// Two replicas on one database, each with its own registration service, against Kamailio.
+@Suite("Registration takeover between replicas")
+struct RegistrationTakeoverTests {
+    @Test("when the holder stops renewing, another replica registers the trunk; the old holder lets go without un-REGISTER")
+    func takeover() async throws {
+        let k = try await Kamailio.start(users: ["acme": "s3cret-carrier-pw"])
+        defer { k.stop() }
+        // The application's own service has no Contact, so it registers nothing itself.
+        try await withApp(configure: { $0.sipContact = nil }) { api, db in
+            _ = try await RegistrationTests.trunk(api, port: k.port)
+            func replica(_ interval: Duration) throws -> (RegistrationService, Persistence) {
+                var config = db.config()
+                RegistrationTests.configure(&config)
+                config.registrationInterval = interval
+                config.registrationLease = 1
+                let persistence = try Persistence(
+                    url: DatabaseURL.parse(config.databaseURL)!, logger: .init(label: "replica"),
+                    postgresSearchPath: config.postgresSearchPath, poolSize: 1)
+                let service = RegistrationService(
+                    config: config, persistence: persistence, secrets: SecretBox(secretKey: config.secretKey), metrics: MetricsRegistry(),
+                    logger: .init(label: "replica"))
+                return (service, persistence)
+            }
+            // Replica A looks only when kicked, so after its first pass it stops renewing its lease.
+            let (a, pa) = try replica(.seconds(3600))
+            let (b, pb) = try replica(.milliseconds(200))
+            let runA = Task { try await a.run() }
+            a.kick()
+            try await eventually("A registered the trunk") { (try? k.contacts().count) == 1 }
+            let callIDOfA = try #require(try k.contacts().first?["Call-ID"])
+            let runB = Task { try await b.run() }
+            try await eventually("B took over once A's lease ran out") {
+                (try? k.contacts().first?["Call-ID"]).flatMap { $0 }.map { $0 != callIDOfA } ?? false
+            }
+            // A's next pass finds the lease gone and stops its client without removing B's binding.
+            let before = k.received.count
+            a.kick()
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(!k.received.dropFirst(before).contains { $0.contains("expires=0") })
+            #expect(try k.contacts().count == 1)
+            runB.cancel()
+            _ = try? await runB.value
+            runA.cancel()
+            _ = try? await runA.value
+            await pa.shutdown()
+            await pb.shutdown()
         }
     }
 }

@@ -33,7 +33,7 @@ struct RunningClient {
 
     static func start(
         _ account: RegistrationAccount, retry: RetryPolicy = RetryPolicy(base: 1, cap: 4),
-        timers: TransactionTimers = TransactionTimers(t1: 0.1, t2: 0.4), tls: TLSConfiguration? = nil
+        timers: TransactionTimers = TransactionTimers(), tls: TLSConfiguration? = nil
     ) -> RunningClient {
         let recorder = Recorder()
         let client = RegistrationClient(
