@@ -24,7 +24,7 @@ struct KamailioTests {
         let run = RunningClient.start(Self.account(k, transport: transport, expires: 600))
         try await run.waitFor("registered") { $0.state == .registered }
         #expect(run.recorder.last?.statusCode == 200)
-        let contacts = try k.contacts()
+        let contacts = try await k.contacts()
         #expect(contacts.count == 1)
         #expect(contacts.first?["AoR"] == "acme")
         #expect(contacts.first?["Address"] == "sip:acme@lk.example.com:5060;transport=udp")
@@ -38,7 +38,7 @@ struct KamailioTests {
         #expect(k.received.allSatisfy { $0.contains(";rport;branch=z9hG4bK") })
         await run.stop()
         #expect(run.recorder.last?.state == .unregistered)
-        #expect(try k.contacts().isEmpty)
+        #expect(try await k.contacts().isEmpty)
         #expect(k.received.last?.contains("expires=0") == true)
     }
 
@@ -53,9 +53,9 @@ struct KamailioTests {
         let run = RunningClient.start(account, tls: trusted)
         try await run.waitFor("registered") { $0.state == .registered }
         #expect(k.received.allSatisfy { $0.contains("proto=tls") && $0.contains("SIP/2.0/TLS") })
-        #expect(try k.contacts().count == 1)
+        #expect(try await k.contacts().count == 1)
         await run.stop()
-        #expect(try k.contacts().isEmpty)
+        #expect(try await k.contacts().isEmpty)
 
         // The system's trust roots do not know this self-signed certificate.
         let untrusted = RunningClient.start(account)
@@ -71,14 +71,14 @@ struct KamailioTests {
         // Kamailio grants what is asked (min_expires 1): 4 s is refreshed after about 2 s.
         let run = RunningClient.start(Self.account(k, expires: 4))
         try await run.waitFor("registered") { $0.state == .registered }
-        let first = try #require(try k.contacts().first)
+        let first = try #require(try await k.contacts().first)
         try await waitUntil("a refresh reached Kamailio", timeout: .seconds(10)) { k.received.count >= 4 }
         try await waitUntil("Kamailio saw the refresh", timeout: .seconds(5)) {
-            Int(try k.contacts().first?["CSeq"] ?? "0")! > Int(first["CSeq"]!)!
+            Int(try await k.contacts().first?["CSeq"] ?? "0")! > Int(first["CSeq"]!)!
         }
-        let refreshed = try #require(try k.contacts().first)
+        let refreshed = try #require(try await k.contacts().first)
         #expect(refreshed["Call-ID"] == first["Call-ID"])
-        #expect(try k.contacts().count == 1)
+        #expect(try await k.contacts().count == 1)
         let callIDs = Set(k.received.compactMap { line in line.range(of: "callid=").map { line[$0.upperBound...].prefix { $0 != " " } } })
         #expect(callIDs.count == 1)
         await run.stop()
@@ -91,7 +91,7 @@ struct KamailioTests {
         let run = RunningClient.start(Self.account(k))
         try await run.waitFor("registered") { $0.state == .registered }
         #expect(k.received.last?.contains("algorithm=SHA-256") == true)
-        #expect(try k.contacts().count == 1)
+        #expect(try await k.contacts().count == 1)
         await run.stop()
     }
 
@@ -107,12 +107,12 @@ struct KamailioTests {
         #expect(status.error?.contains("credentials") == true)
         let next = try #require(status.nextAttemptAt)
         #expect(next > started + 0.4 && next < started + 3)  // 50–100 % of the 1 s base
-        #expect(try k.contacts().isEmpty)
+        #expect(try await k.contacts().isEmpty)
         // It tries again after the backoff: a new pair of REGISTERs, still refused.
         try await waitUntil("the retry reached Kamailio", timeout: .seconds(10)) { k.received.count >= 4 }
         #expect(run.recorder.statuses.filter { $0.state == .failed }.count >= 1)
         #expect(!k.log.contains("wrong-password"))
         await run.stop()
-        #expect(try k.contacts().isEmpty)
+        #expect(try await k.contacts().isEmpty)
     }
 }

@@ -40,7 +40,7 @@ struct SIPpTests {
         let received = sipp.received()
         #expect(received.count == 2)
         let gap = received[1].at.timeIntervalSince(received[0].at)
-        #expect(gap >= 1 && gap <= 3, "the retry came after \(gap) s; the backoff is 50–100 % of 2 s")
+        #expect(gap >= 1 && gap <= 4.5, "the retry came after \(gap) s; the backoff is 50–100 % of 2 s")
         #expect(received[0].text.sipHeader("Via") != received[1].text.sipHeader("Via"))  // a new branch
         #expect(received[0].text.sipHeader("Call-ID") == received[1].text.sipHeader("Call-ID"))
         await run.stop()
@@ -54,16 +54,21 @@ struct SIPpTests {
         let timers = TransactionTimers(t1: 0.1, t2: 0.4)
         let run = RunningClient.start(Self.account(port: sipp.port), retry: RetryPolicy(base: 60, cap: 60), timers: timers)
         try await run.waitFor("timed out", timeout: .seconds(20)) { $0.state == .failed }
-        #expect(run.recorder.last?.error == "no answer from the registrar (timed out)")
+        #expect(run.recorder.last?.error == "no answer from the registrar (timed out)", "\(run.recorder.statuses)")
         #expect(run.recorder.last?.statusCode == nil)
+        // SIPp buffers its message log: read it once the scenario (and SIPp) has ended.
+        #expect(await sipp.exitStatus() == 0, "SIPp: \(sipp.errors)")
         let received = sipp.received(retransmissions: true)
         let expected = timers.retransmissions()
         #expect(expected.count == 17)
         #expect(received.count == 1 + expected.count)
         #expect(Set(received.compactMap { $0.text.sipHeader("Via") }).count == 1)  // retransmissions: the same request
-        let gaps = zip(received.dropFirst(), received).map { $0.at.timeIntervalSince($1.at) }
-        let expectedGaps = zip(expected, [0] + expected).map { $0 - $1 }
-        for (gap, want) in zip(gaps, expectedGaps) { #expect(gap > want * 0.6 && gap < want + 0.3, "gap \(gap) for \(want)") }
+        // Each copy left at its Timer E offset from the first (T1 doubling to T2): never early, and
+        // late by no more than a loaded machine's timer delay.
+        let offsets = received.dropFirst().map { $0.at.timeIntervalSince(received[0].at) }
+        for (offset, want) in zip(offsets, expected) {
+            #expect(offset > want - 0.05 && offset < want + 0.8, "retransmission at \(offset) s, due at \(want) s")
+        }
         await run.stop()
     }
 

@@ -75,13 +75,18 @@ public final class ExternalProcess: Sendable {
     }
 
     /// Runs a short command to its end (at most `timeout`) and returns its exit status and output.
-    public static func run(_ path: String, _ arguments: [String], timeout: Duration = .seconds(5)) throws -> (status: Int32, output: String)
-    {
+    /// Polls with `Task.sleep`, never blocking a thread: tests share a small cooperative pool,
+    /// and a blocked thread delays every other test's timers (SIP retransmissions among them).
+    public static func run(
+        _ path: String, _ arguments: [String], timeout: Duration = .seconds(5)
+    ) async throws -> (
+        status: Int32, output: String
+    ) {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: out) }
         let p = try ExternalProcess(path, arguments, output: out)
         let deadline = ContinuousClock.now + timeout
-        while p.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        while p.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         if p.isRunning {
             p.stop()
             throw SIPTestFailure("\(path) \(arguments) did not finish in \(timeout)")

@@ -20,7 +20,7 @@ public final class Kamailio: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kamailio-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         if tls {
-            let (status, output) = try ExternalProcess.run(
+            let (status, output) = try await ExternalProcess.run(
                 "/usr/bin/openssl",
                 [
                     "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
@@ -44,9 +44,10 @@ public final class Kamailio: Sendable {
             do {
                 try await waitUntil("Kamailio answers on its control socket", timeout: .seconds(10)) {
                     guard process.isRunning else { throw SIPTestFailure("Kamailio exited:\n\(process.log)") }
-                    return isBound(port: port, udp: true) && isBound(port: port, udp: false)
-                        && tlsPort.map { isBound(port: $0, udp: false) } != false
-                        && (try? k.kamcmd("core.version")) != nil
+                    guard isBound(port: port, udp: true), isBound(port: port, udp: false),
+                        tlsPort.map({ isBound(port: $0, udp: false) }) != false
+                    else { return false }
+                    return (try? await k.kamcmd("core.version")) != nil
                 }
                 return k
             } catch {
@@ -65,19 +66,19 @@ public final class Kamailio: Sendable {
     }
 
     /// Runs `kamcmd` against this instance's control socket.
-    public func kamcmd(_ args: String...) throws -> String {
-        let (status, text) = try ExternalProcess.run(
+    public func kamcmd(_ args: String...) async throws -> String {
+        let (status, text) = try await ExternalProcess.run(
             "/usr/sbin/kamcmd", ["-s", "unix:" + directory.appendingPathComponent("ctl.sock").path] + args)
         guard status == 0 else { throw SIPTestFailure("kamcmd \(args) failed: \(text)") }
         return text
     }
 
     /// The registrations Kamailio holds (`ul.dump`), one dictionary of fields per contact.
-    public func contacts() throws -> [[String: String]] {
+    public func contacts() async throws -> [[String: String]] {
         var out: [[String: String]] = []
         var current: [String: String]?
         var aor = ""
-        for raw in try kamcmd("ul.dump").split(separator: "\n") {
+        for raw in try await kamcmd("ul.dump").split(separator: "\n") {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("AoR:") { aor = String(line.dropFirst(4)).trimmingCharacters(in: .whitespaces) }
             if line.hasPrefix("Contact: {") {

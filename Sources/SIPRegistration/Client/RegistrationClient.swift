@@ -75,6 +75,11 @@ public final class RegistrationClient: Sendable {
     public func abandon() { sink.yield(.abandon) }
 
     public func run() async {
+        await drive()
+        await transport.close()
+    }
+
+    private func drive() async {
         var machine = RegistrationMachine(account: account, retry: retry, seed: seed)
         var timer: Task<Void, Never>?
         var transaction: Task<Void, Never>?

@@ -11,6 +11,12 @@ public protocol SIPTransactionSender: Sendable {
         _ request: RegisterRequest, to account: RegistrationAccount, malformed: @escaping @Sendable (SIPParseError) -> Void
     )
         async throws -> SIPResponse
+    /// Lets go of whatever the sender keeps open between transactions (the client is done).
+    func close() async
+}
+
+extension SIPTransactionSender {
+    public func close() async {}
 }
 
 public enum SIPTransactionError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -29,14 +35,21 @@ public enum SIPTransactionError: Error, Equatable, CustomStringConvertible, Send
 
 /// REGISTER over UDP (with Timer E retransmissions), TCP and TLS, on SwiftNIO. Each transaction
 /// resolves the registrar's name again (a carrier moving its registrar is followed at the next
-/// attempt) and uses a socket of its own, closed after the final answer. Over UDP every
-/// transaction of one transport leaves from the same local port, as a phone's would: registrars
-/// (and NATs on the way) answer where the registration's first request came from.
+/// attempt). Over UDP one socket is kept for all transactions to the same address, as a phone
+/// would: registrars (and NATs on the way) answer where a registration's requests came from. A
+/// TCP or TLS connection is opened per transaction and closed after the final answer.
 public final class NIOSIPTransport: SIPTransactionSender {
     let group: any EventLoopGroup
     let timers: TransactionTimers
     let tls: TLSConfiguration
-    private let udpLocal = Mutex<SocketAddress?>(nil)
+    private let udp = Mutex<UDPFlow?>(nil)
+
+    /// The UDP socket kept between transactions, connected to the registrar's address.
+    struct UDPFlow {
+        let channel: any Channel
+        let remote: SocketAddress
+        let handler: DatagramHandler
+    }
 
     /// `tls` defaults to the system's trust roots with host-name verification.
     public init(
@@ -66,15 +79,22 @@ public final class NIOSIPTransport: SIPTransactionSender {
         } catch {
             throw SIPTransactionError.transport(Self.describe(error, account: account, address: address))
         }
-        let result: Result<SIPResponse, any Error>
-        do {
-            result = .success(try await transact(request, account, address, channel, events, sink, malformed))
-        } catch {
-            result = .failure(error)
+        defer {
+            if account.transport == .udp {
+                udp.withLock { $0?.handler.sink.withLock { $0 = nil } }
+            } else {
+                channel.close(promise: nil)
+            }
         }
-        // Closed before the next transaction binds the same port again.
-        try? await channel.close()
-        return try result.get()
+        return try await transact(request, account, address, channel, events, sink, malformed)
+    }
+
+    public func close() async {
+        let flow = udp.withLock { flow in
+            defer { flow = nil }
+            return flow
+        }
+        try? await flow?.channel.close()
     }
 
     private func transact(
@@ -82,7 +102,7 @@ public final class NIOSIPTransport: SIPTransactionSender {
         _ events: AsyncStream<TransactionInput>, _ sink: AsyncStream<TransactionInput>.Continuation,
         _ malformed: @escaping @Sendable (SIPParseError) -> Void
     ) async throws -> SIPResponse {
-        let sentBy = Self.sentBy(account.transport == .udp ? udpLocal.withLock({ $0 }) ?? channel.localAddress : channel.localAddress)
+        let sentBy = Self.sentBy(channel.localAddress)
         let bytes = request.render(transport: account.transport, sentBy: sentBy)
         let loop = channel.eventLoop
         // Timer F bounds the whole transaction; Timer E retransmits over UDP only (streams are reliable).
@@ -116,7 +136,10 @@ public final class NIOSIPTransport: SIPTransactionSender {
                 let now = NIODeadline.now()
                 if proceeding && now - lastSend < .nanoseconds(Int64(timers.t2 * 1e9)) { continue }
                 lastSend = now
-                channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+                // A failed send (ICMP port unreachable shows up here as ECONNREFUSED) ends the transaction.
+                channel.writeAndFlush(ByteBuffer(bytes: bytes)).whenFailure { error in
+                    sink.yield(.failed(Self.describe(error, account: account, address: address)))
+                }
             case .timerF:
                 throw SIPTransactionError.timeout
             case .malformed(let error):
@@ -135,24 +158,23 @@ public final class NIOSIPTransport: SIPTransactionSender {
     {
         switch account.transport {
         case .udp:
-            let bootstrap = DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(DatagramHandler(sink: sink)) }
+            if let flow = udp.withLock({ $0 }) {
+                if flow.remote == address && flow.channel.isActive {
+                    flow.handler.sink.withLock { $0 = sink }
+                    return flow.channel
                 }
-            // The first transaction lets the kernel pick the source address; later ones bind it again.
-            if let local = udpLocal.withLock({ $0 }), local.protocol == address.protocol,
-                let again = try? await bootstrap.bind(to: local).get()
-            {
-                do {
-                    try await again.connect(to: address).get()
-                    return again
-                } catch {
-                    try? await again.close()
-                }
+                // The name now resolves elsewhere, or the socket failed: start a new one.
+                udp.withLock { $0 = nil }
+                try? await flow.channel.close()
             }
-            let channel = try await bootstrap.connect(to: address).get()
-            udpLocal.withLock { $0 = channel.localAddress }
+            let handler = DatagramHandler()
+            handler.sink.withLock { $0 = sink }
+            let channel = try await DatagramBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
+                }
+                .connect(to: address).get()
+            udp.withLock { $0 = UDPFlow(channel: channel, remote: address, handler: handler) }
             return channel
         case .tcp, .tls:
             let tls = account.transport == .tls ? try NIOSSLContext(configuration: self.tls) : nil
@@ -206,20 +228,24 @@ enum TransactionInput: Sendable {
     case malformed(SIPParseError)
 }
 
-/// Each datagram is one message.
+/// Each datagram is one message, handed to the transaction in progress (none: dropped).
 final class DatagramHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let sink: AsyncStream<TransactionInput>.Continuation
-    init(sink: AsyncStream<TransactionInput>.Continuation) { self.sink = sink }
+    let sink = Mutex<AsyncStream<TransactionInput>.Continuation?>(nil)
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        sink.yield(.message(Array(envelope.data.readableBytesView)))
+        let bytes = Array(envelope.data.readableBytesView)
+        _ = sink.withLock { $0?.yield(.message(bytes)) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // An ICMP port-unreachable surfaces here as ECONNREFUSED on a connected UDP socket.
-        sink.yield(.failed("the registrar's port is closed (\(error))"))
+        _ = sink.withLock { $0?.yield(.failed("the registrar's port is closed (\(error))")) }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        _ = sink.withLock { $0?.yield(.failed("the socket to the registrar was closed")) }
     }
 }
 

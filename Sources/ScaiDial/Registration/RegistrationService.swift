@@ -72,23 +72,25 @@ final class RegistrationService: Service, Sendable {
         guard persistence.isOpen else { return }
         let db = persistence.db
         do {
-            let trunks = try await TrunkModel.query(on: db).filter(\.$register == true).all()
-            let wanted = Dictionary(uniqueKeysWithValues: trunks.map { ($0.id!, $0) })
-            for (id, entry) in entries.withLock({ $0 }) where !entry.isFinished {
-                // Disabled, deleted or changed: un-REGISTER (a changed one starts again once that is done).
-                if wanted[id]?.registrationSettings != entry.settings { entry.stop() }
-            }
             guard let contact else {
+                let trunks = try await TrunkModel.query(on: db).filter(\.$register == true).all()
                 for trunk in trunks where trunk.registrationState != "failed" || trunk.registrationError != Self.noContact {
                     try await Self.write(trunk.id!, state: "failed", error: Self.noContact, on: db)
                 }
                 return
             }
+            // Leases first, trunks second: a trunk deleted in between (its lease goes with it) is
+            // then seen as deleted, not as taken over by another replica.
             let held = try await leases.renew(on: db)
+            let trunks = try await TrunkModel.query(on: db).filter(\.$register == true).all()
+            let wanted = Dictionary(uniqueKeysWithValues: trunks.map { ($0.id!, $0) })
             for (id, entry) in entries.withLock({ $0 }) {
                 if entry.isFinished {
                     entries.withLock { $0[id] = nil }
                     if wanted[id] == nil { try await leases.release(id, on: db) }
+                } else if wanted[id]?.registrationSettings != entry.settings {
+                    // Disabled, deleted or changed: un-REGISTER (a changed one starts again once that is done).
+                    entry.stop()
                 } else if !held.contains(id) && !entry.isStopping {
                     // Our lease ran out and another replica took the trunk over: its binding is the
                     // same Contact, so no un-REGISTER (that would remove it).
