@@ -75,13 +75,14 @@ public final class NIOSIPTransport: SIPTransactionSender {
         let (events, sink) = AsyncStream<TransactionInput>.makeStream()
         let channel: any Channel
         do {
-            channel = try await connect(account, address: address, sink: sink)
+            channel = try await connect(account, address: address, sink: sink, branch: request.branch)
         } catch {
             throw SIPTransactionError.transport(Self.describe(error, account: account, address: address))
         }
         defer {
             if account.transport == .udp {
-                udp.withLock { $0?.handler.sink.withLock { $0 = nil } }
+                // Only if no newer transaction took the socket over meanwhile.
+                udp.withLock { $0?.handler.release(branch: request.branch) }
             } else {
                 channel.close(promise: nil)
             }
@@ -152,7 +153,7 @@ public final class NIOSIPTransport: SIPTransactionSender {
     }
 
     private func connect(
-        _ account: RegistrationAccount, address: SocketAddress, sink: AsyncStream<TransactionInput>.Continuation
+        _ account: RegistrationAccount, address: SocketAddress, sink: AsyncStream<TransactionInput>.Continuation, branch: String
     )
         async throws -> any Channel
     {
@@ -160,7 +161,7 @@ public final class NIOSIPTransport: SIPTransactionSender {
         case .udp:
             if let flow = udp.withLock({ $0 }) {
                 if flow.remote == address && flow.channel.isActive {
-                    flow.handler.sink.withLock { $0 = sink }
+                    flow.handler.attach(sink, branch: branch)
                     return flow.channel
                 }
                 // The name now resolves elsewhere, or the socket failed: start a new one.
@@ -168,7 +169,7 @@ public final class NIOSIPTransport: SIPTransactionSender {
                 try? await flow.channel.close()
             }
             let handler = DatagramHandler()
-            handler.sink.withLock { $0 = sink }
+            handler.attach(sink, branch: branch)
             let channel = try await DatagramBootstrap(group: group)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler) }
@@ -231,21 +232,29 @@ enum TransactionInput: Sendable {
 /// Each datagram is one message, handed to the transaction in progress (none: dropped).
 final class DatagramHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let sink = Mutex<AsyncStream<TransactionInput>.Continuation?>(nil)
+    private let current = Mutex<(branch: String, sink: AsyncStream<TransactionInput>.Continuation)?>(nil)
+
+    func attach(_ sink: AsyncStream<TransactionInput>.Continuation, branch: String) { current.withLock { $0 = (branch, sink) } }
+
+    func release(branch: String) {
+        current.withLock { if $0?.branch == branch { $0 = nil } }
+    }
+
+    private func yield(_ input: TransactionInput) { _ = current.withLock { $0?.sink.yield(input) } }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let bytes = Array(envelope.data.readableBytesView)
-        _ = sink.withLock { $0?.yield(.message(bytes)) }
+        yield(.message(bytes))
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // An ICMP port-unreachable surfaces here as ECONNREFUSED on a connected UDP socket.
-        _ = sink.withLock { $0?.yield(.failed("the registrar's port is closed (\(error))")) }
+        yield(.failed("the registrar's port is closed (\(error))"))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        _ = sink.withLock { $0?.yield(.failed("the socket to the registrar was closed")) }
+        yield(.failed("the socket to the registrar was closed"))
     }
 }
 
