@@ -137,5 +137,6 @@ struct MessageTests {
         let b = RegistrationAccount(host: "::1", port: 5080, transport: .tcp, username: "acme", password: "pw", contact: "sip:x")
         #expect(b.requestURI == "sip:[::1]:5080")
         #expect(!"\(b)".contains("pw"))
+        #expect(!String(reflecting: b).contains("pw"))
     }
 }

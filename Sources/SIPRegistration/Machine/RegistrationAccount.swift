@@ -1,6 +1,6 @@
 /// A carrier account to register: where the registrar is, who we are, and where calls for us
 /// should go (the Contact).
-public struct RegistrationAccount: Sendable, Equatable, CustomStringConvertible {
+public struct RegistrationAccount: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The registrar's host name or IP address; names are resolved at every attempt.
     public var host: String
     /// nil: the transport's default (5060, 5061 for TLS). No SRV lookup is done.
@@ -43,6 +43,8 @@ public struct RegistrationAccount: Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         "\(username)@\(host):\(port ?? transport.defaultPort);transport=\(transport.rawValue) contact=\(contact)"
     }
+
+    public var debugDescription: String { description }
 }
 
 /// What the application shows about a registration.
