@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "scaidial", targets: ["scaidial"]),
         .library(name: "Dialplan", targets: ["Dialplan"]),
         .library(name: "ScaiDial", targets: ["ScaiDial"]),
+        .library(name: "SIPRegistration", targets: ["SIPRegistration"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
     ],
     targets: [
         // Pure routing logic: E.164, patterns, schedules, rule evaluation. Foundation only.
@@ -32,6 +35,18 @@ let package = Package(
             name: "LiveKit",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A SIP registration client (REGISTER over UDP/TCP/TLS, digest auth, a pure state machine).
+        // No database, no HTTP framework: the application drives it.
+        .target(
+            name: "SIPRegistration",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -51,6 +66,7 @@ let package = Package(
             dependencies: [
                 "Dialplan",
                 "LiveKit",
+                "SIPRegistration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -96,12 +112,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DialplanTests", dependencies: ["Dialplan"], swiftSettings: swiftSettings),
+        // Real SIP servers for the tests: Kamailio and SIPp, started and stopped by the tests.
+        .target(name: "SIPTestSupport", path: "Tests/SIPTestSupport", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SIPRegistrationTests",
+            dependencies: ["SIPRegistration", "SIPTestSupport", .product(name: "NIOSSL", package: "swift-nio-ssl")], exclude: ["Scenarios"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LiveKitTests", dependencies: ["LiveKit", "LiveKitFake"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScaiDialTests",
             dependencies: [
                 "ScaiDial",
                 "LiveKitFake",
+                "SIPTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

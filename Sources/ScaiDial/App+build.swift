@@ -30,7 +30,8 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
             logger: logger)
         app.addServices(
             DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub), services.dialer,
-            VoicemailRetention(persistence: persistence, storage: services.storage, interval: config.retentionInterval, logger: logger))
+            VoicemailRetention(persistence: persistence, storage: services.storage, interval: config.retentionInterval, logger: logger),
+            services.registrations)
         if let liveKit = services.liveKit {
             app.addServices(
                 CallSweeper(

@@ -27,6 +27,8 @@ struct AppServices: Sendable {
     let dialer: OutboundDialer
     /// Recordings and greetings (`SCAIDIAL_STORAGE_URL`).
     let storage: any ObjectStorage
+    /// Keeps REGISTER-mode trunks registered at their carriers.
+    let registrations: RegistrationService
 
     /// Transcribes voicemail (`SCAIDIAL_STT_URL`); nil = transcription off.
     let stt: (any SpeechToText)?
@@ -62,6 +64,7 @@ struct AppServices: Sendable {
         jobs = JobWorker(
             persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval)
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
+        registrations = RegistrationService(config: config, persistence: persistence, secrets: secrets, metrics: metrics, logger: logger)
         let hub = EventHub()
         self.hub = hub
         let storage = try storage ?? StorageFactory.make(config)

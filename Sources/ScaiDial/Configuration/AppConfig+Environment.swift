@@ -1,4 +1,5 @@
 import Foundation
+import SIPRegistration
 
 /// A configuration that could not be used; lists every problem at once.
 public struct ConfigurationError: Error, CustomStringConvertible {
@@ -70,6 +71,10 @@ extension AppConfig {
         if sttTimeout == nil || !(5...100).contains(sttTimeout!) {
             problems.append("SCAIDIAL_STT_TIMEOUT_SECONDS must be a whole number of seconds from 5 to 100")
         }
+        let sipContact = value("SCAIDIAL_SIP_CONTACT")
+        if let contact = sipContact, !SIPURI.isValid(contact) {
+            problems.append("SCAIDIAL_SIP_CONTACT must be a SIP URI such as sip:sip.example.com:5060;transport=udp")
+        }
         guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
         if secretKey == nil {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
@@ -92,6 +97,7 @@ extension AppConfig {
         config.s3Credentials = s3Credentials
         config.sttAPIKey = value("SCAIDIAL_STT_API_KEY")
         config.sttTimeout = .seconds(sttTimeout!)
+        config.sipContact = sipContact
         return config
     }
 }

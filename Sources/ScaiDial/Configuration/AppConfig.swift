@@ -1,4 +1,5 @@
 import Foundation
+import SIPRegistration
 
 /// Everything ScaiDial reads from its environment, read once at start-up into typed values.
 ///
@@ -54,6 +55,16 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var voicemailMaxMessage: Duration = .seconds(120)
     /// How often recordings past their tenant's retention are removed.
     public var retentionInterval: Duration = .seconds(3600)
+    /// livekit-sip's public SIP address, the Contact of REGISTER-mode trunks
+    /// (`SCAIDIAL_SIP_CONTACT`, e.g. `sip:sip.example.com:5060;transport=udp`); nil: such trunks fail.
+    public var sipContact: String?
+    /// REGISTER-mode trunks: how often the registration service looks at the trunks (it is also
+    /// woken by every trunk change), how long a replica's lease on a trunk lasts without renewal,
+    /// the retry schedule after failures, and the SIP transaction timers (tests shorten them).
+    public var registrationInterval: Duration = .seconds(5)
+    public var registrationLease: TimeInterval = 30
+    public var registrationRetry = RetryPolicy()
+    public var registrationTimers = TransactionTimers()
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",
@@ -90,7 +101,7 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var description: String {
         "database=\(DatabaseURL.redacted(databaseURL)) listen=\(host):\(port) public_url=\(publicURL) "
             + "livekit=\(liveKit.map { $0.url } ?? "not configured") storage=\(storageURL) "
-            + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set") "
+            + "sip_inbound_secret=\(sipInboundSecret == nil ? "unset" : "set") sip_contact=\(sipContact ?? "unset") "
             + "transcription=\(sttURL == nil ? "off" : "on (\(sttModel ?? ""))")"
     }
 }

@@ -104,7 +104,7 @@ enum OpenAPISchemas {
                     ]),
                     "registration": obj([
                         "state": e(["disabled", "registering", "registered", "failed"]), "status_code": ni,
-                        "error": ns, "expires_at": ts,
+                        "error": ns, "expires_at": ts, "next_attempt_at": ts,
                     ]),
                     "created_at": ts,
                 ], required: ["name", "address"]),

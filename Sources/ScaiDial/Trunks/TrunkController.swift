@@ -60,6 +60,7 @@ struct TrunkController {
             }
         }
         services.trunkSync.kick()
+        services.registrations.kick()
         return .init(status: .created, response: TrunkDTO(trunk, numbers: []))
     }
 
@@ -78,6 +79,7 @@ struct TrunkController {
             }
         }
         services.trunkSync.kick()
+        services.registrations.kick()
         return try await dto(trunk, scope)
     }
 
@@ -93,6 +95,7 @@ struct TrunkController {
             try await trunk.delete(on: tx)
         }
         services.trunkSync.kick()
+        services.registrations.kick()
         return .noContent
     }
 

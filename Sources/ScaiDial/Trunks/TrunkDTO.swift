@@ -16,6 +16,7 @@ struct TrunkDTO: ResponseEncodable, Sendable {
         @Nullable var statusCode: Int?
         @Nullable var error: String?
         @Nullable var expiresAt: Date?
+        @Nullable var nextAttemptAt: Date?
     }
     let id: UUID
     let name: String
@@ -53,7 +54,7 @@ struct TrunkDTO: ResponseEncodable, Sendable {
             livekitDispatchRuleId: t.livekitDispatchRuleID)
         registration = Registration(
             state: t.registrationState, statusCode: t.registrationStatusCode, error: t.registrationError,
-            expiresAt: t.registrationExpiresAt)
+            expiresAt: t.registrationExpiresAt, nextAttemptAt: t.registrationNextAttemptAt)
         createdAt = t.createdAt
     }
 }

@@ -4,6 +4,7 @@ extension TrunkModel {
     /// Applies a create or PATCH body. Passwords are sealed with `secrets`; an empty or null
     /// password clears it. Cross-field rules are checked on the resulting trunk.
     func apply(_ input: Input, creating: Bool, secrets: SecretBox) throws {
+        let registrationBefore = creating ? nil : registrationSettings
         if let v = input.string("name", required: creating, maxLength: 100) { name = v }
         if let v = input.string("address", required: creating, maxLength: 255) {
             if SIPAddress.isValidHostPort(v) {
@@ -51,16 +52,27 @@ extension TrunkModel {
         if register && (authUsername == nil || authPasswordSealed == nil) {
             input.fail("register", "a registering trunk needs auth_username and auth_password")
         }
-        registrationState = register ? "registering" : "disabled"
-        if register, registrationStatusCode == nil {
-            // Stays until the registration service (REGISTER-mode trunks) takes the trunk over.
-            registrationError = "waiting for the SIP registration client, which this version does not include yet"
-        }
+        // A new or changed registration starts over as `registering` (the registration service
+        // takes it from there); an unchanged one keeps the live state it has.
         if !register {
-            registrationStatusCode = nil
-            registrationError = nil
-            registrationExpiresAt = nil
+            setRegistration(state: "disabled")
+        } else if registrationSettings != registrationBefore {
+            setRegistration(state: "registering")
         }
+    }
+
+    /// What a registration depends on; a change re-registers the trunk.
+    var registrationSettings: [String?] {
+        // Through the property wrappers' values: a trunk being created may lack a field yet.
+        [register ? "register" : nil, $address.value, $transport.value, $authUsername.value ?? nil, $authPasswordSealed.value ?? nil]
+    }
+
+    func setRegistration(state: String, statusCode: Int? = nil, error: String? = nil, expiresAt: Date? = nil, nextAttemptAt: Date? = nil) {
+        registrationState = state
+        registrationStatusCode = statusCode
+        registrationError = error
+        registrationExpiresAt = expiresAt
+        registrationNextAttemptAt = nextAttemptAt
     }
 }
 

@@ -67,6 +67,7 @@ struct TestFailure: Error, CustomStringConvertible {
 /// Builds the real application on a fresh database, seeds a platform admin, runs `body`, tears down.
 func withApp(
     live: Bool = false,
+    logs: LogCapture? = nil,
     configure: (inout AppConfig) -> Void = { _ in },
     _ body: @escaping @Sendable (API, TestDatabase) async throws -> Void
 ) async throws {
@@ -75,8 +76,8 @@ func withApp(
     if live { config.port = 0 }  // a real server on an ephemeral port
     configure(&config)
     do {
-        var logger = Logger(label: "scaidial-test")
-        logger.logLevel = .warning
+        var logger = logs.map { capture in Logger(label: "scaidial-test") { _ in capture } } ?? Logger(label: "scaidial-test")
+        logger.logLevel = logs == nil ? .warning : .debug
         let app = try await buildApplication(config, logger: logger)
         _ = try await Admin.createPlatformAdmin(config, email: "root@platform.test", password: "root-password", displayName: "Root")
         try await app.test(live ? .live : .router) { client in try await body(API(client: client), database) }

@@ -27,6 +27,8 @@ final class TrunkModel: Model, @unchecked Sendable {
     @OptionalField(key: "registration_status_code") var registrationStatusCode: Int?
     @OptionalField(key: "registration_error") var registrationError: String?
     @OptionalField(key: "registration_expires_at") var registrationExpiresAt: Date?
+    /// The next REGISTER: the refresh of a binding, or the retry after a failure.
+    @OptionalField(key: "registration_next_attempt_at") var registrationNextAttemptAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
