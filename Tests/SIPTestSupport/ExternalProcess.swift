@@ -108,18 +108,7 @@ public func freePort() throws -> Int {
     for _ in 0..<20 {
         let tcp = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(tcp) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(tcp, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { continue }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(tcp, $0, &len) } }
-        let port = Int(UInt16(bigEndian: addr.sin_port))
-        if !isBound(port: port, udp: true) { return port }
+        if let port = bindLoopback(tcp, port: 0), !isBound(port: port, udp: true) { return port }
     }
     throw SIPTestFailure("no free port")
 }
@@ -128,14 +117,21 @@ public func freePort() throws -> Int {
 public func isBound(port: Int, udp: Bool) -> Bool {
     let fd = socket(AF_INET, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
+    return bindLoopback(fd, port: port) == nil
+}
+
+/// Binds `fd` to 127.0.0.1:`port` (0: the kernel picks); the bound port, or nil when taken.
+public func bindLoopback(_ fd: Int32, port: Int) -> Int? {
     var addr = sockaddr_in()
     addr.sin_family = sa_family_t(AF_INET)
     addr.sin_addr.s_addr = inet_addr("127.0.0.1")
     addr.sin_port = UInt16(port).bigEndian
-    let result = withUnsafePointer(to: &addr) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    return result != 0
+    let size = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, size) } }
+    guard bound == 0 else { return nil }
+    var len = size
+    _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    return Int(UInt16(bigEndian: addr.sin_port))
 }
 
 /// Polls `condition` until it holds or `timeout` passes.

@@ -139,48 +139,6 @@ struct RegistrationTests {
     }
 }
 
-/// A UDP port that takes datagrams and never answers. Its blocking receive loop runs on a thread
-/// of its own: on the tests' small cooperative pool it would hold up every other test's timers.
-final class SilentUDPServer: Sendable {
-    let port: Int
-    private let state = State()
-
-    final class State: Sendable {
-        let value = Mutex((datagrams: 0, stopped: false))
-    }
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else {
-            close(fd)
-            throw TestFailure("cannot bind a UDP port")
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        let thread = Thread { [state] in
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while !state.value.withLock({ $0.stopped }) {
-                if recv(fd, &buffer, buffer.count, 0) > 0 { state.value.withLock { $0.datagrams += 1 } }
-            }
-            close(fd)  // here, not in deinit: the number must not be reused while recv may still run
-        }
-        thread.start()
-    }
-
-    var datagrams: Int { state.value.withLock { $0.datagrams } }
-
-    deinit { state.value.withLock { $0.stopped = true } }
-}
-
 /// One replica registers a trunk; another takes over once the holder stops renewing.
 @Suite("Registration leases")
 struct RegistrationLeaseTests {
