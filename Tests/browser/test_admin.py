@@ -579,7 +579,9 @@ def test_trunk_registration_state_shows_when_present_and_its_absence_breaks_noth
     page = open_console("cave@aperture.test", "admin-password")
     nav(page, "Trunks")
     row = page.locator(f'tr[data-trunk="{trunk["id"]}"]')
-    expect(row).to_contain_text("Registering")
+    # The browser-test server has no SCAIDIAL_SIP_CONTACT: the real registration service says why it can't register.
+    expect(row).to_contain_text("Registration failed")
+    expect(row).to_contain_text("SCAIDIAL_SIP_CONTACT is not set")
 
     # What REGISTER-mode trunks report once the registration client runs: a refusal with its status
     # and the next attempt (the server's answer is rewritten here to that shape).
