@@ -127,9 +127,23 @@ struct CallRouter: Sendable {
     }
 
     func grantedUsers(_ ext: ExtensionModel) async throws -> [UUID] {
-        let grants = try await GrantModel.query(on: db).filter(\.$extensionID == ext.id!).all().map(\.userID)
+        try await GrantModel.enabledUsers(of: ext.id!, on: db)
+    }
+}
+
+extension GrantModel {
+    /// The enabled users granted extension `ext`: who is rung, and who hears about its voicemail.
+    static func enabledUsers(of ext: UUID, on db: any Database) async throws -> [UUID] {
+        let grants = try await query(on: db).filter(\.$extensionID == ext).all().map(\.userID)
         guard !grants.isEmpty else { return [] }
         return try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).all().compactMap(\.id)
+    }
+}
+
+extension CallLegModel {
+    /// The caller's own leg of an inbound call: its first SIP leg (forwards add later ones).
+    static func callerLeg(of call: UUID, on db: any Database) async throws -> CallLegModel? {
+        try await query(on: db).filter(\.$callID == call).filter(\.$kind == "sip").sort(\.$startedAt).sort(\.$id).first()
     }
 }
 

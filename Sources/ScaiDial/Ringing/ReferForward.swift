@@ -28,8 +28,7 @@ struct ReferForwardHandler: JobHandler {
         let db = router.db
         guard let liveKit = router.liveKit, let call = try await CallModel.find(p.callID, on: db), CallState.live.contains(call.state),
             let leg = try await CallLegModel.find(p.legID, on: db), ["dialing", "ringing"].contains(leg.state),
-            let caller = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip")
-                .filter(\.$id != leg.id!).sort(\.$startedAt).first(),
+            let caller = try await CallLegModel.callerLeg(of: call.id!, on: db), caller.id != leg.id,
             let identity = caller.participantIdentity
         else { return }
 

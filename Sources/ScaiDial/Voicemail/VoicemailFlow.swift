@@ -168,7 +168,7 @@ struct VoicemailFlow: VoicemailHandover {
             return  // a repeated egress_ended: the message exists already
         }
         try await JobModel.query(on: db).filter(\.$dedupeKey == "voicemail_limit:\(call.id!)").delete()
-        let users = try await grantedUsers(box)
+        let users = try await GrantModel.enabledUsers(of: box, on: db)
         hub.send(
             .make(
                 "voicemail",
@@ -185,16 +185,9 @@ struct VoicemailFlow: VoicemailHandover {
         try await CallLegModel.query(on: db).filter(\.$callID == callID).filter(\.$kind == "voicemail").first()
     }
 
-    /// The caller's identity in the room: the call's first SIP leg.
+    /// The caller's identity in the room.
     private func callerIdentity(_ callID: UUID) async throws -> String? {
-        try await CallLegModel.query(on: db).filter(\.$callID == callID).filter(\.$kind == "sip").sort(\.$startedAt).first()?
-            .participantIdentity
-    }
-
-    private func grantedUsers(_ box: UUID) async throws -> [UUID] {
-        let grants = try await GrantModel.query(on: db).filter(\.$extensionID == box).all().map(\.userID)
-        guard !grants.isEmpty else { return [] }
-        return try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).all().compactMap(\.id)
+        try await CallLegModel.callerLeg(of: callID, on: db)?.participantIdentity
     }
 
     /// Voicemail could not take the call: the leg fails and the caller is let go.

@@ -33,6 +33,43 @@ Phone.api = async function (method, path, body) {
 };
 Phone.ApiError = ApiError;
 
+/// The page's session, shared by /my/dial and /my/voicemail: the sign-in form, sign-out, the
+/// signed-in name, then `signedIn(me)` with ScaiDial's `GET /me`.
+Phone.session = async function (signedIn) {
+  const $ = (id) => document.getElementById(id);
+  async function enter() {
+    const me = await Phone.api("GET", "/me");
+    $("who").textContent = me.user.display_name || me.user.email;
+    $("sign-out").hidden = false;
+    await signedIn(me);
+  }
+  $("sign-in-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    $("sign-in-error").textContent = "";
+    try {
+      await Phone.api("POST", "/v1/auth/login", { email: $("email").value, password: $("password").value });
+      $("sign-in").hidden = true;
+      await enter();
+    } catch (e) {
+      $("sign-in-error").textContent =
+        e.status === 429 ? e.message : e.status === 403 ? "This account is disabled." : "The email or password is wrong.";
+    }
+  });
+  $("sign-out").addEventListener("click", async () => {
+    try {
+      await Phone.api("POST", "/v1/auth/logout");
+    } finally {
+      window.location.reload();
+    }
+  });
+  try {
+    await enter();
+  } catch (e) {
+    if (e.status === 401) $("sign-in").hidden = false;
+    else $("page-error").textContent = "ScaiDial can't be reached right now. Reload the page to try again.";
+  }
+};
+
 /// Words a person understands for a refused call (problem `code`s of /me/click-to-call).
 const refusals = {
   no_grant: "You can't place calls from this extension.",

@@ -16,8 +16,6 @@
 
   async function start() {
     card = new Phone.CallCard({ changed: refresh });
-    $("sign-in-form").addEventListener("submit", signIn);
-    $("sign-out").addEventListener("click", signOut);
     $("place-call").addEventListener("click", placeCall);
     $("number").addEventListener("keydown", (e) => {
       if (e.key === "Enter") placeCall();
@@ -29,38 +27,10 @@
       else $("number").value += digit;
     });
     $("backspace").addEventListener("click", () => ($("number").value = $("number").value.slice(0, -1)));
-    try {
-      await signedIn(await Phone.api("GET", "/me"));
-    } catch (e) {
-      if (e.status === 401) $("sign-in").hidden = false;
-      else $("page-error").textContent = "ScaiDial can't be reached right now. Reload the page to try again.";
-    }
-  }
-
-  async function signIn(event) {
-    event.preventDefault();
-    $("sign-in-error").textContent = "";
-    try {
-      await Phone.api("POST", "/v1/auth/login", { email: $("email").value, password: $("password").value });
-      $("sign-in").hidden = true;
-      await signedIn(await Phone.api("GET", "/me"));
-    } catch (e) {
-      $("sign-in-error").textContent =
-        e.status === 429 ? e.message : e.status === 403 ? "This account is disabled." : "The email or password is wrong.";
-    }
-  }
-
-  async function signOut() {
-    try {
-      await Phone.api("POST", "/v1/auth/logout");
-    } finally {
-      window.location.reload();
-    }
+    await Phone.session(signedIn);
   }
 
   async function signedIn(me) {
-    $("who").textContent = me.user.display_name || me.user.email;
-    $("sign-out").hidden = false;
     $("dialer").hidden = false;
     if (!me.tenant) {
       $("no-extensions").textContent = "The softphone is for users of an organisation; a platform admin has none.";

@@ -6,42 +6,12 @@
   const state = { items: [], next: null, extensions: new Map() };
 
   async function start() {
-    $("sign-in-form").addEventListener("submit", signIn);
-    $("sign-out").addEventListener("click", signOut);
     $("only-unread").addEventListener("change", () => load(false));
     $("more").addEventListener("click", () => load(true));
-    try {
-      await signedIn(await Phone.api("GET", "/me"));
-    } catch (e) {
-      if (e.status === 401) $("sign-in").hidden = false;
-      else $("page-error").textContent = "ScaiDial can't be reached right now. Reload the page to try again.";
-    }
+    await Phone.session(signedIn);
   }
 
-  async function signIn(event) {
-    event.preventDefault();
-    $("sign-in-error").textContent = "";
-    try {
-      await Phone.api("POST", "/v1/auth/login", { email: $("email").value, password: $("password").value });
-      $("sign-in").hidden = true;
-      await signedIn(await Phone.api("GET", "/me"));
-    } catch (e) {
-      $("sign-in-error").textContent =
-        e.status === 429 ? e.message : e.status === 403 ? "This account is disabled." : "The email or password is wrong.";
-    }
-  }
-
-  async function signOut() {
-    try {
-      await Phone.api("POST", "/v1/auth/logout");
-    } finally {
-      window.location.reload();
-    }
-  }
-
-  async function signedIn(me) {
-    $("who").textContent = me.email;
-    $("sign-out").hidden = false;
+  async function signedIn() {
     $("inbox").hidden = false;
     try {
       const extensions = await Phone.api("GET", "/me/extensions");
