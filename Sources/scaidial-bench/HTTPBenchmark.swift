@@ -30,30 +30,51 @@ struct HTTPBenchmark {
         try server.run()
         defer { server.terminate() }
         let base = "http://127.0.0.1:\(port)"
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(60))))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(
+                // One connection per client: AsyncHTTPClient's default of 8 per host would queue the
+                // other clients inside the load generator, and the server would never see 64 at once.
+                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
         defer { _ = client.shutdown() }
         try await waitReady(client, base)
         try await seed(client, base)
 
         print("\n/sip/inbound against /healthz, \(database == nil ? "SQLite" : "PostgreSQL"), \(Int(seconds)) s per figure")
-        print("clients | /healthz req/s  p50     p99     | /sip/inbound req/s  p50     p99     | ratio (target ≥ 0.40)")
+        print("clients | /healthz req/s  p50     p99     | /sip/inbound req/s  p50     p99     | ratio (target ≥ 0.40) | calls per batch")
         for clients in [1, 16, 64] {
             let health = try await load(client, clients: clients) { _ in
                 var r = HTTPClientRequest(url: "\(base)/healthz")
                 r.method = .GET
                 return r
             }
+            let before = try await batchCounters(client, base)
             let inbound = try await load(client, clients: clients) { worker in
                 Self.inboundRequest(base, callID: "SCL_bench_\(clients)_\(worker)_\(UUID().uuidString.prefix(8))")
             }
+            let after = try await batchCounters(client, base)
+            let perBatch = (after.calls - before.calls) / max(1, after.batches - before.batches)
             print(
                 String(
-                    format: "%7d | %12.0f  %6.2fms %6.2fms | %16.0f  %6.2fms %6.2fms | %.2f",
-                    clients, health.rate, health.p50, health.p99, inbound.rate, inbound.p50, inbound.p99, inbound.rate / health.rate))
+                    format: "%7d | %12.0f  %6.2fms %6.2fms | %16.0f  %6.2fms %6.2fms | %.2f                  | %.1f",
+                    clients, health.rate, health.p50, health.p99, inbound.rate, inbound.p50, inbound.p99, inbound.rate / health.rate,
+                    perBatch))
         }
     }
 
     struct Figures { let rate: Double; let p50: Double; let p99: Double }
+
+    /// The server's group-commit counters from `/metrics`: batches written and calls in them.
+    private func batchCounters(_ client: HTTPClient, _ base: String) async throws -> (batches: Double, calls: Double) {
+        let response = try await client.execute(HTTPClientRequest(url: "\(base)/metrics"), timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+        func value(_ name: String) -> Double {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }.flatMap {
+                Double($0.split(separator: " ").last ?? "")
+            } ?? 0
+        }
+        return (value("scaidial_inbound_batches_total"), value("scaidial_inbound_batched_calls_total"))
+    }
 
     /// `clients` workers send requests back to back for `seconds`; latencies in milliseconds.
     private func load(_ client: HTTPClient, clients: Int, _ make: @escaping @Sendable (Int) -> HTTPClientRequest) async throws -> Figures {

@@ -3,14 +3,25 @@ import FluentKit
 import Foundation
 import SQLKit
 
-/// Writes a new inbound call, its SIP leg and the decision in one transaction, in plain SQL (the
-/// call path's hot write; `CallModel`/`CallLegModel` read the same columns everywhere else).
-struct CallRecord {
+/// A new inbound call, its SIP leg and the decision, as rows to write (the call path's hot write,
+/// in plain SQL; `CallModel`/`CallLegModel` read the same columns everywhere else).
+struct CallRecord: Sendable {
     let call: InboundCall
     let route: InboundRoute
     let caller: String
 
-    private struct Row {
+    /// A decided call not yet written: `write` stores many of them in one transaction.
+    struct Pending: Sendable {
+        let record: CallRecord
+        let decision: InboundDecision
+        fileprivate let row: Row
+        fileprivate let legState: String
+        fileprivate let legID: UUID
+        fileprivate let now: Date
+        var liveKitCallID: String { record.call.liveKitCallID }
+    }
+
+    fileprivate struct Row: Sendable {
         var id: UUID
         var state: CallState
         var roomName: String
@@ -30,35 +41,7 @@ struct CallRecord {
             identity: call.participantIdentity ?? "sip_\(caller)")
     }
 
-    private func write(_ r: Row, legState: String, now: Date, on db: any Database) async throws {
-        let legID = UUID.v7(now: now)
-        try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            try await sql.raw(
-                """
-                INSERT INTO calls (id, tenant_id, direction, state, from_number, to_number, did_id, trunk_id, dialplan_id,
-                  rule_id, action, room_name, livekit_call_id, end_reason, sip_status, hops, started_at, ended_at)
-                VALUES (\(bind: r.id), \(bind: route.tenantID), 'inbound', \(bind: r.state.rawValue), \(bind: caller),
-                  \(bind: route.number), \(bind: route.didID), \(bind: route.trunkID), \(bind: r.dialplanID), \(bind: r.ruleID),
-                  \(bind: r.action), \(bind: r.roomName), \(bind: call.liveKitCallID), \(bind: r.endReason), \(bind: r.sipStatus),
-                  0, \(bind: now), \(bind: r.endedAt))
-                """
-            ).run()
-            try await sql.raw(
-                """
-                INSERT INTO call_legs (id, tenant_id, call_id, kind, state, participant_identity, destination,
-                  failure_reason, sip_status, started_at, ended_at)
-                VALUES (\(bind: legID), \(bind: route.tenantID), \(bind: r.id), 'sip', \(bind: legState), \(bind: r.identity),
-                  \(bind: route.number), \(bind: r.endReason), \(bind: r.sipStatus), \(bind: now), \(bind: r.endedAt))
-                """
-            ).run()
-        }
-    }
-
-    func reject(
-        sipStatus: Int, reason: String, planID: UUID? = nil, ruleID: UUID? = nil, on db: any Database
-    ) async throws -> InboundDecision {
-        let now = Date()
+    func reject(sipStatus: Int, reason: String, planID: UUID? = nil, ruleID: UUID? = nil, now: Date = Date()) -> Pending {
         var r = row(state: .failed, now: now)
         r.dialplanID = planID
         r.ruleID = ruleID
@@ -66,19 +49,62 @@ struct CallRecord {
         r.endReason = reason
         r.sipStatus = sipStatus
         r.endedAt = now
-        try await write(r, legState: "failed", now: now, on: db)
-        return .reject(callID: r.id, sipStatus: sipStatus, reason: reason)
+        return Pending(
+            record: self, decision: .reject(callID: r.id, sipStatus: sipStatus, reason: reason), row: r, legState: "failed",
+            legID: UUID.v7(now: now), now: now)
     }
 
-    func accept(rule: Dialplan.Rule, planID: UUID, on db: any Database) async throws -> InboundDecision {
-        let now = Date()
+    func accept(rule: Dialplan.Rule, planID: UUID, now: Date = Date()) -> Pending {
         var r = row(state: .ringing, now: now)
         r.dialplanID = planID
         r.ruleID = rule.id
         r.action = rule.action.type
-        try await write(r, legState: "ringing", now: now, on: db)
-        return .accept(
-            callID: r.id, roomName: r.roomName, participantIdentity: r.identity, action: rule.action.type,
-            ringingTimeoutS: InboundDispatcher.ringingTimeoutS, maxCallDurationS: route.maxCallDurationS)
+        return Pending(
+            record: self,
+            decision: .accept(
+                callID: r.id, roomName: r.roomName, participantIdentity: r.identity, action: rule.action.type,
+                ringingTimeoutS: InboundDispatcher.ringingTimeoutS, maxCallDurationS: route.maxCallDurationS),
+            row: r, legState: "ringing", legID: UUID.v7(now: now), now: now)
+    }
+
+    private static let callColumns = [
+        "id", "tenant_id", "direction", "state", "from_number", "to_number", "did_id", "trunk_id", "dialplan_id", "rule_id",
+        "action", "room_name", "livekit_call_id", "end_reason", "sip_status", "hops", "started_at", "ended_at",
+    ]
+    private static let legColumns = [
+        "id", "tenant_id", "call_id", "kind", "state", "participant_identity", "destination", "failure_reason", "sip_status",
+        "started_at", "ended_at",
+    ]
+
+    /// Writes the calls and their SIP legs in one transaction: two multi-row inserts. A call whose
+    /// livekit-sip call id is already recorded (the other door or a retry got there first) is
+    /// skipped with its leg; the answer is the ids that were written.
+    static func write(_ pending: [Pending], on db: any Database) async throws -> Set<String> {
+        guard !pending.isEmpty else { return [] }
+        return try await db.transaction { tx in
+            let sql = tx as! any SQLDatabase
+            let calls = sql.insert(into: "calls").columns(callColumns)
+            for p in pending {
+                let r = p.row, route = p.record.route
+                calls.values([
+                    r.id, route.tenantID, "inbound", r.state.rawValue, p.record.caller, route.number, route.didID, route.trunkID,
+                    r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason, r.sipStatus, 0, p.now, r.endedAt,
+                ])
+            }
+            let inserted = try await calls.ignoringConflicts(with: "livekit_call_id").returning("livekit_call_id").all()
+                .reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "livekit_call_id", as: String.self)) }
+            let legs = sql.insert(into: "call_legs").columns(legColumns)
+            var any = false
+            for p in pending where inserted.contains(p.liveKitCallID) {
+                let r = p.row
+                legs.values([
+                    p.legID, p.record.route.tenantID, r.id, "sip", p.legState, r.identity, p.record.route.number, r.endReason,
+                    r.sipStatus, p.now, r.endedAt,
+                ])
+                any = true
+            }
+            if any { try await legs.run() }
+            return inserted
+        }
     }
 }

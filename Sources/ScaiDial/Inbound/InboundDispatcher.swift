@@ -28,74 +28,180 @@ enum InboundDecision: Sendable, Equatable {
 
 /// DID → tenant → dialplan → first matching rule; the call, its SIP leg and the decision are
 /// written in one transaction. Idempotent per livekit-sip call id.
+///
+/// Calls that arrive together are decided together (group commit): while one batch is in the
+/// database, the next gathers, and a batch costs a handful of statements whatever its size — the
+/// number lookup, the repeat check, one live-call count per tenant and two multi-row inserts in one
+/// transaction. One batch at a time per process, so the live-call limit is exact within a process.
 struct InboundDispatcher: Sendable {
     let persistence: Persistence
     let metrics: MetricsRegistry
     let logger: Logger
-    let plans = PlanCache()
+    let plans: PlanCache
+    /// The batch work itself (tests hand it batches directly).
+    let decider: Decider
+    let batches: GroupCommit<InboundCall, InboundDecision>
     /// Room names of calls that arrive through the hook door (the webhook door's come from LiveKit).
     static let roomPrefix = "scaidial-call"
     /// How long livekit-sip keeps an unanswered caller: long enough for ringing, then a forward
     /// or voicemail (both answer the call); the ring timeout itself is ScaiDial's own timer.
     static let ringingTimeoutS = 180
+    /// At most this many calls per batch (18 bound values each stay far below every driver's limit).
+    static let maxBatch = 128
+
+    init(persistence: Persistence, metrics: MetricsRegistry, logger: Logger) {
+        let decider = Decider(persistence: persistence, metrics: metrics, logger: logger, plans: PlanCache())
+        self.persistence = persistence
+        self.metrics = metrics
+        self.logger = logger
+        self.plans = decider.plans
+        self.decider = decider
+        self.batches = GroupCommit(maxBatch: Self.maxBatch) { calls in await decider.decide(calls) }
+    }
 
     func dispatch(_ call: InboundCall) async throws -> InboundDecision {
-        let db = persistence.db
-        do {
-            // The unique livekit_call_id makes a repeat fail at the insert; the first answer stands.
-            return try await decide(call, on: db)
-        } catch {
+        try await batches.submit(call)
+    }
+
+    /// The batch work, apart from the queue in front of it.
+    struct Decider: Sendable {
+        let persistence: Persistence
+        let metrics: MetricsRegistry
+        let logger: Logger
+        let plans: PlanCache
+
+        /// Answers every call of the batch, in order. If the batch as a whole fails (a race with the
+        /// other door on a unique column, or one call the database refuses), each call is decided on
+        /// its own, so one call's trouble is not the others'.
+        func decide(_ calls: [InboundCall]) async -> [Result<InboundDecision, any Error>] {
+            metrics.increment("scaidial_inbound_batches_total", help: "Batches of inbound decisions written together (group commit)")
+            metrics.increment(
+                "scaidial_inbound_batched_calls_total", help: "Inbound decisions made in batches (divide by the batches for their size)",
+                by: Double(calls.count))
+            do {
+                return try await together(calls).map { .success($0) }
+            } catch {
+                var answers: [Result<InboundDecision, any Error>] = []
+                for call in calls {
+                    do {
+                        answers.append(.success(try await calls.count == 1 ? recover(call, from: error) : alone(call)))
+                    } catch {
+                        answers.append(.failure(error))
+                    }
+                }
+                return answers
+            }
+        }
+
+        private func alone(_ call: InboundCall) async throws -> InboundDecision {
+            do { return try await together([call])[0] } catch { return try await recover(call, from: error) }
+        }
+
+        /// A unique-column failure means the other door (or a retry) recorded this call meanwhile:
+        /// the first answer stands.
+        private func recover(_ call: InboundCall, from error: any Error) async throws -> InboundDecision {
             guard (error as? any DatabaseError)?.isConstraintFailure == true else { throw error }
-            // The other door (or a retry) recorded this call: answer what was decided then.
+            let db = persistence.db
             guard let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() else {
                 throw error
             }
-            return try await Self.decision(for: existing, on: db)
+            return try await InboundDispatcher.decision(for: existing, on: db)
         }
-    }
 
-    private func decide(_ call: InboundCall, on db: any Database) async throws -> InboundDecision {
-        guard let route = try await findRoute(call, on: db) else {
-            // Not recorded: no tenant owns the number. A repeat of a recorded call still gets its answer.
-            if let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() {
-                return try await Self.decision(for: existing, on: db)
+        private func together(_ calls: [InboundCall]) async throws -> [InboundDecision] {
+            let db = persistence.db
+            // Repeats inside the batch share the first one's answer.
+            var position: [String: Int] = [:]
+            var unique: [InboundCall] = []
+            for call in calls where position[call.liveKitCallID] == nil {
+                position[call.liveKitCallID] = unique.count
+                unique.append(call)
             }
-            metrics.increment("scaidial_inbound_unknown_did_total", help: "Inbound calls to numbers no tenant owns (rejected 404)")
-            logger.notice(
-                "inbound call to an unknown number rejected", metadata: ["to": "\(call.to)", "lk_call_id": "\(call.liveKitCallID)"])
-            return .reject(callID: nil, sipStatus: 404, reason: "unknown_did")
+            let recorded = try await InboundRoute.recorded(Set(unique.map(\.liveKitCallID)), on: db)
+            let fresh = unique.filter { !recorded.contains($0.liveKitCallID) }
+            // DIDs are stored in E.164; carriers send `+31…`, `31…` or national `0…` forms. A national
+            // form is read in the country of the tenant that owns the LiveKit trunk the call came in on.
+            let countries = try await InboundRoute.trunkCountries(
+                Set(fresh.compactMap { $0.to.trimmingCharacters(in: .whitespaces).hasPrefix("+") ? nil : $0.liveKitTrunkID }), on: db)
+            let candidates = fresh.map { Self.candidates($0, country: $0.liveKitTrunkID.flatMap { countries[$0] }) }
+            let routes = try await InboundRoute.find(Set(candidates.joined()), on: db)
+            let matched = candidates.map { numbers in numbers.lazy.compactMap { routes[$0] }.first }
+            var live: [UUID: Int] = [:]
+            for route in Dictionary(matched.compactMap { $0.map { ($0.tenantID, $0) } }, uniquingKeysWith: { a, _ in a }).values {
+                live[route.tenantID] = try await route.liveCalls(on: db)
+            }
+
+            var answers: [String: InboundDecision] = [:]
+            var pending: [CallRecord.Pending] = []
+            for (call, route) in zip(fresh, matched) {
+                guard let route else {
+                    // Not recorded: no tenant owns the number.
+                    metrics.increment("scaidial_inbound_unknown_did_total", help: "Inbound calls to numbers no tenant owns (rejected 404)")
+                    logger.notice(
+                        "inbound call to an unknown number rejected", metadata: ["to": "\(call.to)", "lk_call_id": "\(call.liveKitCallID)"])
+                    answers[call.liveKitCallID] = .reject(callID: nil, sipStatus: 404, reason: "unknown_did")
+                    continue
+                }
+                let p = try await decide(call, route: route, live: &live, on: db)
+                pending.append(p)
+            }
+            let written = try await CallRecord.write(pending, on: db)
+            for p in pending where written.contains(p.liveKitCallID) { answers[p.liveKitCallID] = p.decision }
+            // Repeats of calls recorded earlier, or meanwhile by the other door: the first answer stands.
+            for call in unique where answers[call.liveKitCallID] == nil {
+                guard let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() else {
+                    throw DispatchError.lostCall(call.liveKitCallID)
+                }
+                answers[call.liveKitCallID] = try await InboundDispatcher.decision(for: existing, on: db)
+            }
+            return try calls.map { call in
+                guard let answer = answers[call.liveKitCallID] else { throw DispatchError.lostCall(call.liveKitCallID) }
+                return answer
+            }
         }
-        let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
-        let record = CallRecord(call: call, route: route, caller: caller)
-        if try await route.atCallLimit(on: db) {
-            return try await record.reject(sipStatus: 503, reason: "over_limit", on: db)
+
+        /// One call's decision. `live` counts each tenant's live calls, including those accepted
+        /// earlier in this batch.
+        private func decide(
+            _ call: InboundCall, route: InboundRoute, live: inout [UUID: Int], on db: any Database
+        ) async throws -> CallRecord.Pending {
+            let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
+            let record = CallRecord(call: call, route: route, caller: caller)
+            if live[route.tenantID, default: 0] >= route.maxConcurrentCalls {
+                return record.reject(sipStatus: 503, reason: "over_limit")
+            }
+            guard let planID = route.dialplanID, let version = route.rulesVersion else {
+                return record.reject(sipStatus: 480, reason: "no_route")
+            }
+            let plan = try await plans.plan(planID, version: version, timeZone: route.timeZone, on: db)
+            guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: Date())) else {
+                return record.reject(sipStatus: 480, reason: "no_route", planID: planID)
+            }
+            if case .hangup(let status) = rule.action {
+                return record.reject(sipStatus: status ?? 603, reason: "hangup_rule", planID: planID, ruleID: rule.id)
+            }
+            live[route.tenantID, default: 0] += 1
+            return record.accept(rule: rule, planID: planID)
         }
-        guard let planID = route.dialplanID, let version = route.rulesVersion else {
-            return try await record.reject(sipStatus: 480, reason: "no_route", on: db)
+
+        /// The E.164 forms the called number may stand for, best first.
+        static func candidates(_ call: InboundCall, country: String?) -> [String] {
+            let raw = call.to.trimmingCharacters(in: .whitespaces)
+            var candidates: [String] = []
+            if let n = try? E164.normalize(raw, defaultCountry: raw.hasPrefix("+") ? nil : country) { candidates.append(n) }
+            let digits = raw.filter(\.isASCIIDigit)
+            if !digits.isEmpty, !candidates.contains("+" + digits) { candidates.append("+" + digits) }
+            return candidates
         }
-        let plan = try await plans.plan(planID, version: version, timeZone: route.timeZone, on: db)
-        guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: Date())) else {
-            return try await record.reject(sipStatus: 480, reason: "no_route", planID: planID, on: db)
-        }
-        if case .hangup(let status) = rule.action {
-            return try await record.reject(sipStatus: status ?? 603, reason: "hangup_rule", planID: planID, ruleID: rule.id, on: db)
-        }
-        return try await record.accept(rule: rule, planID: planID, on: db)
     }
 
-    /// DIDs are stored in E.164; carriers send `+31…`, `31…` or national `0…` forms. A national form
-    /// is read in the country of the tenant that owns the LiveKit trunk the call came in on.
-    private func findRoute(_ call: InboundCall, on db: any Database) async throws -> InboundRoute? {
-        let raw = call.to.trimmingCharacters(in: .whitespaces)
-        var country: String?
-        if !raw.hasPrefix("+"), let trunk = call.liveKitTrunkID {
-            country = try await InboundRoute.trunkCountry(trunk, on: db)
+    enum DispatchError: Error, CustomStringConvertible {
+        case lostCall(String)
+        var description: String {
+            switch self {
+            case .lostCall(let id): "call \(id) was neither written nor found"
+            }
         }
-        var candidates: [String] = []
-        if let n = try? E164.normalize(raw, defaultCountry: country) { candidates.append(n) }
-        let digits = raw.filter(\.isASCIIDigit)
-        if !digits.isEmpty, !candidates.contains("+" + digits) { candidates.append("+" + digits) }
-        return try await InboundRoute.find(candidates, on: db)
     }
 
     /// The decision a stored call stands for (repeats of the same call get the same answer).

@@ -17,9 +17,9 @@ struct InboundRoute: Sendable {
     let maxConcurrentCalls: Int
     let maxCallDurationS: Int
 
-    /// The first of `numbers` (E.164 candidates, best first) that a tenant owns.
-    static func find(_ numbers: [String], on db: any Database) async throws -> InboundRoute? {
-        guard !numbers.isEmpty else { return nil }
+    /// The routes of those of `numbers` that a tenant owns, by number (one query for a whole batch).
+    static func find(_ numbers: Set<String>, on db: any Database) async throws -> [String: InboundRoute] {
+        guard !numbers.isEmpty else { return [:] }
         let sql = db as! any SQLDatabase
         let rows = try await sql.raw(
             """
@@ -27,11 +27,12 @@ struct InboundRoute: Sendable {
               p.rules_version AS rules_version, t.id AS tenant_id, t.country AS country, t.timezone AS timezone,
               t.max_concurrent_calls AS max_concurrent_calls, t.max_call_duration_s AS max_call_duration_s
             FROM dids d JOIN tenants t ON t.id = d.tenant_id LEFT JOIN dialplans p ON p.id = d.dialplan_id
-            WHERE d.number IN (\(binds: numbers))
+            WHERE d.number IN (\(binds: Array(numbers)))
             """
         ).all()
-        let routes = try rows.map { row in
-            InboundRoute(
+        var routes: [String: InboundRoute] = [:]
+        for row in rows {
+            let route = InboundRoute(
                 didID: try row.decode(column: "did_id", as: UUID.self),
                 number: try row.decode(column: "number", as: String.self),
                 trunkID: try row.decode(column: "trunk_id", as: UUID.self),
@@ -42,33 +43,48 @@ struct InboundRoute: Sendable {
                 timeZone: try row.decode(column: "timezone", as: String.self),
                 maxConcurrentCalls: try row.decode(column: "max_concurrent_calls", as: Int.self),
                 maxCallDurationS: try row.decode(column: "max_call_duration_s", as: Int.self))
+            routes[route.number] = route
         }
-        return numbers.lazy.compactMap { n in routes.first { $0.number == n } }.first
+        return routes
     }
 
-    /// The country of the tenant that owns LiveKit's inbound trunk `liveKitTrunkID`: how a
+    /// The country of the tenant that owns each of LiveKit's inbound trunks `liveKitTrunkIDs`: how a
     /// national-format called number is read.
-    static func trunkCountry(_ liveKitTrunkID: String, on db: any Database) async throws -> String? {
+    static func trunkCountries(_ liveKitTrunkIDs: Set<String>, on db: any Database) async throws -> [String: String] {
+        guard !liveKitTrunkIDs.isEmpty else { return [:] }
+        let sql = db as! any SQLDatabase
+        let rows = try await sql.raw(
+            """
+            SELECT k.livekit_inbound_trunk_id AS trunk, t.country AS country FROM trunks k JOIN tenants t ON t.id = k.tenant_id
+            WHERE k.livekit_inbound_trunk_id IN (\(binds: Array(liveKitTrunkIDs)))
+            """
+        ).all()
+        var countries: [String: String] = [:]
+        for row in rows {
+            countries[try row.decode(column: "trunk", as: String.self)] = try row.decode(column: "country", as: String.self)
+        }
+        return countries
+    }
+
+    /// Of `liveKitCallIDs`, those already recorded (repeats of calls decided earlier).
+    static func recorded(_ liveKitCallIDs: Set<String>, on db: any Database) async throws -> Set<String> {
+        guard !liveKitCallIDs.isEmpty else { return [] }
         let sql = db as! any SQLDatabase
         return try await sql.raw(
-            """
-            SELECT t.country AS country FROM trunks k JOIN tenants t ON t.id = k.tenant_id
-            WHERE k.livekit_inbound_trunk_id = \(bind: liveKitTrunkID)
-            """
-        ).first()?.decode(column: "country", as: String.self)
+            "SELECT livekit_call_id AS id FROM calls WHERE livekit_call_id IN (\(binds: Array(liveKitCallIDs)))"
+        ).all().reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "id", as: String.self)) }
     }
 
-    /// Whether the tenant already has `limit` live calls. Counts at most `limit` rows, so the cost
-    /// is bounded by the policy, not by how busy the tenant is.
-    func atCallLimit(on db: any Database) async throws -> Bool {
+    /// The tenant's live calls, counted up to its `max_concurrent_calls` only: the cost is bounded by
+    /// the policy, not by how busy the tenant is.
+    func liveCalls(on db: any Database) async throws -> Int {
         let sql = db as! any SQLDatabase
         let live = CallState.live
-        let count = try await sql.raw(
+        return try await sql.raw(
             """
             SELECT COUNT(*) AS n FROM (SELECT 1 FROM calls WHERE tenant_id = \(bind: tenantID)
               AND state IN (\(binds: live)) LIMIT \(bind: maxConcurrentCalls)) AS live
             """
-        ).first()?.decode(column: "n", as: Int.self)
-        return (count ?? 0) >= maxConcurrentCalls
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
     }
 }
