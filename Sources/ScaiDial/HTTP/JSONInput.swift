@@ -33,7 +33,7 @@ extension Request {
         guard buffer.readableBytes > 0 else { throw Problem.badRequest("a JSON object body is required") }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            value = try JSONParser.parse(buffer)
         } catch {
             throw Problem.badRequest("the body is not valid JSON")
         }
