@@ -58,6 +58,31 @@ struct VoicemailInboxTests {
         }
     }
 
+    @Test("deleting a tenant removes its recordings and greetings from the storage, and leaves another tenant's")
+    func tenantDelete() async throws {
+        try await VoicemailFlowTests().run { env in
+            let w = env.world
+            let (_, recording) = try await Self.leave(env, 9)
+            for t in [w.a, w.b] {
+                let put = try await env.api.call(
+                    .put, "\(t.base)/extensions/\(t.extensionID)/greeting", token: t.adminToken, raw: nil,
+                    headers: [.contentType: "audio/wav"], bytes: Announcements.transferTone)
+                #expect(put.status == .ok, "\(put.text)")
+            }
+            let prefix = try #require(recording.range(of: "/voicemail/"))
+            let root = String(recording[..<prefix.lowerBound])
+            let greeting = "\(root)/greetings/\(w.a.id.lowercased())/\(w.a.extensionID.lowercased()).wav"
+            #expect(FileManager.default.fileExists(atPath: recording) && FileManager.default.fileExists(atPath: greeting))
+
+            #expect(try await env.api.delete(w.a.base, token: w.rootToken).status == .noContent)
+            #expect(!FileManager.default.fileExists(atPath: recording))
+            #expect(!FileManager.default.fileExists(atPath: greeting))
+            #expect(try await env.api.get(w.a.base, token: w.rootToken).status == .notFound)
+            let theirs = try await env.api.get("\(w.b.base)/extensions/\(w.b.extensionID)/greeting", token: w.b.adminToken)
+            #expect(theirs.status == .ok && [UInt8](theirs.body) == Announcements.transferTone)
+        }
+    }
+
     @Test("audio streams whole or by range (206 with Content-Range, suffix ranges, 416 outside)")
     func audioRanges() async throws {
         try await VoicemailFlowTests().run { env in

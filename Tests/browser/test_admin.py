@@ -611,3 +611,34 @@ def test_trunk_registration_state_shows_when_present_and_its_absence_breaks_noth
     page.click(f'a:text-is("registering")')
     expect(page.locator("#registration-panel")).to_contain_text("does not report how that goes")
     expect(page.locator("#sync-state")).to_be_visible()
+
+
+def test_stored_trunk_passwords_can_be_removed(open_console, server):
+    t = tenant(server, "Black Mesa", "gordon@mesa.test")
+    trunk = created(server.call("POST", f"{t['base']}/trunks", {
+        "name": "mesa", "address": "sip.mesa.test", "auth_username": "gordon", "auth_password": "crowbar-1998",
+        "inbound_auth_username": "carrier", "inbound_auth_password": "xen-2004"}, t["admin"]))
+    path = f"{t['base']}/trunks/{trunk['id']}"
+    page = open_console("gordon@mesa.test", "admin-password")
+    nav(page, "Trunks")
+    page.click('a:text-is("mesa")')
+    form = page.locator("#trunk-form")
+    expect(form).to_contain_text("A password is set; leave empty to keep it.")
+
+    # The carrier's password at us goes only with its username: the API says so next to the field.
+    page.get_by_label("Remove the carrier's password at us").check()
+    page.click("#trunk-form button[type=submit]")
+    expect(field_error(page, "#trunk-form", "inbound_auth_password").first).to_contain_text("set together")
+    assert server.call("GET", path, token=t["admin"])[1]["has_inbound_password"] is True
+
+    page.fill('#trunk-form [name=inbound_auth_username]', "")
+    page.get_by_label("Remove our password at the carrier").check()
+    page.click("#trunk-form button[type=submit]")
+    wait_for(lambda: server.call("GET", path, token=t["admin"])[1]["has_password"] is False, "our password removed")
+    now = server.call("GET", path, token=t["admin"])[1]
+    assert now["has_inbound_password"] is False and now["inbound_auth_username"] is None
+    assert now["auth_username"] == "gordon"  # only what was asked for went
+    # Nothing left to remove: the boxes are gone, and the fields say so.
+    expect(page.get_by_label("Remove our password at the carrier")).to_have_count(0)
+    expect(form).to_contain_text("None set.")
+    shot(page, "admin-trunk-passwords-removed")

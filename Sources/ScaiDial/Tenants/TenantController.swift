@@ -56,12 +56,30 @@ struct TenantController {
         return try TenantDTO(tenant)
     }
 
-    /// Removes the tenant and everything it owns (users, trunks, numbers, plans, call records).
+    /// Removes the tenant and everything it owns (users, trunks, numbers, plans, call records), and
+    /// its recordings and greetings from the storage: the rows cascade, the stored objects would
+    /// not. Objects go first, each message's recording before its row, so a storage failure leaves a
+    /// tenant that can be deleted again, never rows pointing at nothing or objects nobody owns.
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         _ = try context.requirePlatformAdmin()
         let db = services.db
         let id = try context.id("tenant_id", "tenant")
         guard let tenant = try await TenantModel.find(id, on: db) else { throw Problem.notFound("tenant") }
+        do {
+            for message in try await VoicemailMessageModel.query(on: db).filter(\.$tenantID == id).all() {
+                try await VoicemailRetention.remove(message, storage: services.storage, on: db)
+            }
+            for ext in try await ExtensionModel.query(on: db).filter(\.$tenantID == id).filter(\.$greetingKey != nil).all() {
+                try await services.storage.delete(ext.greetingKey!)
+                ext.greetingKey = nil
+                try await ext.update(on: db)
+            }
+        } catch {
+            if error is any DatabaseError { throw error }
+            services.logger.error("tenant delete stopped: the storage refused", metadata: ["tenant_id": "\(id)", "error": "\(error)"])
+            throw Problem(
+                .badGateway, "the storage refused to delete the tenant's recordings (\(error)); the tenant is still there, try again")
+        }
         try await db.transaction { tx in
             // DIDs reference trunks and dialplans without cascading; clear them first.
             try await DIDModel.query(on: tx).filter(\.$tenantID == id).delete()

@@ -44,6 +44,9 @@
         Admin.field({ name: "auth_username", label: "Our username at the carrier", value: t.auth_username, empty: editing ? "null" : "omit" }),
         Admin.field({ name: "auth_password", label: "Our password at the carrier", kind: "password", autocomplete: "new-password",
           hint: keep(t.has_password) })),
+      editing && t.has_password
+        ? Admin.field({ name: "auth_password", label: "Remove our password at the carrier", kind: "clear" })
+        : null,
       Admin.field({ name: "register", label: "Register this account with the carrier", kind: "bool", value: t.register,
         hint: "For carriers that only deliver calls to a registered contact. Needs the username and password above." }),
       h("details", { class: "more-fields", open: !!(t.inbound_auth_username || (t.allowed_addresses || []).length) || null },
@@ -55,6 +58,10 @@
             empty: editing ? "null" : "omit" }),
           Admin.field({ name: "inbound_auth_password", label: "Carrier's password at us", kind: "password", autocomplete: "new-password",
             hint: keep(t.has_inbound_password) })),
+        editing && t.has_inbound_password
+          ? Admin.field({ name: "inbound_auth_password", label: "Remove the carrier's password at us", kind: "clear",
+              hint: "Clear the carrier's username too: the two are set together." })
+          : null,
         Admin.field({ name: "refer_uri", label: "Transfers (REFER) go to", kind: "select", value: t.refer_uri || "sip",
           options: [["sip", "sip:<number>@<carrier address>"], ["tel", "tel:<number>"]] })),
     ];

@@ -98,7 +98,9 @@
   // ---- forms -----------------------------------------------------------------------------
 
   /// One field. `name` is the API's field path (`policy.max_concurrent_calls`, `conditions.caller`).
-  /// kind: text | email | password | int | bool | select | list (comma separated) | lines | days | time | date | datetime.
+  /// kind: text | email | password | int | bool | select | list (comma separated) | lines | days | time | date | datetime
+  /// | clear (a checkbox that, ticked, sends null for `name` — "remove the stored secret" — and nothing otherwise;
+  /// put it after the field it clears, whose value it then overrides).
   /// empty: what an empty value sends — "omit" (default) or "null" (clears it on PATCH).
   Admin.field = function (spec) {
     const id = `f${++uid}`;
@@ -111,6 +113,7 @@
       autocomplete: spec.autocomplete || "off" };
     switch (spec.kind) {
       case "bool":
+      case "clear":
         control = h("input", { ...common, type: "checkbox", checked: !!spec.value });
         wrap.append(h("label", { class: "check", for: id }, control, " ", spec.label));
         break;
@@ -153,6 +156,7 @@
     const control = wrap.querySelector("input, select, textarea");
     switch (kind) {
       case "bool": return control.checked;
+      case "clear": return control.checked ? null : undefined;
       case "days": {
         const days = [...wrap.querySelectorAll("input:checked")].map((c) => c.value);
         return days.length ? days : empty;
