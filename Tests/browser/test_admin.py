@@ -642,3 +642,25 @@ def test_stored_trunk_passwords_can_be_removed(open_console, server):
     expect(page.get_by_label("Remove our password at the carrier")).to_have_count(0)
     expect(form).to_contain_text("None set.")
     shot(page, "admin-trunk-passwords-removed")
+
+
+def test_platform_admin_deletes_a_tenant_and_a_tenant_admin_cannot(open_console, server):
+    t = tenant(server, "Vandelay Industries", "art@vandelay.test")
+    created(server.call("POST", f"{t['base']}/extensions", {"number": "201", "name": "TPS reports"}, t["admin"]))
+    # The tenant's own admin sees its policy, but no way to delete the tenant.
+    page = open_console("art@vandelay.test", "admin-password", path="/admin/policy")
+    expect(page.locator("#policy-form")).to_be_visible()
+    expect(page.locator("#tenant-delete")).to_have_count(0)
+
+    page = open_console("root@example.com", "root-password", path=f"/admin/policy?tenant={t['id']}")
+    expect(page.locator("#tenant-name")).to_have_text("Vandelay Industries")
+    page.click('#tenant-delete button:text-is("Delete tenant")')
+    expect(page.locator("#tenant-delete")).to_contain_text("Delete Vandelay Industries and everything it owns?")
+    page.click('#tenant-delete button.danger')
+    expect(page.locator("#content h1")).to_have_text("Tenants")
+    expect(page).to_have_url(server.base + "/admin/tenants")
+    expect(page.locator("#status")).to_have_text("Deleted Vandelay Industries.")
+    expect(page.locator("tr", has_text="Vandelay Industries")).to_have_count(0)
+    expect(page.locator("#nav a")).to_have_text(["Tenants"])
+    root = server.login("root@example.com", "root-password")
+    assert server.call("GET", t["base"], token=root)[0] == 404

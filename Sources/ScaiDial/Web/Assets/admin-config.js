@@ -184,7 +184,21 @@
       },
     });
     form.id = "policy-form";
-    return h("div", {}, Admin.pageHeader("Policy"), Admin.section(null, form));
+    // Only the platform admin removes a tenant; everything it owns goes with it, stored audio too.
+    const removal = Admin.me.user.role === "platform_admin"
+      ? Admin.section("Delete this tenant", h("p", { class: "note" },
+          "Removes its numbers, users, extensions, dialplans, call history, voicemail recordings and greetings. " +
+          "Calls to its numbers are refused from then on."),
+        h("p", { id: "tenant-delete" }, Admin.confirmButton("Delete tenant",
+          `Delete ${t.name} and everything it owns? This cannot be undone.`, async () => {
+            await Admin.api("DELETE", Admin.t(""));
+            Admin.tenant = null;
+            Admin.managing = false;
+            Admin.flash(`Deleted ${t.name}.`);
+            Admin.go("/admin/tenants");
+          })))
+      : null;
+    return h("div", {}, Admin.pageHeader("Policy"), Admin.section(null, form), removal);
   }
 
   Admin.views.policy = { title: "Policy", tenant: true, render: policy };
