@@ -32,6 +32,7 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
             DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub), services.dialer,
             VoicemailRetention(persistence: persistence, storage: services.storage, interval: config.retentionInterval, logger: logger),
             services.registrations)
+        if let shared = services.hub.shared { app.addServices(SharedEventsService(hub: services.hub, shared: shared)) }
         if let liveKit = services.liveKit {
             app.addServices(
                 CallSweeper(

@@ -65,7 +65,14 @@ struct AppServices: Sendable {
             persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval)
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         registrations = RegistrationService(config: config, persistence: persistence, secrets: secrets, metrics: metrics, logger: logger)
-        let hub = EventHub()
+        // Several replicas share one PostgreSQL database: their event streams are shared through it.
+        let hub: EventHub
+        if case .postgres(let url) = persistence.kind {
+            hub = EventHub(
+                shared: try SharedEvents(persistence: persistence, postgresURL: url, searchPath: config.postgresSearchPath, logger: logger))
+        } else {
+            hub = EventHub()
+        }
         self.hub = hub
         let storage = try storage ?? StorageFactory.make(config)
         self.storage = storage

@@ -47,6 +47,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var jobPollInterval: Duration = .seconds(1)
     /// How often live calls are checked against LiveKit, and how old a call must be to be checked.
     public var sweepInterval: Duration = .seconds(60)
+    /// How often an open `/me/events` stream gets a keep-alive comment; a browser that went away
+    /// is noticed (and is no longer online) at the next one.
+    public var eventKeepAlive: Duration = .seconds(15)
     public var sweepGrace: TimeInterval = 300
     /// A `refer` forward asks LiveKit this often whether the caller is answered, for this long.
     public var referPollInterval: Duration = .milliseconds(500)

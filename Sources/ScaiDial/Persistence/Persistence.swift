@@ -96,6 +96,19 @@ public final class Persistence: Sendable {
 
     /// False once shut down: background work checks it before touching the database.
     var isOpen: Bool { !closed.withLock { $0 } }
+
+    /// A database handle for background work that may outlive the databases at shutdown: throws
+    /// instead of trapping once they are closed.
+    func openDatabase() throws -> any Database {
+        guard isOpen, let db = databases.database(logger: logger, on: eventLoop ?? databases.eventLoopGroup.any()) else {
+            throw PersistenceClosed()
+        }
+        return db
+    }
+}
+
+struct PersistenceClosed: Error, CustomStringConvertible {
+    var description: String { "the database connections are closed (shutting down)" }
 }
 
 /// Keeps the databases open while the application runs and closes them on graceful shutdown.

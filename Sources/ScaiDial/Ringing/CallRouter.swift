@@ -55,7 +55,7 @@ struct CallRouter: Sendable {
     func ring(_ call: CallModel, _ ext: ExtensionModel) async throws {
         if let always = try await forwardRule(ext, "always") { return try await follow(always, call, ext) }
         let users = try await grantedUsers(ext)
-        let online = hub.online(users)
+        let online = try await hub.online(users)
         call.extensionID = ext.id
         call.state = CallState.ringing.rawValue
         try await call.update(on: db)

@@ -22,6 +22,7 @@ struct MeController {
         let identity = try context.requireIdentity()
         let (id, stream) = services.hub.subscribe(user: identity.userID)
         let hub = services.hub
+        let keepAlive = services.config.eventKeepAlive
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
@@ -29,7 +30,7 @@ struct MeController {
                 defer { hub.unsubscribe(id) }
                 // A comment line every 15 s keeps proxies from closing the stream and notices a
                 // browser that went away (the write fails); graceful shutdown ends the stream.
-                let heartbeats = AsyncTimerSequence(interval: .seconds(15), clock: .continuous).map { _ in ": keep-alive\n\n" }
+                let heartbeats = AsyncTimerSequence(interval: keepAlive, clock: .continuous).map { _ in ": keep-alive\n\n" }
                 for await chunk in merge(stream.map(\.wire), heartbeats).cancelOnGracefulShutdown() {
                     try await writer.write(ByteBuffer(string: chunk))
                 }

@@ -7,7 +7,7 @@ extension Migrations {
         CreateTenants(), CreateUsers(), CreateAuthTokens(), CreateDialplans(), CreateDialplanRules(),
         CreateTrunks(), CreateDIDs(), CreateExtensions(), CreateExtensionGrants(), CreateForwardRules(),
         CreateCalls(), CreateCallLegs(), CreateVoicemailMessages(), CreateJobs(), CreateWebhookEvents(),
-        UpdateTenantsAddUserCallRate(), CreateRingMembers(), CreateRegistrationLeases(),
+        UpdateTenantsAddUserCallRate(), CreateRingMembers(), CreateRegistrationLeases(), CreateEventStreams(),
     ]
 }
 
