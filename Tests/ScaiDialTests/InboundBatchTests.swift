@@ -133,6 +133,31 @@ struct InboundBatchTests {
         }
     }
 
+    @Test(
+        "two replicas deciding at once: the live-call limit holds across them",
+        .enabled(if: TestDatabase.postgresURL != nil, "several replicas need PostgreSQL (SQLite is one process)"))
+    func limitAcrossReplicas() async throws {
+        try await run { api, w, first in
+            _ = try await api.patch(w.a.base, token: w.a.adminToken, ["policy": ["max_concurrent_calls": 7]])
+            // A second replica: its own dispatcher and connections on the same database.
+            let second = InboundDispatcher(persistence: first.persistence, metrics: MetricsRegistry(), logger: .init(label: "b"))
+            let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for (n, dispatcher) in [first, second, first, second].enumerated() {
+                    group.addTask {
+                        try await dispatcher.decider.decide((0..<6).map { Self.call("SCL_r\(n)_\($0)") }).map { answer in
+                            if case .reject(_, let status, _) = try answer.get() { return status }
+                            return 200
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0 += $1 }
+            }
+            #expect(statuses.filter { $0 == 200 }.count == 7)
+            #expect(statuses.filter { $0 == 503 }.count == 17)
+            #expect(try await api.get("\(w.a.base)/calls/active", token: w.a.adminToken).items.count == 7)
+        }
+    }
+
     @Test("one call the database refuses does not take the others of its batch down")
     func oneBadCall() async throws {
         try await run { api, w, dispatcher in

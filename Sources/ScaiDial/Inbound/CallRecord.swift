@@ -76,35 +76,33 @@ struct CallRecord: Sendable {
         "started_at", "ended_at",
     ]
 
-    /// Writes the calls and their SIP legs in one transaction: two multi-row inserts. A call whose
-    /// livekit-sip call id is already recorded (the other door or a retry got there first) is
-    /// skipped with its leg; the answer is the ids that were written.
-    static func write(_ pending: [Pending], on db: any Database) async throws -> Set<String> {
+    /// Writes the calls and their SIP legs (inside the caller's transaction): two multi-row
+    /// inserts. A call whose livekit-sip call id is already recorded (the other door or a retry got
+    /// there first) is skipped with its leg; the answer is the ids that were written.
+    static func insert(_ pending: [Pending], on tx: any Database) async throws -> Set<String> {
         guard !pending.isEmpty else { return [] }
-        return try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
-            let calls = sql.insert(into: "calls").columns(callColumns)
-            for p in pending {
-                let r = p.row, route = p.record.route
-                calls.values([
-                    r.id, route.tenantID, "inbound", r.state.rawValue, p.record.caller, route.number, route.didID, route.trunkID,
-                    r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason, r.sipStatus, 0, p.now, r.endedAt,
-                ])
-            }
-            let inserted = try await calls.ignoringConflicts(with: "livekit_call_id").returning("livekit_call_id").all()
-                .reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "livekit_call_id", as: String.self)) }
-            let legs = sql.insert(into: "call_legs").columns(legColumns)
-            var any = false
-            for p in pending where inserted.contains(p.liveKitCallID) {
-                let r = p.row
-                legs.values([
-                    p.legID, p.record.route.tenantID, r.id, "sip", p.legState, r.identity, p.record.route.number, r.endReason,
-                    r.sipStatus, p.now, r.endedAt,
-                ])
-                any = true
-            }
-            if any { try await legs.run() }
-            return inserted
+        let sql = tx as! any SQLDatabase
+        let calls = sql.insert(into: "calls").columns(callColumns)
+        for p in pending {
+            let r = p.row, route = p.record.route
+            calls.values([
+                r.id, route.tenantID, "inbound", r.state.rawValue, p.record.caller, route.number, route.didID, route.trunkID,
+                r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason, r.sipStatus, 0, p.now, r.endedAt,
+            ])
         }
+        let inserted = try await calls.ignoringConflicts(with: "livekit_call_id").returning("livekit_call_id").all()
+            .reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "livekit_call_id", as: String.self)) }
+        let legs = sql.insert(into: "call_legs").columns(legColumns)
+        var any = false
+        for p in pending where inserted.contains(p.liveKitCallID) {
+            let r = p.row
+            legs.values([
+                p.legID, p.record.route.tenantID, r.id, "sip", p.legState, r.identity, p.record.route.number, r.endReason,
+                r.sipStatus, p.now, r.endedAt,
+            ])
+            any = true
+        }
+        if any { try await legs.run() }
+        return inserted
     }
 }

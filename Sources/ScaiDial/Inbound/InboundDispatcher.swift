@@ -126,26 +126,37 @@ struct InboundDispatcher: Sendable {
             let candidates = fresh.map { Self.candidates($0, country: $0.liveKitTrunkID.flatMap { countries[$0] }) }
             let routes = try await InboundRoute.find(Set(candidates.joined()), on: db)
             let matched = candidates.map { numbers in numbers.lazy.compactMap { routes[$0] }.first }
-            var live: [UUID: Int] = [:]
-            for route in Dictionary(matched.compactMap { $0.map { ($0.tenantID, $0) } }, uniquingKeysWith: { a, _ in a }).values {
-                live[route.tenantID] = try await route.liveCalls(on: db)
+            // Compiled plans first (they may need a query); inside the transaction all is in memory
+            // but the live-call counts and the inserts.
+            var compiled: [UUID: CompiledPlan] = [:]
+            for route in matched.compactMap({ $0 }) {
+                guard let id = route.dialplanID, let version = route.rulesVersion, compiled[id] == nil else { continue }
+                compiled[id] = try await plans.plan(id, version: version, timeZone: route.timeZone, on: db)
             }
-
+            let tenants = Dictionary(matched.compactMap { $0.map { ($0.tenantID, $0) } }, uniquingKeysWith: { a, _ in a })
             var answers: [String: InboundDecision] = [:]
-            var pending: [CallRecord.Pending] = []
-            for (call, route) in zip(fresh, matched) {
-                guard let route else {
-                    // Not recorded: no tenant owns the number.
-                    metrics.increment("scaidial_inbound_unknown_did_total", help: "Inbound calls to numbers no tenant owns (rejected 404)")
-                    logger.notice(
-                        "inbound call to an unknown number rejected", metadata: ["to": "\(call.to)", "lk_call_id": "\(call.liveKitCallID)"])
-                    answers[call.liveKitCallID] = .reject(callID: nil, sipStatus: 404, reason: "unknown_did")
-                    continue
-                }
-                let p = try await decide(call, route: route, live: &live, on: db)
-                pending.append(p)
+            for (call, route) in zip(fresh, matched) where route == nil {
+                // Not recorded: no tenant owns the number.
+                metrics.increment("scaidial_inbound_unknown_did_total", help: "Inbound calls to numbers no tenant owns (rejected 404)")
+                logger.notice(
+                    "inbound call to an unknown number rejected", metadata: ["to": "\(call.to)", "lk_call_id": "\(call.liveKitCallID)"])
+                answers[call.liveKitCallID] = .reject(callID: nil, sipStatus: 404, reason: "unknown_did")
             }
-            let written = try await CallRecord.write(pending, on: db)
+            let kind = persistence.kind
+            let plansByID = compiled
+            let (pending, written) = try await db.transaction { tx in
+                // The tenants' rows stay locked until the calls are written (PostgreSQL): another
+                // replica's batch, or a click-to-call, waits, so the live-call limit holds across them.
+                for id in tenants.keys.sorted(by: { $0.uuidString < $1.uuidString }) { try await tx.lockTenant(id, kind: kind) }
+                var live: [UUID: Int] = [:]
+                for route in tenants.values { live[route.tenantID] = try await route.liveCalls(on: tx) }
+                var pending: [CallRecord.Pending] = []
+                for (call, route) in zip(fresh, matched) {
+                    guard let route else { continue }
+                    pending.append(Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live))
+                }
+                return (pending, try await CallRecord.insert(pending, on: tx))
+            }
             for p in pending where written.contains(p.liveKitCallID) { answers[p.liveKitCallID] = p.decision }
             // Repeats of calls recorded earlier, or meanwhile by the other door: the first answer stands.
             for call in unique where answers[call.liveKitCallID] == nil {
@@ -162,18 +173,15 @@ struct InboundDispatcher: Sendable {
 
         /// One call's decision. `live` counts each tenant's live calls, including those accepted
         /// earlier in this batch.
-        private func decide(
-            _ call: InboundCall, route: InboundRoute, live: inout [UUID: Int], on db: any Database
-        ) async throws -> CallRecord.Pending {
+        static func decide(_ call: InboundCall, route: InboundRoute, plan: CompiledPlan?, live: inout [UUID: Int]) -> CallRecord.Pending {
             let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
             let record = CallRecord(call: call, route: route, caller: caller)
             if live[route.tenantID, default: 0] >= route.maxConcurrentCalls {
                 return record.reject(sipStatus: 503, reason: "over_limit")
             }
-            guard let planID = route.dialplanID, let version = route.rulesVersion else {
+            guard let planID = route.dialplanID, let plan else {
                 return record.reject(sipStatus: 480, reason: "no_route")
             }
-            let plan = try await plans.plan(planID, version: version, timeZone: route.timeZone, on: db)
             guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: Date())) else {
                 return record.reject(sipStatus: 480, reason: "no_route", planID: planID)
             }

@@ -70,10 +70,12 @@ struct OutboundLimits {
 }
 
 extension Database {
-    /// Holds the tenant's row until the transaction ends (PostgreSQL), so two click-to-calls of
-    /// one tenant cannot both pass the limits; SQLite's single connection already serialises them.
+    /// Holds the tenant's row until the transaction ends (PostgreSQL), so two writers of one
+    /// tenant's live calls (click-to-calls, inbound batches, on any replica) cannot both pass the
+    /// limits; SQLite's single connection already serialises them. `NO KEY UPDATE`: lockers wait
+    /// for each other, while rows that merely reference the tenant can still be inserted.
     func lockTenant(_ id: UUID, kind: DatabaseURL) async throws {
         guard case .postgres = kind else { return }
-        try await (self as! any SQLDatabase).raw("SELECT id FROM tenants WHERE id = \(bind: id) FOR UPDATE").run()
+        try await (self as! any SQLDatabase).raw("SELECT id FROM tenants WHERE id = \(bind: id) FOR NO KEY UPDATE").run()
     }
 }
