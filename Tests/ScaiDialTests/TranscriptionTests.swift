@@ -88,6 +88,7 @@ struct TranscriptionTests {
             #expect(try await env.shown(id)["transcript_state"] as? String != "none")
             try await eventually("transcribed") { try await env.shown(id)["transcript_state"] as? String == "done" }
             let transcript = try #require(try await env.shown(id)["transcript"] as? String).lowercased()
+            #expect(try await env.shown(id)["transcript_error"] is NSNull)
             for word in ["call", "back", "tomorrow"] {
                 #expect(transcript.split(separator: " ").contains(Substring(word)), "\(word) not in \"\(transcript)\"")
             }
@@ -105,6 +106,8 @@ struct TranscriptionTests {
             #expect(stt.requests == 8)
             let shown = try await env.shown(id)
             #expect((shown["id"] as? String).flatMap(UUID.init(uuidString:)) == id && shown["transcript"] is NSNull)
+            let reason = try #require(shown["transcript_error"] as? String)
+            #expect(reason.hasPrefix("gave up after 8 attempts") && reason.contains("503") && reason.contains("overloaded"), "\(reason)")
             let stored = try await VoicemailMessageModel.find(id, on: env.db)
             #expect(try await env.storage.head(try #require(stored).storageKey)?.size == 15)
             #expect(try await JobModel.query(on: env.db).filter(\.$kind == TranscriptionHandler.kind).count() == 0)
@@ -122,6 +125,8 @@ struct TranscriptionTests {
             try await eventually("failed") { try await env.shown(id)["transcript_state"] as? String == "failed" }
             try await Task.sleep(for: .milliseconds(400))  // a few more polls: nothing runs again
             #expect(stt.requests == 1)
+            let reason = try #require(try await env.shown(id)["transcript_error"] as? String)
+            #expect(reason.contains("400") && reason.contains("could not decode the audio") && !reason.contains("gave up"), "\(reason)")
         }
         await stt.stop()
     }
@@ -148,6 +153,7 @@ struct TranscriptionTests {
             try await TranscriptionHandler.enqueue(messageID: id, on: env.db)
             try await eventually("failed") { try await env.shown(id)["transcript_state"] as? String == "failed" }
             #expect(try await env.shown(id)["caller"] as? String == "+31612345678")
+            #expect((try await env.shown(id)["transcript_error"] as? String)?.contains("401") == true)
         }
     }
 }

@@ -456,6 +456,23 @@ def test_voicemail_of_every_box_plays_marks_read_and_deletes(open_console, serve
     expect(message).to_have_class("message unread")
     shot(page, "admin-voicemail")
 
+    # A failed transcription says why, for the admin who can fix it (the server's answer is
+    # rewritten to that state here; the reasons themselves are checked in the Swift tests).
+    listing = re.compile(r".*/voicemails\?.*")
+    def failed(route):
+        body = json.loads(route.fetch().text())
+        for item in body["items"]:
+            item.update(transcript_state="failed",
+                        transcript_error="the transcription service answered HTTP 401: Incorrect API key provided")
+        route.fulfill(status=200, content_type="application/json", body=json.dumps(body))
+    page.route(listing, failed)
+    page.reload()
+    expect(page.locator("#messages li.message")).to_contain_text(
+        "Transcription failed; listen instead. (the transcription service answered HTTP 401: Incorrect API key provided)")
+    page.unroute(listing, failed)
+    page.reload()
+    expect(page.locator("#messages li.message")).not_to_contain_text("Transcription failed")
+
     # Playing it streams the recording and marks it read.
     duration = page.evaluate("""async () => {
         const a = document.querySelector('#messages audio');

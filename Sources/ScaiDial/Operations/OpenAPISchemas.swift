@@ -55,7 +55,8 @@ enum OpenAPISchemas {
             ]),
             "Voicemail": obj([
                 "id": id, "extension_id": s, "call_id": ns, "caller": s, "duration_s": ["type": "number"], "content_type": s,
-                "size_bytes": i, "transcript": ns, "transcript_state": e(["none", "pending", "done", "failed"]), "read": b,
+                "size_bytes": i, "transcript": ns, "transcript_state": e(["none", "pending", "done", "failed"]),
+                "transcript_error": ns, "read": b,
                 "created_at": ts, "audio_url": s,
             ]),
             "VoicemailUpdate": obj(["read": b], required: ["read"]),

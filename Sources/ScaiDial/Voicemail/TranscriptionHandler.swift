@@ -47,7 +47,7 @@ struct TranscriptionHandler: JobHandler {
         }
         guard let tenant = try await TenantModel.find(message.tenantID, on: db), tenant.voicemailTranscription else {
             // The tenant opted out after the message arrived: its audio goes nowhere.
-            try await settle(message, state: "none", transcript: nil, on: db)
+            try await settle(message, state: "none", on: db)
             return
         }
         do {
@@ -66,14 +66,17 @@ struct TranscriptionHandler: JobHandler {
                 throw error
             }
             logger.warning("transcription failed for good; the message stays without a transcript", metadata: metadata)
-            try await settle(message, state: "failed", transcript: nil, on: db)
+            let reason = last && Self.isTransient(error) ? "gave up after \(attempt + 1) attempts: \(error)" : "\(error)"
+            try await settle(message, state: "failed", error: String(reason.prefix(500)), on: db)
         }
     }
 
     /// Writes the outcome unless the message was deleted or changed meanwhile.
-    private func settle(_ message: VoicemailMessageModel, state: String, transcript: String?, on db: any Database) async throws {
+    private func settle(
+        _ message: VoicemailMessageModel, state: String, transcript: String? = nil, error: String? = nil, on db: any Database
+    ) async throws {
         try await VoicemailMessageModel.query(on: db).filter(\.$id == message.id!).filter(\.$transcriptState == "pending")
-            .set(\.$transcriptState, to: state).set(\.$transcript, to: transcript).update()
+            .set(\.$transcriptState, to: state).set(\.$transcript, to: transcript).set(\.$transcriptError, to: error).update()
     }
 
     struct Permanent: Error, CustomStringConvertible {

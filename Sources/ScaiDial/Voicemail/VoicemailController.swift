@@ -12,6 +12,8 @@ struct VoicemailDTO: ResponseEncodable, Sendable {
     let sizeBytes: Int
     @Nullable var transcript: String?
     let transcriptState: String
+    /// Why the transcription failed (only with `transcript_state` `failed`).
+    @Nullable var transcriptError: String?
     let read: Bool
     @Nullable var createdAt: Date?
     /// Where the audio streams from (same credentials as this answer; HTTP Range works).
@@ -27,6 +29,7 @@ struct VoicemailDTO: ResponseEncodable, Sendable {
         sizeBytes = m.sizeBytes
         transcript = m.transcript
         transcriptState = m.transcriptState
+        transcriptError = m.transcriptError
         read = m.read
         createdAt = m.createdAt
         audioUrl = "\(base)/\(m.id!.uuidString)/audio"

@@ -64,6 +64,7 @@ final class VoicemailMessageModel: Model, @unchecked Sendable {
     @Field(key: "duration_s") var durationS: Double
     @OptionalField(key: "transcript") var transcript: String?
     @Field(key: "transcript_state") var transcriptState: String
+    @OptionalField(key: "transcript_error") var transcriptError: String?
     @Field(key: "read") var read: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}

@@ -8,7 +8,10 @@
     switch (m.transcript_state) {
       case "done": return h("span", { class: "transcript" }, m.transcript || "(nothing said)");
       case "pending": return h("span", { class: "muted" }, "Transcribing…");
-      case "failed": return h("span", { class: "muted" }, "Transcription failed; listen instead.");
+      case "failed":
+        // The admin is who can fix it (the service's key, its address), so the reason is shown here.
+        return h("span", { class: "muted transcript-failed", title: m.transcript_error || "" },
+          "Transcription failed; listen instead.", m.transcript_error ? h("span", { class: "hint" }, ` (${m.transcript_error})`) : null);
       default: return h("span", { class: "muted" }, "—");
     }
   }
