@@ -79,8 +79,14 @@ struct CallActionTests {
             #expect(request.waitUntilAnswered == false)
             let call = try #require(try await env.calls().first)
             #expect(call["action"] as? String == "forward")
-            #expect((call["legs"] as? [[String: Any]])?.contains { $0["destination"] as? String == "+31611112222" } == true)
+            let forward = try #require((call["legs"] as? [[String: Any]])?.first { $0["destination"] as? String == "+31611112222" })
             try FakeOracle.write(await env.fake.requests, tag: "app-bridge")
+            // The forwarded-to party hangs up: the call ends and the caller is let go with the room.
+            #expect(await env.fake.requests("DeleteRoom").isEmpty)
+            let identity = try #require(forward["participant_identity"] as? String)
+            _ = try await env.send(WebhookDoorTests.left("EV_fw_gone", room: room, identity: identity))
+            #expect(try await env.calls().first?["state"] as? String == "ended")
+            #expect(await env.fake.requests("DeleteRoom").compactMap { try? $0.decode(DeleteRoomRequest.self).room } == [room])
         }
     }
 

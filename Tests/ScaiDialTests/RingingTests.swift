@@ -104,6 +104,49 @@ struct RingingTests {
         }
     }
 
+    @Test("the answering browser leaves: the call ends and the caller is let go; the same user in another tab changes nothing")
+    func answererLeaves() async throws {
+        try await run { env in
+            let mine = try await SSEStream.open(port: env.port, token: env.world.a.userToken)
+            _ = try await mine.next()
+            let decision = try await env.call("SCL_leave")
+            let callID = try #require(decision.json["scaidial_call_id"] as? String)
+            let room = try #require(decision.json["room_name"] as? String)
+            _ = try await mine.next("ring")
+            let answer = try await env.api.post("/me/calls/\(callID)/answer", token: env.world.a.userToken, [:])
+            let claims = try TokenVerifier(apiKey: env.lk.apiKey, apiSecret: env.lk.apiSecret).verify(answer.json["token"] as? String ?? "")
+            let identity = try #require(claims.sub)
+            let hooks = WebhookDoorTests.Env(api: env.api, world: env.world, fake: env.fake, key: env.lk.apiKey, secret: env.lk.apiSecret)
+            func left(_ id: String, _ reason: String) -> [String: Any] {
+                [
+                    "event": "participant_left", "id": id, "room": ["name": room],
+                    "participant": ["identity": identity, "state": "DISCONNECTED", "disconnectReason": reason],
+                ]
+            }
+            _ = try await hooks.send([
+                "event": "participant_joined", "id": "EV_l1", "room": ["name": room],
+                "participant": ["identity": identity, "state": "ACTIVE"],
+            ])
+            #expect(try await env.calls().first?["state"] as? String == "active")
+
+            // The user opened the call in a second tab: LiveKit drops the first session as a duplicate.
+            #expect(try await hooks.send(left("EV_l2", "DUPLICATE_IDENTITY")).status == .ok)
+            let still = try #require(try await env.calls().first)
+            #expect(still["state"] as? String == "active")
+            #expect(
+                (still["legs"] as? [[String: Any]])?.contains { $0["kind"] as? String == "wave" && $0["state"] as? String == "answered" }
+                    == true)
+            #expect(await env.fake.requests("DeleteRoom").isEmpty)
+
+            // The tab is closed: the call ends as the user's hang-up, and the room goes with the caller.
+            #expect(try await hooks.send(left("EV_l3", "CLIENT_INITIATED")).status == .ok)
+            let ended = try #require(try await env.calls().first)
+            #expect(ended["state"] as? String == "ended" && ended["end_reason"] as? String == "hangup_by_user")
+            #expect(await env.fake.requests("DeleteRoom").compactMap { try? $0.decode(DeleteRoomRequest.self).room } == [room])
+            mine.close()
+        }
+    }
+
     @Test("concurrent answers: exactly one wins")
     func answerRace() async throws {
         try await run { env in

@@ -181,6 +181,8 @@ struct VoicemailFlowTests {
             try await Self.ingressEnded(env, ingressID, event: "EV_hu3")
             #expect(await env.fake.requests("StartParticipantEgress").isEmpty)
             #expect((try await env.leg()?["failure_reason"] as? String)?.contains("during the greeting") == true)
+            // The caller left: the room empties by itself, nobody is removed from it.
+            #expect(await env.fake.requests("DeleteRoom").isEmpty)
             #expect(try await env.call()["end_reason"] as? String == "voicemail")
         }
     }

@@ -65,6 +65,9 @@ struct CallLifecycle {
     /// party of an outbound call leaving (a two-party call). Returns true when the call ended here.
     @discardableResult
     func left(room: String, identity: String, reason: DisconnectReason? = nil) async throws -> Bool {
+        // The same participant joined again (another tab, a reloaded page): LiveKit let the old
+        // session go, but nobody left the call.
+        guard reason != .duplicateIdentity else { return false }
         guard let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
             let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first(),
             ["dialing", "ringing", "answered"].contains(leg.state)
@@ -78,6 +81,11 @@ struct CallLifecycle {
         guard CallState.live.contains(call.state) else { return false }
         if call.direction == "inbound" && leg.kind == "sip" {
             try await end(call, now: now)
+            return true
+        }
+        // The browser that answered, or the bot, left: the caller would be left alone with silence.
+        if call.direction == "inbound", (leg.kind == "wave" && leg.userID == call.answeredByUserID) || leg.kind == "bot" {
+            try await end(call, now: now, reason: leg.kind == "wave" ? "hangup_by_user" : call.answeredAt == nil ? "bot_left" : "completed")
             return true
         }
         guard outbound, leg.kind == "sip" || leg.userID == call.placedByUserID else { return false }

@@ -75,9 +75,14 @@ struct CallEventHandler: LiveKitEventHandler {
         guard let room = event.room?.name, let identity = event.participant?.identity else { return }
         let ended = try await CallLifecycle(db: persistence.db).left(
             room: room, identity: identity, reason: event.participant?.disconnectReason)
-        if ended, let liveKit, try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first()?.direction == "outbound" {
-            // One party of an outbound call left: the room goes, and the other party with it.
-            do { try await liveKit.deleteRoom(room) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found") {}
+        if ended, let liveKit, let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first() {
+            // One party left and the call is over: the room goes, and whoever is still in it
+            // (the far end, or an inbound caller whose answerer, bot or forward target hung up).
+            // When the inbound caller is the one who left, the room empties by itself.
+            let caller = call.direction == "inbound" ? try await CallLegModel.callerLeg(of: call.id!, on: persistence.db) : nil
+            if caller?.participantIdentity != identity {
+                do { try await liveKit.deleteRoom(room) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found") {}
+            }
         }
         try await cancelRingIfEnded(room)
         if let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first(), call.action == "voicemail" {
