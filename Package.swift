@@ -87,6 +87,7 @@ let package = Package(
                 .embedInCode("Web/Assets/admin.html"), .embedInCode("Web/Assets/admin.css"),
                 .embedInCode("Web/Assets/admin-api.js"), .embedInCode("Web/Assets/admin-ui.js"),
                 .embedInCode("Web/Assets/admin-app.js"), .embedInCode("Web/Assets/admin-tenants.js"),
+                .embedInCode("Web/Assets/admin-tokens.js"),
                 .embedInCode("Web/Assets/admin-config.js"), .embedInCode("Web/Assets/admin-extensions.js"),
                 .embedInCode("Web/Assets/admin-trunks.js"), .embedInCode("Web/Assets/admin-dialplans.js"),
                 .embedInCode("Web/Assets/admin-simulator.js"), .embedInCode("Web/Assets/admin-calls.js"),

@@ -71,7 +71,7 @@ def test_platform_admin_creates_a_tenant_and_its_first_admin(open_console, serve
     page = open_console("root@example.com", "root-password")
     expect(page).to_have_url(server.base + "/admin/tenants")
     expect(page.locator("#content h1")).to_have_text("Tenants")
-    expect(page.locator("#nav a")).to_have_text(["Tenants"])  # no tenant is being managed: nothing else
+    expect(page.locator("#nav a")).to_have_text(["Tenants", "API tokens"])  # no tenant is being managed: nothing else
 
     page.fill("#tenant-form [name=name]", "Globex")
     page.fill("#tenant-form [name=country]", "DE")
@@ -678,6 +678,37 @@ def test_platform_admin_deletes_a_tenant_and_a_tenant_admin_cannot(open_console,
     expect(page).to_have_url(server.base + "/admin/tenants")
     expect(page.locator("#status")).to_have_text("Deleted Vandelay Industries.")
     expect(page.locator("tr", has_text="Vandelay Industries")).to_have_count(0)
-    expect(page.locator("#nav a")).to_have_text(["Tenants"])
+    expect(page.locator("#nav a")).to_have_text(["Tenants", "API tokens"])
     root = server.login("root@example.com", "root-password")
     assert server.call("GET", t["base"], token=root)[0] == 404
+
+
+def test_api_tokens_are_created_shown_once_used_and_revoked(open_console, server):
+    tenant(server, "Kramerica", "cosmo@kramerica.test")
+    page = open_console("cosmo@kramerica.test", "admin-password")
+    nav(page, "API tokens")
+    expect(page.locator(".empty h2")).to_have_text("No API tokens")
+
+    page.click("#token-form button[type=submit]")
+    expect(field_error(page, "#token-form", "name")).not_to_be_empty()
+    page.fill("#token-form [name=name]", "billing export")
+    page.fill("#token-form [name=expires_in_days]", "30")
+    page.click("#token-form button[type=submit]")
+    expect(page.locator("#token-created")).to_contain_text("shown only this once")
+    secret = page.locator("#new-token").input_value()
+    assert secret and page.locator("#new-token").evaluate("e => e === document.activeElement")
+    status, me = server.call("GET", "/me", token=secret)
+    assert status == 200 and me["user"]["email"] == "cosmo@kramerica.test"
+    row = page.locator("tr", has_text="billing export")
+    expect(row).to_contain_text("never")  # not used yet when the page was drawn
+    shot(page, "admin-api-tokens")
+
+    # Only the digest is kept: a reload lists the token without its secret.
+    page.reload()
+    expect(page.locator("#token-created")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text(secret)
+    page.locator("tr", has_text="billing export").locator("button", has_text="Revoke").click()
+    page.locator("tr", has_text="billing export").locator("button.danger").click()
+    expect(page.locator("#status")).to_have_text("Revoked billing export.")
+    expect(page.locator(".empty h2")).to_have_text("No API tokens")
+    assert server.call("GET", "/me", token=secret)[0] == 401

@@ -23,6 +23,7 @@ struct AdminConsoleController {
             "admin-ui.js": Asset(bytes: PackageResources.admin_ui_js, contentType: js),
             "admin-app.js": Asset(bytes: PackageResources.admin_app_js, contentType: js),
             "admin-tenants.js": Asset(bytes: PackageResources.admin_tenants_js, contentType: js),
+            "admin-tokens.js": Asset(bytes: PackageResources.admin_tokens_js, contentType: js),
             "admin-trunks.js": Asset(bytes: PackageResources.admin_trunks_js, contentType: js),
             "admin-config.js": Asset(bytes: PackageResources.admin_config_js, contentType: js),
             "admin-extensions.js": Asset(bytes: PackageResources.admin_extensions_js, contentType: js),

@@ -136,6 +136,8 @@
       for (const g of nav) groups.push(h("div", { class: "nav-group" }, h("span", { class: "nav-title" }, g.group),
         g.items.map(([v, t]) => link(v, t))));
     }
+    // Every admin's own API tokens, whichever tenant is on screen.
+    groups.push(h("div", { class: "nav-group" }, h("span", { class: "nav-title" }, "Account"), link("tokens", "API tokens")));
     $("nav").replaceChildren(...groups);
     $("nav").hidden = false;
     $("tenant-name").textContent = Admin.tenant ? Admin.tenant.name : platform ? "Platform" : "";
