@@ -20,6 +20,16 @@ struct LiveKitSIPConfigTests {
         #expect(yaml.contains("sip_port: 5060"))
         #expect(yaml.contains("rtp_port: \"10000-20000\""))
         #expect(yaml.contains("#     - https://scaidial.example.com/livekit/webhook"))
+        #expect(yaml.contains("# SCAIDIAL_SIP_CONTACT is not set: REGISTER-mode trunks cannot register."))
+
+        config.sipContact = "sip:sip.example.com:5080"
+        options.sipPort = 5080
+        let registering = try LiveKitSIPConfig.render(config, options: options)
+        #expect(registering.contains("sip_port: 5080"))
+        #expect(registering.contains("# ScaiDial registers REGISTER-mode trunks with SCAIDIAL_SIP_CONTACT=sip:sip.example.com:5080;"))
+        #expect(!registering.contains("is not set"))
+        // Every line of the hint is a YAML comment: livekit-sip never reads it as settings.
+        for line in registering.split(separator: "\n") where line.contains("SCAIDIAL_SIP_CONTACT") { #expect(line.hasPrefix("#")) }
     }
 
     @Test("refuses without LiveKit settings")

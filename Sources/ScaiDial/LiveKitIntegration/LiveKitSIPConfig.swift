@@ -17,6 +17,12 @@ public enum LiveKitSIPConfig {
         }
         let credentials = LiveKitCredentials(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret)
         let webhook = config.publicURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/livekit/webhook"
+        // REGISTER-mode trunks register livekit-sip's public address as their Contact: it must be this sip_port.
+        let contact =
+            config.sipContact.map {
+                "# ScaiDial registers REGISTER-mode trunks with SCAIDIAL_SIP_CONTACT=\($0);\n# it must reach this livekit-sip on sip_port \(options.sipPort)."
+            }
+            ?? "# SCAIDIAL_SIP_CONTACT is not set: REGISTER-mode trunks cannot register. Set it on ScaiDial to\n# this livekit-sip's public address, e.g. SCAIDIAL_SIP_CONTACT=sip:<public host>:\(options.sipPort)"
         return """
             # livekit-sip config.yaml for ScaiDial (scaidial livekit-sip-config).
             # Start livekit-sip with: livekit-sip --config config.yaml
@@ -40,6 +46,8 @@ public enum LiveKitSIPConfig {
             #   api_key: \(lk.apiKey)
             #   urls:
             #     - \(webhook)
+            #
+            \(contact)
 
             """
     }
