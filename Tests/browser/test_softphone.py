@@ -141,3 +141,23 @@ def test_sign_in_refused_in_words(browser, server, world):
     expect(page.locator("#sign-in-error")).to_have_text("The email or password is wrong.")
     expect(page.locator("#dialer")).to_be_hidden()
     context.close()
+
+
+def test_leaving_the_page_during_a_call_asks_first(page, server, fake, world):
+    request = dial(page, fake, "0612345679")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "ringing")
+    with page.expect_event("dialog") as asked:
+        page.close(run_before_unload=True)
+    assert asked.value.type == "beforeunload"
+    asked.value.dismiss()  # "stay on the page"
+    # Staying kept the call: still on the card, and hanging up works as ever.
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "ringing")
+    page.click("#hang-up")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "ended")
+    wait_for(lambda: any(r["room"] == request["room_name"] for r in fake.requests("DeleteRoom")), "the room was deleted")
+    # No call: the page goes without a question.
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
+    assert page.is_closed() and dialogs == []

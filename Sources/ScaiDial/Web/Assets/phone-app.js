@@ -27,6 +27,13 @@
       else $("number").value += digit;
     });
     $("backspace").addEventListener("click", () => ($("number").value = $("number").value.slice(0, -1)));
+    // Leaving the page leaves the call (LiveKit sees this browser go, and ScaiDial ends the call):
+    // while one is live, the browser asks first, so a stray reload or closed tab is not a hang-up.
+    window.addEventListener("beforeunload", (event) => {
+      if (!busy()) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
     await Phone.session(signedIn);
   }
 
