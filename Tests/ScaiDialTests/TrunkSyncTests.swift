@@ -201,34 +201,31 @@ struct TrunkSyncTests {
 
     @Test("a queued sync survives a restart and runs on the next start")
     func durable() async throws {
-        let fake = FakeLiveKit()
-        let lk = try await fake.start()
-        await fake.failAll(with: .unavailable)
-        let database = try await TestDatabase.make()
-        var config = database.config()
-        Self.configure(lk)(&config)
-        config.retryBackoff = Backoff(base: 1, cap: 1)
-        var logger = Logger(label: "t")
-        logger.logLevel = .critical
-        _ = try await Admin.createPlatformAdmin(config, email: "root@platform.test", password: "root-password", displayName: nil)
-        // First life: the sync fails (LiveKit down) and stays queued.
-        let first = try await buildApplication(config, logger: logger)
-        let ids = try await first.test(.router) { client in
-            let api = API(client: client)
-            let (base, token, trunk) = try await Self.setUp(api)
-            _ = try await api.post("\(base)/dids", token: token, ["number": "+31201234567", "trunk_id": trunk])
-            try await eventually("failed") { try await Self.sync(api, base, token, trunk)["state"] as? String == "failed" }
-            return (base, token, trunk)
+        try await SharedDatabase.run(configure: { config in
+            config.retryBackoff = Backoff(base: 1, cap: 1)
+            config.jobPollInterval = .milliseconds(100)
+        }) { shared in
+            let fake = shared.fake
+            await fake.failAll(with: .unavailable)
+            // First life: the sync fails (LiveKit down) and stays queued.
+            let first = try await shared.application()
+            let ids = try await first.test(.router) { client in
+                let api = API(client: client)
+                let (base, token, trunk) = try await Self.setUp(api)
+                _ = try await api.post("\(base)/dids", token: token, ["number": "+31201234567", "trunk_id": trunk])
+                try await eventually("failed") { try await Self.sync(api, base, token, trunk)["state"] as? String == "failed" }
+                return (base, token, trunk)
+            }
+            // LiveKit is back; the second life picks the queued job up by itself.
+            await fake.failAll(with: nil)
+            let second = try await shared.application()
+            try await second.test(.router) { client in
+                let api = API(client: client)
+                try await eventually("synced after restart") {
+                    try await Self.sync(api, ids.0, ids.1, ids.2)["state"] as? String == "synced"
+                }
+            }
+            #expect(await fake.inboundTrunks.count == 1)
         }
-        // LiveKit is back; the second life picks the queued job up by itself.
-        await fake.failAll(with: nil)
-        let second = try await buildApplication(config, logger: logger)
-        try await second.test(.router) { client in
-            let api = API(client: client)
-            try await eventually("synced after restart") { try await Self.sync(api, ids.0, ids.1, ids.2)["state"] as? String == "synced" }
-        }
-        #expect(await fake.inboundTrunks.count == 1)
-        try await database.drop()
-        await fake.stop()
     }
 }
