@@ -107,11 +107,13 @@ struct AppServices: Sendable {
         self.router = router
         dialer = OutboundDialer(persistence: persistence, liveKit: liveKit, router: router, logger: logger)
         jobs.register(RingTimeoutHandler(router: router))
+        jobs.register(BrowserGoneHandler(router: router))
         jobs.register(ReferForwardHandler(router: router, poll: config.referPollInterval, answerTimeout: config.referAnswerTimeout))
         self.events =
             events
             ?? CallEventHandler(
-                persistence: persistence, dispatcher: dispatcher, router: router, liveKit: liveKit, metrics: metrics, logger: logger)
+                persistence: persistence, dispatcher: dispatcher, router: router, liveKit: liveKit, metrics: metrics, logger: logger,
+                rejoinGrace: config.rejoinGrace)
     }
 
     var db: any Database { persistence.db }

@@ -52,6 +52,19 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the rejoin grace period is read in seconds and bounded")
+    func rejoinGrace() throws {
+        let key = String(repeating: "k", count: 40)
+        #expect(try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key]).rejoinGrace == .seconds(10))
+        #expect(try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key, "SCAIDIAL_REJOIN_GRACE_S": "0"]).rejoinGrace == .zero)
+        for bad in ["-1", "soon", "600"] {
+            let error = #expect(throws: ConfigurationError.self) {
+                try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key, "SCAIDIAL_REJOIN_GRACE_S": bad])
+            }
+            #expect(error?.problems.contains { $0.contains("SCAIDIAL_REJOIN_GRACE_S") } == true)
+        }
+    }
+
     @Test("LiveKit settings and the inbound secret are read; secrets stay out of the description")
     func liveKit() throws {
         let config = try AppConfig.fromEnvironment([

@@ -104,9 +104,11 @@ struct RingingTests {
         }
     }
 
-    @Test("the answering browser leaves: the call ends and the caller is let go; the same user in another tab changes nothing")
+    @Test(
+        "the answering browser leaves: back within the grace period the call goes on; gone, the call ends and the caller is let go"
+    )
     func answererLeaves() async throws {
-        try await run { env in
+        try await run(configure: { $0.rejoinGrace = .seconds(2) }) { env in
             let mine = try await SSEStream.open(port: env.port, token: env.world.a.userToken)
             _ = try await mine.next()
             let decision = try await env.call("SCL_leave")
@@ -131,6 +133,20 @@ struct RingingTests {
 
             // The user opened the call in a second tab: LiveKit drops the first session as a duplicate.
             #expect(try await hooks.send(left("EV_l2", "DUPLICATE_IDENTITY")).status == .ok)
+
+            // A reload: the browser leaves and is back (LiveKit has it in the room) before the grace period ends.
+            #expect(try await hooks.send(left("EV_l3", "CLIENT_INITIATED")).status == .ok)
+            await env.fake.addParticipant(room: room, ParticipantInfo(identity: identity, kind: .standard))
+            #expect(try await env.calls().first?["state"] as? String == "active")
+            let rejoined = try await env.api.post("/me/calls/\(callID)/rejoin", token: env.world.a.userToken, [:])
+            #expect(rejoined.status == .ok)
+            let again = try TokenVerifier(apiKey: env.lk.apiKey, apiSecret: env.lk.apiSecret).verify(
+                rejoined.json["token"] as? String ?? "")
+            #expect(again.sub == identity && again.video?.room == room && again.video?.roomJoin == true)
+            #expect(try await env.api.post("/me/calls/\(callID)/rejoin", token: env.otherToken, [:]).status == .notFound)
+            try await eventually("after the grace period LiveKit was asked who is in the room") {
+                await env.fake.requests("ListParticipants").count == 1
+            }
             let still = try #require(try await env.calls().first)
             #expect(still["state"] as? String == "active")
             #expect(
@@ -138,11 +154,20 @@ struct RingingTests {
                     == true)
             #expect(await env.fake.requests("DeleteRoom").isEmpty)
 
-            // The tab is closed: the call ends as the user's hang-up, and the room goes with the caller.
-            #expect(try await hooks.send(left("EV_l3", "CLIENT_INITIATED")).status == .ok)
-            let ended = try #require(try await env.calls().first)
-            #expect(ended["state"] as? String == "ended" && ended["end_reason"] as? String == "hangup_by_user")
+            // The tab is closed for good: after the grace period the call ends as the user's hang-up,
+            // and the room goes with the caller.
+            await env.fake.dropParticipant(room: room, identity: identity)
+            #expect(try await hooks.send(left("EV_l4", "CLIENT_INITIATED")).status == .ok)
+            try await eventually("the call ended") { try await env.calls().first?["state"] as? String == "ended" }
+            #expect(try await env.calls().first?["end_reason"] as? String == "hangup_by_user")
             #expect(await env.fake.requests("DeleteRoom").compactMap { try? $0.decode(DeleteRoomRequest.self).room } == [room])
+            // The browser heard the call go on (active after each event), then end.
+            var states: [String] = []
+            while states.last != "ended" && states.count < 10 {
+                states.append(try await mine.next("call_updated").json["state"] as? String ?? "")
+            }
+            #expect(states.last == "ended" && !states.dropLast().isEmpty && states.dropLast().allSatisfy { $0 == "active" }, "\(states)")
+            #expect(try await env.api.post("/me/calls/\(callID)/rejoin", token: env.world.a.userToken, [:]).status == .conflict)
             mine.close()
         }
     }

@@ -161,3 +161,29 @@ def test_leaving_the_page_during_a_call_asks_first(page, server, fake, world):
     with page.expect_event("close"):
         page.close(run_before_unload=True)
     assert page.is_closed() and dialogs == []
+
+
+def test_a_reloaded_page_rejoins_its_call(page, server, fake, world):
+    request = dial(page, fake, "0612345670")
+    server.webhook(sip_event("participant_joined", request["room_name"], "+31612345670", "active", "EV_reload"))
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "connected")
+    first = stub(page)["connects"][0]
+
+    page.on("dialog", lambda d: d.accept())  # "leave the page": the browser asks, the user insists
+    page.reload()
+    page.wait_for_selector("#presence[data-online=true]")
+    card = page.locator("#call-card")
+    expect(card).to_have_attribute("data-state", "connected")
+    expect(page.locator("#card-error")).to_have_text("This call's audio is not in this window.")
+    expect(page.locator("#rejoin")).to_be_visible()
+    shot(page, "4-reloaded")
+    page.click("#rejoin")
+    wait_for(lambda: len(stub(page)["connects"]) == 1, "the page joined the room again")
+    again = stub(page)["connects"][0]
+    old, new = api.TokenVerifier(KEY, SECRET).verify(first["token"]), api.TokenVerifier(KEY, SECRET).verify(again["token"])
+    assert new.video.room == request["room_name"] and new.identity == old.identity  # the same participant, back
+    expect(page.locator("#rejoin")).to_be_hidden()
+    expect(page.locator("#card-error")).to_have_text("")
+    page.click("#hang-up")
+    expect(card).to_have_attribute("data-state", "ended")
+    wait_for(lambda: any(r["room"] == request["room_name"] for r in fake.requests("DeleteRoom")), "the room was deleted")

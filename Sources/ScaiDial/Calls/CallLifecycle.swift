@@ -61,34 +61,48 @@ struct CallLifecycle {
         }
     }
 
+    /// What a participant leaving did to its call.
+    enum LeftOutcome: Equatable {
+        case unchanged
+        /// The call is over.
+        case ended
+        /// The browser of a connected call's user left; it may come back (`BrowserGoneHandler`).
+        case away(callID: UUID)
+    }
+
     /// A participant left: its leg ends. An inbound caller leaving ends the call; so does either
-    /// party of an outbound call leaving (a two-party call). Returns true when the call ended here.
+    /// party of an outbound call leaving (a two-party call), and the browser or bot that answered
+    /// an inbound call — except that a user's browser leaving a connected call is only `away`.
     @discardableResult
-    func left(room: String, identity: String, reason: DisconnectReason? = nil) async throws -> Bool {
+    func left(room: String, identity: String, reason: DisconnectReason? = nil) async throws -> LeftOutcome {
         // The same participant joined again (another tab, a reloaded page): LiveKit let the old
         // session go, but nobody left the call.
-        guard reason != .duplicateIdentity else { return false }
+        guard reason != .duplicateIdentity else { return .unchanged }
         guard let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
             let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first(),
             ["dialing", "ringing", "answered"].contains(leg.state)
-        else { return false }
+        else { return .unchanged }
+        // A user's browser leaving a connected call may be a reload: the leg stays answered and the
+        // call waits a moment for it to come back.
+        let usersBrowser = leg.kind == "wave" && (leg.userID == call.answeredByUserID || leg.userID == call.placedByUserID)
+        if usersBrowser, leg.state == "answered", call.state == CallState.active.rawValue { return .away(callID: call.id!) }
         let now = Date()
         let outbound = call.direction == CallDirection.outbound.rawValue
         leg.state = leg.state == "answered" ? "ended" : "failed"
         if leg.state == "failed" { leg.failureReason = outbound && leg.kind == "sip" ? Self.unanswered(reason) : "left before answering" }
         leg.endedAt = now
         try await leg.update(on: db)
-        guard CallState.live.contains(call.state) else { return false }
+        guard CallState.live.contains(call.state) else { return .unchanged }
         if call.direction == "inbound" && leg.kind == "sip" {
             try await end(call, now: now)
-            return true
+            return .ended
         }
         // The browser that answered, or the bot, left: the caller would be left alone with silence.
         if call.direction == "inbound", (leg.kind == "wave" && leg.userID == call.answeredByUserID) || leg.kind == "bot" {
             try await end(call, now: now, reason: leg.kind == "wave" ? "hangup_by_user" : call.answeredAt == nil ? "bot_left" : "completed")
-            return true
+            return .ended
         }
-        guard outbound, leg.kind == "sip" || leg.userID == call.placedByUserID else { return false }
+        guard outbound, leg.kind == "sip" || leg.userID == call.placedByUserID else { return .unchanged }
         if leg.kind == "sip", call.answeredAt == nil {
             // The far end never answered: refused (busy, declined, the trunk failed) or not reached.
             let refused = [DisconnectReason.userRejected, .sipTrunkFailure].contains(reason)
@@ -96,7 +110,7 @@ struct CallLifecycle {
         } else {
             try await end(call, now: now)
         }
-        return true
+        return .ended
     }
 
     /// Why an outbound SIP participant left before the far end answered, in words for the record.

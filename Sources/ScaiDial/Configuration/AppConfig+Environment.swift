@@ -44,6 +44,10 @@ extension AppConfig {
         if voicemailMax == nil || !(10...3600).contains(voicemailMax!) {
             problems.append("SCAIDIAL_VOICEMAIL_MAX_SECONDS must be a whole number of seconds from 10 to 3600")
         }
+        let rejoinGrace = Int(value("SCAIDIAL_REJOIN_GRACE_S") ?? "10")
+        if rejoinGrace == nil || !(0...120).contains(rejoinGrace!) {
+            problems.append("SCAIDIAL_REJOIN_GRACE_S must be a whole number of seconds from 0 to 120")
+        }
         let sdk = LiveKitSDKSettings(
             url: value("SCAIDIAL_LIVEKIT_SDK_URL") ?? LiveKitSDKSettings.defaultURL, integrity: value("SCAIDIAL_LIVEKIT_SDK_INTEGRITY"))
         if URL(string: sdk.url)?.scheme.map({ ["http", "https"].contains($0) }) != true && !sdk.url.hasPrefix("/") {
@@ -93,6 +97,7 @@ extension AppConfig {
             dataDirectory: dataDirectory
         )
         config.voicemailMaxMessage = .seconds(voicemailMax!)
+        config.rejoinGrace = .seconds(rejoinGrace!)
         config.liveKitSDK = sdk
         config.s3Credentials = s3Credentials
         config.sttAPIKey = value("SCAIDIAL_STT_API_KEY")

@@ -50,6 +50,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// How often an open `/me/events` stream gets a keep-alive comment; a browser that went away
     /// is noticed (and is no longer online) at the next one.
     public var eventKeepAlive: Duration = .seconds(15)
+    /// How long a connected call waits for a browser that left it (a reload, a network change) to
+    /// come back before the call ends as that user's hang-up.
+    public var rejoinGrace: Duration = .seconds(10)
     public var sweepGrace: TimeInterval = 300
     /// A `refer` forward asks LiveKit this often whether the caller is answered, for this long.
     public var referPollInterval: Duration = .milliseconds(500)

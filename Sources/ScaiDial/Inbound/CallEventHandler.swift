@@ -12,6 +12,7 @@ struct CallEventHandler: LiveKitEventHandler {
     let liveKit: (any LiveKitAPI)?
     let metrics: MetricsRegistry
     let logger: Logger
+    var rejoinGrace: Duration = .seconds(10)
 
     func handle(_ event: WebhookEvent) async throws {
         metrics.increment(
@@ -73,9 +74,16 @@ struct CallEventHandler: LiveKitEventHandler {
 
     private func participantLeft(_ event: WebhookEvent) async throws {
         guard let room = event.room?.name, let identity = event.participant?.identity else { return }
-        let ended = try await CallLifecycle(db: persistence.db).left(
+        let outcome = try await CallLifecycle(db: persistence.db).left(
             room: room, identity: identity, reason: event.participant?.disconnectReason)
-        if ended, let liveKit, let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first() {
+        if case .away(let callID) = outcome {
+            let grace = Double(rejoinGrace.components.seconds) + Double(rejoinGrace.components.attoseconds) / 1e18
+            try await JobQueue.enqueue(
+                BrowserGoneHandler.kind, payload: BrowserGoneHandler.Payload(callID: callID, identity: identity),
+                dedupeKey: "\(BrowserGoneHandler.kind):\(callID):\(identity)", runAt: Date().addingTimeInterval(grace), on: persistence.db)
+            router.jobs.wake()
+        }
+        if outcome == .ended, let liveKit, let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first() {
             // One party left and the call is over: the room goes, and whoever is still in it
             // (the far end, or an inbound caller whose answerer, bot or forward target hung up).
             // When the inbound caller is the one who left, the room empties by itself.

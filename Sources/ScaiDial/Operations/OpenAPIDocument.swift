@@ -55,6 +55,10 @@ enum OpenAPIDocument {
                 response: "JoinedCall"),
             .init(method: "POST", path: "/me/calls/{call_id}/decline", summary: "Decline a ringing call", tag: "me", status: 204),
             .init(
+                method: "POST", path: "/me/calls/{call_id}/rejoin",
+                summary: "A fresh LiveKit token for a live call the user answered or placed (a reloaded page comes back to it)",
+                tag: "me", response: "JoinedCall"),
+            .init(
                 method: "POST", path: "/me/calls/{call_id}/hangup", summary: "End a call the user is in (the room is deleted)", tag: "me",
                 status: 204),
             .init(

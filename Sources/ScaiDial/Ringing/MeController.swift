@@ -15,6 +15,7 @@ struct MeController {
         router.post("/me/calls/:call_id/answer", use: answer)
         router.post("/me/calls/:call_id/decline", use: decline)
         router.post("/me/calls/:call_id/hangup", use: hangup)
+        router.post("/me/calls/:call_id/rejoin", use: rejoin)
     }
 
     /// Server-sent events: `ready` at once, then `ring`, `ring_cancelled`, `call_updated`, …
@@ -74,6 +75,18 @@ struct MeController {
             try await services.router.noAnswer(call, ext, trigger: "busy")
         }
         return .noContent
+    }
+
+    /// A new token for a live call the user answered or placed, under the same participant identity:
+    /// a reloaded page joins again within the grace period, and LiveKit lets any older session go.
+    @Sendable func rejoin(_ request: Request, context: AppRequestContext) async throws -> JoinedCall {
+        let identity = try context.requireIdentity()
+        let call = try await ownCall(context, identity)
+        guard CallState.live.contains(call.state) else { throw Problem.conflict("this call is over") }
+        guard let lk = services.config.liveKit else { throw Problem.conflict("LiveKit is not configured") }
+        let user = try await UserModel.find(identity.userID, on: services.db)
+        return try JoinedCall(
+            call: call, participantIdentity: JoinedCall.identity(of: identity.userID), name: user?.displayName, liveKit: lk)
     }
 
     /// Ends a call the user is in: the room is deleted and the call ends as `hangup_by_user`.

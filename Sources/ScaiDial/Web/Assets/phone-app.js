@@ -65,13 +65,25 @@
     $("presence").dataset.online = String(on);
   }
 
-  /// A call left going in another window (or before a reload): shown so it can be hung up.
+  /// A call still going on when the page opens (it was reloaded, or the call is in another
+  /// window): shown on the card, with *Rejoin* to bring its audio here and *Hang up*.
   function restore(call) {
     const outbound = call.direction === "outbound";
     card.open(call.direction, outbound ? call.to : call.from);
     card.attach(call.id);
     card.update({ call_id: call.id, state: call.state });
     card.warn("This call's audio is not in this window.");
+    const rejoin = $("rejoin");
+    rejoin.hidden = false;
+    rejoin.onclick = async () => {
+      rejoin.hidden = true;
+      card.warn("");
+      try {
+        await connect(await Phone.api("POST", `/me/calls/${call.id}/rejoin`));
+      } catch (e) {
+        card.warn(e.status === 409 ? "This call is over." : Phone.refusalWords(e));
+      }
+    };
   }
 
   async function placeCall() {

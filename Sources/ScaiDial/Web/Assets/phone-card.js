@@ -43,6 +43,7 @@
       $("mute").textContent = "Mute";
       $("mute").setAttribute("aria-pressed", "false");
       $("call-card").hidden = false;
+      $("rejoin").hidden = true;
       this.setState("dialing", label);
     }
 
@@ -55,6 +56,7 @@
       const over = rank[state] === 3;
       $("mute").hidden = over;
       $("hang-up").hidden = over;
+      if (over) $("rejoin").hidden = true;
       $("card-close").hidden = !over;
       if (state === "connected" && !this.connectedAt) {
         this.connectedAt = Date.now();
