@@ -24,6 +24,9 @@ public final class ExternalProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of the test process's: a child must not hold its database connections or
+        // listening sockets (a leftover child would keep them open).
+        if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -41,6 +44,49 @@ public final class ExternalProcess: Sendable {
         let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         guard rc == 0 else { throw SIPTestFailure("cannot start \(path): \(String(cString: strerror(rc)))") }
         self.pid = pid
+        Self.register(pid, path: path)
+    }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not
+    /// declare: looked up at run time.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
+
+    // MARK: children left behind by a test process that crashed
+
+    /// One file per running child, naming the test process that started it; a child whose test
+    /// process is gone (it crashed before `stop()`) is killed with its process group by the next
+    /// test process that starts one.
+    private static let registry = URL(fileURLWithPath: "/tmp/scaidial-test-children", isDirectory: true)
+    private static let reapOnce: Void = reapOrphans()
+
+    private static func register(_ pid: pid_t, path: String) {
+        _ = reapOnce
+        try? FileManager.default.createDirectory(at: registry, withIntermediateDirectories: true)
+        try? "\(getpid()) \(path)".write(to: registry.appendingPathComponent("\(pid)"), atomically: true, encoding: .utf8)
+    }
+
+    private static func unregister(_ pid: pid_t) {
+        try? FileManager.default.removeItem(at: registry.appendingPathComponent("\(pid)"))
+    }
+
+    private static func reapOrphans() {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: registry.path)) ?? []
+        for name in entries {
+            guard let child = pid_t(name),
+                let text = try? String(contentsOf: registry.appendingPathComponent(name), encoding: .utf8),
+                let owner = pid_t(text.split(separator: " ").first ?? "")
+            else { continue }
+            if kill(owner, 0) == 0 || errno == EPERM { continue }  // its test process still runs
+            // Still the program that was started (not a recycled pid)?
+            let command = (try? String(contentsOfFile: "/proc/\(child)/cmdline", encoding: .utf8)) ?? ""
+            let program = text.split(separator: " ", maxSplits: 1).last.map(String.init) ?? "-"
+            if command.hasPrefix(program) { kill(-child, SIGKILL) }
+            unregister(child)
+        }
     }
 
     public var log: String { (try? String(contentsOf: output, encoding: .utf8)) ?? "" }
@@ -67,6 +113,7 @@ public final class ExternalProcess: Sendable {
 
     /// SIGTERM to its process group, then SIGKILL if it is still there after 5 s.
     public func stop() {
+        defer { Self.unregister(pid) }
         guard isRunning else { return }
         kill(-pid, SIGTERM)
         for _ in 0..<100 where isRunning { usleep(50_000) }
@@ -85,6 +132,7 @@ public final class ExternalProcess: Sendable {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("cmd-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: out) }
         let p = try ExternalProcess(path, arguments, output: out)
+        defer { unregister(p.pid) }
         let deadline = ContinuousClock.now + timeout
         while p.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         if p.isRunning {
