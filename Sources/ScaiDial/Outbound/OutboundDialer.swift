@@ -69,10 +69,15 @@ final class OutboundDialer: Service, Sendable {
             _ = try? await liveKit?.deleteRoom(call.roomName)
             return
         }
-        if call.livekitCallID == nil { call.livekitCallID = info.sipCallId }
-        if call.state == CallState.routing.rawValue { call.state = CallState.ringing.rawValue }
-        try await call.update(on: db)
-        router.announce(call)
+        // Conditional writes: a webhook may have ended the call since it was read (the callee's
+        // phone refused before LiveKit's answer to the dial got here), and that must stand.
+        if let sipCallID = info.sipCallId {
+            try await CallModel.query(on: db).filter(\.$id == call.id!).filter(\.$livekitCallID == nil)
+                .set(\.$livekitCallID, to: sipCallID).update()
+        }
+        try await CallModel.query(on: db).filter(\.$id == call.id!).filter(\.$state == CallState.routing.rawValue)
+            .set(\.$state, to: CallState.ringing.rawValue).update()
+        if let now = try await CallModel.find(call.id!, on: db) { router.announce(now) }
     }
 
     /// The dial failed (the carrier refused, LiveKit answered 5xx, timed out or was unreachable):

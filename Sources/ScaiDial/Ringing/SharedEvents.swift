@@ -142,15 +142,22 @@ final class SharedEvents: Sendable {
             do {
                 let connection = try await PostgresConnection.connect(
                     on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 1, logger: logger)
-                try await withTaskCancellationHandler {
-                    try await connection.listen(on: channel) { notifications in
-                        delay = .milliseconds(500)
-                        for try await notification in notifications { receive(notification.payload, hub) }
+                var failure: (any Error)?
+                do {
+                    try await withTaskCancellationHandler {
+                        try await connection.listen(on: channel) { notifications in
+                            delay = .milliseconds(500)
+                            for try await notification in notifications { receive(notification.payload, hub) }
+                        }
+                    } onCancel: {
+                        connection.close().whenComplete { _ in }
                     }
-                } onCancel: {
-                    connection.close().whenComplete { _ in }
+                } catch {
+                    failure = error
                 }
+                // Closed on every way out: a connection must not outlive its use unclosed.
                 try? await connection.close().get()
+                if let failure { throw failure }
             } catch {
                 if Task.isCancelled { return }
                 logger.warning(
