@@ -63,12 +63,14 @@ struct SIPpTests {
         #expect(expected.count == 17)
         #expect(received.count == 1 + expected.count)
         #expect(Set(received.compactMap { $0.text.sipHeader("Via") }).count == 1)  // retransmissions: the same request
-        // Each copy left at its Timer E offset from the first (T1 doubling to T2): never early, and
-        // late by no more than a loaded machine's timer delay.
+        // Each copy arrived near its Timer E offset from the first (T1 doubling to T2). SIPp stamps a
+        // message when it reads it: on a loaded machine the first one can be read late (seen: 83 ms),
+        // so a copy may look up to that much early; a late timer shows as late.
         let offsets = received.dropFirst().map { $0.at.timeIntervalSince(received[0].at) }
         for (offset, want) in zip(offsets, expected) {
-            #expect(offset > want - 0.05 && offset < want + 0.8, "retransmission at \(offset) s, due at \(want) s")
+            #expect(offset > want - 0.15 && offset < want + 0.8, "retransmission at \(offset) s, due at \(want) s")
         }
+        #expect(zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 })
         await run.stop()
     }
 
