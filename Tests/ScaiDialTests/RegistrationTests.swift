@@ -133,9 +133,10 @@ struct RegistrationTests {
             #expect((reply.json["registration"] as? [String: Any])?["state"] as? String == "registering")
             shutdownStarted.withLock { $0 = .now }
         }
-        // Shutdown sends an un-REGISTER it waits a few seconds for, not the 32 s of Timer F.
+        // Shutdown sends an un-REGISTER it waits at most 8 s for, not the 32 s of Timer F (the
+        // bound leaves a loaded machine room, and still tells the two apart).
         let shutdown = ContinuousClock.now - (shutdownStarted.withLock { $0 } ?? .now)
-        #expect(shutdown < .seconds(15), "shutdown took \(shutdown)")
+        #expect(shutdown < .seconds(25), "shutdown took \(shutdown)")
     }
 }
 
