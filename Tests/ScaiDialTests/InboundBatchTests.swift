@@ -140,7 +140,7 @@ struct InboundBatchTests {
         try await run { api, w, first in
             _ = try await api.patch(w.a.base, token: w.a.adminToken, ["policy": ["max_concurrent_calls": 7]])
             // A second replica: its own dispatcher and connections on the same database.
-            let second = InboundDispatcher(persistence: first.persistence, metrics: MetricsRegistry(), logger: .init(label: "b"))
+            let second = InboundDispatcher(persistence: first.decider.persistence, metrics: MetricsRegistry(), logger: .init(label: "b"))
             let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for (n, dispatcher) in [first, second, first, second].enumerated() {
                     group.addTask {

@@ -2,28 +2,10 @@ import Dialplan
 import Foundation
 import Hummingbird
 
-/// Any JSON value, so a request body can be checked field by field and every bad field named.
-enum JSONValue: Decodable, Sendable, Equatable {
+/// Any JSON value, so a request body can be checked field by field and every bad field named
+/// (read by `JSONParser`).
+enum JSONValue: Sendable, Equatable {
     case null, bool(Bool), int(Int), double(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let i = try? c.decode(Int.self) {
-            self = .int(i)
-        } else if let d = try? c.decode(Double.self) {
-            self = .double(d)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let a = try? c.decode([JSONValue].self) {
-            self = .array(a)
-        } else {
-            self = .object(try c.decode([String: JSONValue].self))
-        }
-    }
 }
 
 extension Request {

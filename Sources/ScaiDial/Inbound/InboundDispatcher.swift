@@ -34,10 +34,6 @@ enum InboundDecision: Sendable, Equatable {
 /// number lookup, the repeat check, one live-call count per tenant and two multi-row inserts in one
 /// transaction. One batch at a time per process, so the live-call limit is exact within a process.
 struct InboundDispatcher: Sendable {
-    let persistence: Persistence
-    let metrics: MetricsRegistry
-    let logger: Logger
-    let plans: PlanCache
     /// The batch work itself (tests hand it batches directly).
     let decider: Decider
     let batches: GroupCommit<InboundCall, InboundDecision>
@@ -51,10 +47,6 @@ struct InboundDispatcher: Sendable {
 
     init(persistence: Persistence, metrics: MetricsRegistry, logger: Logger) {
         let decider = Decider(persistence: persistence, metrics: metrics, logger: logger, plans: PlanCache())
-        self.persistence = persistence
-        self.metrics = metrics
-        self.logger = logger
-        self.plans = decider.plans
         self.decider = decider
         self.batches = GroupCommit(maxBatch: Self.maxBatch) { calls in await decider.decide(calls) }
     }

@@ -10,27 +10,22 @@ import Hummingbird
 /// `POST /v1/auth/login` sets (the same sign-in as `/my/dial`), so the API's own checks —
 /// roles, and another tenant's rows being 404 — are the console's too.
 struct AdminConsoleController {
-    struct Asset: Sendable {
-        let bytes: [UInt8]
-        let contentType: String
-    }
-
-    static let assets: [String: Asset] = {
-        let js = "text/javascript; charset=utf-8"
+    static let assets: [String: WebAsset] = {
+        let js = WebAsset.javaScript
         return [
-            "admin.css": Asset(bytes: PackageResources.admin_css, contentType: "text/css; charset=utf-8"),
-            "admin-api.js": Asset(bytes: PackageResources.admin_api_js, contentType: js),
-            "admin-ui.js": Asset(bytes: PackageResources.admin_ui_js, contentType: js),
-            "admin-app.js": Asset(bytes: PackageResources.admin_app_js, contentType: js),
-            "admin-tenants.js": Asset(bytes: PackageResources.admin_tenants_js, contentType: js),
-            "admin-tokens.js": Asset(bytes: PackageResources.admin_tokens_js, contentType: js),
-            "admin-trunks.js": Asset(bytes: PackageResources.admin_trunks_js, contentType: js),
-            "admin-config.js": Asset(bytes: PackageResources.admin_config_js, contentType: js),
-            "admin-extensions.js": Asset(bytes: PackageResources.admin_extensions_js, contentType: js),
-            "admin-dialplans.js": Asset(bytes: PackageResources.admin_dialplans_js, contentType: js),
-            "admin-simulator.js": Asset(bytes: PackageResources.admin_simulator_js, contentType: js),
-            "admin-calls.js": Asset(bytes: PackageResources.admin_calls_js, contentType: js),
-            "admin-voicemail.js": Asset(bytes: PackageResources.admin_voicemail_js, contentType: js),
+            "admin.css": WebAsset(bytes: PackageResources.admin_css, contentType: WebAsset.css),
+            "admin-api.js": WebAsset(bytes: PackageResources.admin_api_js, contentType: js),
+            "admin-ui.js": WebAsset(bytes: PackageResources.admin_ui_js, contentType: js),
+            "admin-app.js": WebAsset(bytes: PackageResources.admin_app_js, contentType: js),
+            "admin-tenants.js": WebAsset(bytes: PackageResources.admin_tenants_js, contentType: js),
+            "admin-tokens.js": WebAsset(bytes: PackageResources.admin_tokens_js, contentType: js),
+            "admin-trunks.js": WebAsset(bytes: PackageResources.admin_trunks_js, contentType: js),
+            "admin-config.js": WebAsset(bytes: PackageResources.admin_config_js, contentType: js),
+            "admin-extensions.js": WebAsset(bytes: PackageResources.admin_extensions_js, contentType: js),
+            "admin-dialplans.js": WebAsset(bytes: PackageResources.admin_dialplans_js, contentType: js),
+            "admin-simulator.js": WebAsset(bytes: PackageResources.admin_simulator_js, contentType: js),
+            "admin-calls.js": WebAsset(bytes: PackageResources.admin_calls_js, contentType: js),
+            "admin-voicemail.js": WebAsset(bytes: PackageResources.admin_voicemail_js, contentType: js),
         ]
     }()
 
@@ -42,18 +37,11 @@ struct AdminConsoleController {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var headers = Self.securityHeaders
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.admin_html)))
+        WebAsset.page(ByteBuffer(bytes: PackageResources.admin_html), securityHeaders: Self.securityHeaders)
     }
 
     @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let name = context.parameters.get("file"), let asset = Self.assets[name] else { throw Problem.notFound("asset") }
-        return Response(
-            status: .ok,
-            headers: [.contentType: asset.contentType, .cacheControl: "no-cache", .init("X-Content-Type-Options")!: "nosniff"],
-            body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+        try WebAsset.response(context.parameters.get("file"), in: Self.assets)
     }
 
     /// Everything from this server only: scripts, styles, API calls, and audio (greetings and

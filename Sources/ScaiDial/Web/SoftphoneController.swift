@@ -7,18 +7,13 @@ import Hummingbird
 struct SoftphoneController {
     let services: AppServices
 
-    struct Asset: Sendable {
-        let bytes: [UInt8]
-        let contentType: String
-    }
-
-    static let assets: [String: Asset] = [
-        "phone.css": Asset(bytes: PackageResources.phone_css, contentType: "text/css; charset=utf-8"),
-        "phone-api.js": Asset(bytes: PackageResources.phone_api_js, contentType: "text/javascript; charset=utf-8"),
-        "phone-media.js": Asset(bytes: PackageResources.phone_media_js, contentType: "text/javascript; charset=utf-8"),
-        "phone-card.js": Asset(bytes: PackageResources.phone_card_js, contentType: "text/javascript; charset=utf-8"),
-        "phone-app.js": Asset(bytes: PackageResources.phone_app_js, contentType: "text/javascript; charset=utf-8"),
-        "voicemail.js": Asset(bytes: PackageResources.voicemail_js, contentType: "text/javascript; charset=utf-8"),
+    static let assets: [String: WebAsset] = [
+        "phone.css": WebAsset(bytes: PackageResources.phone_css, contentType: WebAsset.css),
+        "phone-api.js": WebAsset(bytes: PackageResources.phone_api_js, contentType: WebAsset.javaScript),
+        "phone-media.js": WebAsset(bytes: PackageResources.phone_media_js, contentType: WebAsset.javaScript),
+        "phone-card.js": WebAsset(bytes: PackageResources.phone_card_js, contentType: WebAsset.javaScript),
+        "phone-app.js": WebAsset(bytes: PackageResources.phone_app_js, contentType: WebAsset.javaScript),
+        "voicemail.js": WebAsset(bytes: PackageResources.voicemail_js, contentType: WebAsset.javaScript),
     ]
 
     func register(on router: some RouterMethods<AppRequestContext>) {
@@ -28,27 +23,19 @@ struct SoftphoneController {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let html = Self.render(sdk: services.config.liveKitSDK)
-        var headers = Self.securityHeaders(sdk: services.config.liveKitSDK)
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        WebAsset.page(
+            ByteBuffer(string: Self.render(sdk: services.config.liveKitSDK)),
+            securityHeaders: Self.securityHeaders(sdk: services.config.liveKitSDK))
     }
 
     /// `/my/voicemail`: the user's messages with playback and transcripts (no LiveKit needed).
     @Sendable func voicemailPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        var headers = Self.securityHeaders(sdk: services.config.liveKitSDK)
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.voicemail_html)))
+        WebAsset.page(
+            ByteBuffer(bytes: PackageResources.voicemail_html), securityHeaders: Self.securityHeaders(sdk: services.config.liveKitSDK))
     }
 
     @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let name = context.parameters.get("file"), let asset = Self.assets[name] else { throw Problem.notFound("asset") }
-        return Response(
-            status: .ok,
-            headers: [.contentType: asset.contentType, .cacheControl: "no-cache", .init("X-Content-Type-Options")!: "nosniff"],
-            body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+        try WebAsset.response(context.parameters.get("file"), in: Self.assets)
     }
 
     /// The page with the SDK's `<script>` tag filled in (attribute values escaped).
