@@ -13,9 +13,9 @@ import Testing
 struct VoicemailInboxTests {
     static let audio: [UInt8] = Array("OggS".utf8) + (0..<4096).map { UInt8($0 % 256) }
 
-    /// One message through greeting → recording → egress_ended, its "recording" written where Egress was told.
+    /// One message through greeting → recording → egress_ended, its "recording" (`audio`) written where Egress was told.
     @discardableResult
-    static func leave(_ env: VoicemailFlowTests.Env, _ n: Int) async throws -> (id: String, path: String) {
+    static func leave(_ env: VoicemailFlowTests.Env, _ n: Int, audio: [UInt8] = audio) async throws -> (id: String, path: String) {
         let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_in\(n)"
         try await VoicemailFlowTests.callerArrives(env, room: room, callID: "SCL_in\(n)", event: "EV_in\(n)a")
         let ingressID = try #require(await env.fake.ingresses.last?.ingressId)
@@ -26,7 +26,8 @@ struct VoicemailInboxTests {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(audio).write(to: URL(fileURLWithPath: path))
         let egressID = try #require(await env.fake.egresses.last?.egressId)
-        try await VoicemailFlowTests.egressEnded(env, egressID, event: "EV_in\(n)c", seconds: 7, size: audio.count)
+        // Egress reports what it recorded; `audio` is what the storage holds (empty in one test).
+        try await VoicemailFlowTests.egressEnded(env, egressID, event: "EV_in\(n)c", seconds: 7, size: Self.audio.count)
         _ = try await env.hooks.send(WebhookDoorTests.left("EV_in\(n)d", room: room, identity: "sip_+31612345678"))
         let mine = try await env.api.get("/me/voicemails", token: env.world.a.userToken).items
         return (try #require(mine.first?["id"] as? String), path)
@@ -103,6 +104,41 @@ struct VoicemailInboxTests {
             #expect(outside.status == .rangeNotSatisfiable && outside.headers[.contentRange] == "bytes */\(Self.audio.count)")
             let admin = try await env.api.get("\(env.world.a.base)/voicemails/\(id)/audio", token: env.world.a.adminToken)
             #expect([UInt8](admin.body) == Self.audio)
+        }
+    }
+
+    @Test("hostile ranges never take the server down: a first byte at Int.max is 416, a suffix of an empty recording is 200")
+    func hostileRanges() async throws {
+        try await VoicemailFlowTests().run { env in
+            let w = env.world
+            let (id, _) = try await Self.leave(env, 5)
+            let path = "/me/voicemails/\(id)/audio"
+            for header in ["bytes=9223372036854775807-", "bytes=9223372036854775807-9223372036854775807", "bytes=99999999999999999999-"] {
+                let far = try await env.api.call(.get, path, token: w.a.userToken, headers: [.range: header])
+                #expect(far.status == .rangeNotSatisfiable && far.headers[.contentRange] == "bytes */\(Self.audio.count)", "\(header)")
+            }
+            let huge = try await env.api.call(.get, path, token: w.a.userToken, headers: [.range: "bytes=-9223372036854775807"])
+            #expect(huge.status == .partialContent && [UInt8](huge.body) == Self.audio)
+
+            // An empty recording (an egress that wrote nothing): a suffix asks for all of nothing.
+            let (empty, _) = try await Self.leave(env, 6, audio: [])
+            let emptyPath = "/me/voicemails/\(empty)/audio"
+            let suffix = try await env.api.call(.get, emptyPath, token: w.a.userToken, headers: [.range: "bytes=-5"])
+            #expect(suffix.status == .ok && suffix.body.isEmpty)
+            let start = try await env.api.call(.get, emptyPath, token: w.a.userToken, headers: [.range: "bytes=0-"])
+            #expect(start.status == .rangeNotSatisfiable && start.headers[.contentRange] == "bytes */0")
+
+            // The same code serves greetings.
+            let put = try await env.api.call(
+                .put, "\(w.a.base)/extensions/\(w.a.extensionID)/greeting", token: w.a.adminToken, raw: nil,
+                headers: [.contentType: "audio/wav"], bytes: Announcements.transferTone)
+            #expect(put.status == .ok, "\(put.text)")
+            let greeting = try await env.api.call(
+                .get, "\(w.a.base)/extensions/\(w.a.extensionID)/greeting", token: w.a.adminToken,
+                headers: [.range: "bytes=9223372036854775807-"])
+            #expect(greeting.status == .rangeNotSatisfiable)
+            // Still serving.
+            #expect(try await env.api.get(path, token: w.a.userToken).status == .ok)
         }
     }
 

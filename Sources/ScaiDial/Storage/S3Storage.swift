@@ -40,7 +40,9 @@ struct S3Storage: ObjectStorage {
             guard let range else { return StoredObject(info: info, body: response.body, range: nil) }
             guard range.lowerBound < info.size else { throw StorageError.rangeNotSatisfiable(size: info.size) }
             let clamped = range.lowerBound...min(range.upperBound, info.size - 1)
-            let slice = response.body.getSlice(at: response.body.readerIndex + clamped.lowerBound, length: clamped.count)!
+            guard let slice = response.body.getSlice(at: response.body.readerIndex + clamped.lowerBound, length: clamped.count) else {
+                throw S3Error(kind: .badResponse, operation: "GET", key: key, httpStatus: 200, message: "the body is shorter than its own size")
+            }
             return StoredObject(info: info, body: slice, range: clamped)
         case 206:
             // Content-Range: bytes 0-9/4242
