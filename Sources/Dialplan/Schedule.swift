@@ -3,7 +3,17 @@ public enum Weekday: String, CaseIterable, Codable, Sendable {
     case mon, tue, wed, thu, fri, sat, sun
 
     /// Bit of this day in a week mask (Monday = bit 0).
-    var bit: UInt8 { 1 << UInt8(Weekday.allCases.firstIndex(of: self)!) }
+    var bit: UInt8 {
+        switch self {
+        case .mon: 1 << 0
+        case .tue: 1 << 1
+        case .wed: 1 << 2
+        case .thu: 1 << 3
+        case .fri: 1 << 4
+        case .sat: 1 << 5
+        case .sun: 1 << 6
+        }
+    }
 }
 
 /// A wall-clock time of day, "HH:MM" from 00:00 to 23:59.

@@ -34,7 +34,7 @@ public enum Admin {
             user.role = Role.platformAdmin.rawValue
             user.passwordHash = try await PasswordHasher(cost: UInt8(config.passwordHashCost)).hash(password)
             try await user.create(on: p.db)
-            return user.id!
+            return try user.requireID()
         }
     }
 

@@ -93,11 +93,11 @@ struct AppServices: Sendable {
             jobs.register(TranscriptionHandler(persistence: persistence, storage: storage, stt: stt, logger: logger))
             voicemail.messageStored = { [jobs] message in
                 do {
-                    if try await TranscriptionHandler.enqueue(messageID: message.id!, on: persistence.db) { jobs.wake() }
+                    if try await TranscriptionHandler.enqueue(messageID: try message.requireID(), on: persistence.db) { jobs.wake() }
                 } catch {
                     // The message is stored either way; a repeated webhook would not queue it again.
                     logger.error(
-                        "voicemail transcription could not be queued", metadata: ["voicemail_id": "\(message.id!)", "error": "\(error)"])
+                        "voicemail transcription could not be queued", metadata: ["voicemail_id": "\(message.logID)", "error": "\(error)"])
                 }
             }
         }

@@ -32,8 +32,8 @@ func format(_ d: Duration) -> String {
     return ns >= 1000 ? String(format: "%.2f µs", ns / 1000) : String(format: "%.0f ns", ns)
 }
 
-func microBenchmarks() {
-    let (plan, facts, expected) = DialplanBenchmark.thousandRulePlan()
+func microBenchmarks() throws {
+    let (plan, facts, expected) = try DialplanBenchmark.thousandRulePlan()
     precondition(plan.firstMatch(facts)?.id == expected, "the benchmark plan must pick its last rule")
 
     var results: [Measurement] = []

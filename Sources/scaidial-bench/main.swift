@@ -12,7 +12,7 @@ func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[$0 + 1] : nil }
 }
 
-microBenchmarks()
+try microBenchmarks()
 if let server = option("--server") {
     let seconds = Double(option("--seconds") ?? "3") ?? 3
     try await HTTPBenchmark(binary: server, database: nil, seconds: seconds).run()

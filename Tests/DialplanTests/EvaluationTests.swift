@@ -132,8 +132,8 @@ import Testing
 }
 
 @Suite struct ThousandRulePlanTests {
-    @Test func theLastRuleOfTheBenchmarkPlanWins() {
-        let (plan, facts, expected) = DialplanBenchmark.thousandRulePlan()
+    @Test func theLastRuleOfTheBenchmarkPlanWins() throws {
+        let (plan, facts, expected) = try DialplanBenchmark.thousandRulePlan()
         #expect(plan.rules.count == 1000)
         #expect(plan.firstMatch(facts)?.id == expected)
         let decision = plan.evaluate(facts)
@@ -143,8 +143,8 @@ import Testing
         #expect(decision.trace.contains { $0.reason == "disabled" })
     }
 
-    @Test func aMatchingEarlierRuleBeatsTheThousandth() {
-        let (plan, facts, _) = DialplanBenchmark.thousandRulePlan()
+    @Test func aMatchingEarlierRuleBeatsTheThousandth() throws {
+        let (plan, facts, _) = try DialplanBenchmark.thousandRulePlan()
         let early = Rule(priority: -1, conditions: Conditions(callee: pattern("_+3120!")), action: .hangup(sipStatus: 486))
         let bigger = CompiledPlan(rules: plan.rules + [early], timeZone: plan.timeZone)
         #expect(bigger.firstMatch(facts)?.id == early.id)

@@ -81,7 +81,7 @@ struct OperationsTests {
         let router = buildRouter(try AppServices(config: config, persistence: persistence, logger: Logger(label: "t")))
         await persistence.shutdown()
         try await database.drop()
-        let data = OpenAPIDocument.json(serverURL: "http://localhost")
+        let data = try OpenAPIDocument.json(serverURL: "http://localhost")
         let doc = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let paths = try #require(doc["paths"] as? [String: [String: Any]])
         let documented = Set(paths.flatMap { path, ops in ops.keys.map { "\($0.uppercased()) \(path)" } })

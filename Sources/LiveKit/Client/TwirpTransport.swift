@@ -57,7 +57,9 @@ struct TwirpTransport: Sendable {
         -> HTTPClientRequest
     {
         guard let requirement = LiveKitGrants.requirement(service: service, method: method) else {
-            preconditionFailure("no grant known for livekit.\(service)/\(method)")
+            // A method this client has no grant table entry for: a programming error, reported, not a trap.
+            throw LiveKitError(
+                kind: .badResponse, method: method, httpStatus: nil, message: "no grant known for livekit.\(service)/\(method)")
         }
         var token = AccessToken(apiKey: credentials.apiKey, apiSecret: credentials.apiSecret)
         (token.video, token.sip) = requirement.grants(room: room)

@@ -79,7 +79,12 @@ struct ProtoKeyedEncoding<Key: CodingKey>: KeyedEncodingContainerProtocol {
         return encoder.child(Void.self, node: node, key: key).unkeyedContainer()
     }
 
-    mutating func superEncoder() -> any Encoder { superEncoder(forKey: Key(stringValue: "super")!) }
+    /// Protobuf messages have no superclass: a key named "super" if the type has one, else an
+    /// encoder whose output goes nowhere.
+    mutating func superEncoder() -> any Encoder {
+        if let key = Key(stringValue: "super") { return superEncoder(forKey: key) }
+        return encoder.child(Void.self, node: ProtoEncoder.Node(), key: nil)
+    }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         let node = ProtoEncoder.Node()

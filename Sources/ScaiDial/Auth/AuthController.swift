@@ -23,10 +23,11 @@ struct AuthController {
         let email = input.string("email", required: true, maxLength: 320)?.lowercased()
         let password = input.string("password", required: true, maxLength: 1024)
         try input.errors.check()
+        guard let email, let password else { throw Problem.invalid("email", "and password are required") }
         let db = services.db
-        guard let user = try await UserModel.query(on: db).filter(\.$email == email!).first() else {
+        guard let user = try await UserModel.query(on: db).filter(\.$email == email).first() else {
             // Spend the same time as a real check so response timing does not reveal which emails exist.
-            _ = try await services.hasher.hash(password!)
+            _ = try await services.hasher.hash(password)
             throw Problem.unauthorized("email or password is wrong")
         }
         let now = Date()
@@ -36,7 +37,7 @@ struct AuthController {
                 .tooManyRequests, "too many failed sign-ins; try again in \(wait) seconds",
                 headers: [.retryAfter: String(wait)])
         }
-        guard try await services.hasher.verify(password!, hash: user.passwordHash) else {
+        guard try await services.hasher.verify(password, hash: user.passwordHash) else {
             try await recordFailure(user, now: now, on: db)
             throw Problem.unauthorized("email or password is wrong")
         }
@@ -47,8 +48,10 @@ struct AuthController {
         let (token, row) = try await issueToken(
             for: user, kind: "session", name: "browser session",
             expiresAt: now.addingTimeInterval(Self.sessionLifetime), on: db)
-        var response = try LoginResponse(token: token, expiresAt: row.expiresAt!, user: UserDTO(user))
-            .response(from: request, context: context)
+        var response = try LoginResponse(
+            token: token, expiresAt: row.expiresAt ?? now.addingTimeInterval(Self.sessionLifetime), user: UserDTO(user)
+        )
+        .response(from: request, context: context)
         let secure = services.config.publicURL.hasPrefix("https:") ? "; Secure" : ""
         response.headers[.setCookie] =
             "\(AuthMiddleware.cookieName)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(Self.sessionLifetime))\(secure)"
@@ -61,7 +64,7 @@ struct AuthController {
         if user.failedLoginCount >= services.config.loginLockout.maxFailures {
             user.lockedUntil = now.addingTimeInterval(TimeInterval(services.config.loginLockout.lockSeconds))
             user.failedLoginCount = 0
-            services.logger.warning("account locked after repeated failed sign-ins", metadata: ["user_id": "\(user.id!)"])
+            services.logger.warning("account locked after repeated failed sign-ins", metadata: ["user_id": "\(user.logID)"])
         }
         try await user.update(on: db)
     }
@@ -89,14 +92,15 @@ struct AuthController {
         let name = input.string("name", required: true, maxLength: 100)
         let days = input.int("expires_in_days", in: 1...3650)
         try input.errors.check()
+        guard let name else { throw Problem.invalid("name", "is required") }
         let db = services.db
         guard let user = try await UserModel.find(identity.userID, on: db) else { throw Problem.unauthorized() }
         let (token, row) = try await issueToken(
-            for: user, kind: "api", name: name!, expiresAt: days.map { Date().addingTimeInterval(TimeInterval($0) * 86400) }, on: db)
+            for: user, kind: "api", name: name, expiresAt: days.map { Date().addingTimeInterval(TimeInterval($0) * 86400) }, on: db)
         return .init(
             status: .created,
             response: TokenDTO(
-                id: row.id!, name: row.name, token: token, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: nil))
+                id: try row.requireID(), name: row.name, token: token, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: nil))
     }
 
     @Sendable func listTokens(_ request: Request, context: AppRequestContext) async throws -> Page<TokenDTO> {
@@ -104,8 +108,10 @@ struct AuthController {
         let page = try await AuthTokenModel.query(on: services.db)
             .filter(\.$userID == identity.userID).filter(\.$kind == "api").page(PageRequest(request))
         return Page(
-            items: page.items.map {
-                TokenDTO(id: $0.id!, name: $0.name, token: nil, createdAt: $0.createdAt, expiresAt: $0.expiresAt, lastUsedAt: $0.lastUsedAt)
+            items: try page.items.map {
+                TokenDTO(
+                    id: try $0.requireID(), name: $0.name, token: nil, createdAt: $0.createdAt, expiresAt: $0.expiresAt,
+                    lastUsedAt: $0.lastUsedAt)
             }, nextCursor: page.nextCursor)
     }
 
@@ -129,7 +135,7 @@ struct AuthController {
         let identity = try context.requireIdentity()
         guard let user = try await UserModel.find(identity.userID, on: services.db) else { throw Problem.unauthorized() }
         let tenant = try await identity.tenantID.asyncMap { try await TenantModel.find($0, on: services.db) } ?? nil
-        return MeDTO(user: UserDTO(user), tenant: try tenant.map(TenantDTO.init))
+        return MeDTO(user: try UserDTO(user), tenant: try tenant.map(TenantDTO.init))
     }
 
     private func issueToken(
@@ -140,7 +146,7 @@ struct AuthController {
         let token = OpaqueToken.generate()
         let row = AuthTokenModel()
         row.id = .v7()
-        row.userID = user.id!
+        row.userID = try user.requireID()
         row.kind = kind
         row.name = name
         row.tokenHash = OpaqueToken.hash(token)

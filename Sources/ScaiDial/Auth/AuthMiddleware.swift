@@ -42,7 +42,7 @@ struct AuthMiddleware: RouterMiddleware {
             try await row.update(on: db)
         }
         return Identity(
-            userID: user.id!, tenantID: user.tenantID, role: Role(rawValue: user.role) ?? .user,
-            email: user.email, tokenID: row.id!)
+            userID: try user.requireID(), tenantID: user.tenantID, role: Role(rawValue: user.role) ?? .user,
+            email: user.email, tokenID: try row.requireID())
     }
 }

@@ -44,7 +44,11 @@ public struct SecretBox: Sendable {
     }
 
     func seal(_ plaintext: String) throws -> String {
-        try AES.GCM.seal(Data(plaintext.utf8), using: key).combined!.base64EncodedString()
+        // `combined` is nil only for nonces of a non-standard size; seal's own nonce is standard.
+        guard let combined = try AES.GCM.seal(Data(plaintext.utf8), using: key).combined else {
+            throw CryptoKitError.incorrectParameterSize
+        }
+        return combined.base64EncodedString()
     }
 
     func open(_ sealed: String) throws -> String {

@@ -17,8 +17,8 @@ struct LegDTO: Encodable, Sendable {
     @Nullable var answeredAt: Date?
     @Nullable var endedAt: Date?
 
-    init(_ l: CallLegModel) {
-        id = l.id!
+    init(_ l: CallLegModel) throws {
+        id = try l.requireID()
         kind = l.kind
         state = l.state
         participantIdentity = l.participantIdentity
@@ -56,8 +56,8 @@ struct CallDTO: ResponseEncodable, Sendable {
     let hops: Int
     let legs: [LegDTO]
 
-    init(_ c: CallModel, legs: [CallLegModel]) {
-        id = c.id!
+    init(_ c: CallModel, legs: [CallLegModel]) throws {
+        id = try c.requireID()
         direction = c.direction
         state = c.state
         from = c.fromNumber
@@ -78,7 +78,7 @@ struct CallDTO: ResponseEncodable, Sendable {
         durationS = c.endedAt.map { end in c.answeredAt.map { Int(end.timeIntervalSince($0).rounded()) } ?? 0 }
         placedByUserId = c.placedByUserID
         hops = c.hops
-        self.legs = legs.sorted { $0.startedAt < $1.startedAt }.map(LegDTO.init)
+        self.legs = try legs.sorted { $0.startedAt < $1.startedAt }.map(LegDTO.init)
     }
 }
 
@@ -156,6 +156,6 @@ struct CallController {
         let ids = calls.compactMap(\.id)
         let legs = ids.isEmpty ? [] : try await CallLegModel.scoped(scope, on: db).filter(\.$callID ~~ ids).all()
         let byCall = Dictionary(grouping: legs, by: \.callID)
-        return calls.map { CallDTO($0, legs: byCall[$0.id!] ?? []) }
+        return try calls.map { try CallDTO($0, legs: byCall[try $0.requireID()] ?? []) }
     }
 }

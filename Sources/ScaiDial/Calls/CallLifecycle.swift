@@ -10,7 +10,8 @@ struct CallLifecycle {
     /// `sip.callStatus` of a SIP participant: `ringing` / `active` (answered) / `hangup`.
     func sipStatus(room: String, identity: String?, status: String?) async throws {
         guard let identity, let status, let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
-            let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first()
+            let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$participantIdentity == identity)
+                .first()
         else { return }
         let now = Date()
         switch status {
@@ -41,10 +42,11 @@ struct CallLifecycle {
             CallState.live.contains(call.state)
         else { return }
         let now = Date()
-        var leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first()
+        var leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$participantIdentity == identity)
+            .first()
         if leg == nil, kind == .agent {
             // Agents pick their own identity: the call's bot leg is the one waiting for it.
-            leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "bot")
+            leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "bot")
                 .filter(\.$state == "dialing").first()
             leg?.participantIdentity = identity
         }
@@ -79,13 +81,14 @@ struct CallLifecycle {
         // session go, but nobody left the call.
         guard reason != .duplicateIdentity else { return .unchanged }
         guard let call = try await CallModel.query(on: db).filter(\.$roomName == room).first(),
-            let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$participantIdentity == identity).first(),
+            let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$participantIdentity == identity)
+                .first(),
             ["dialing", "ringing", "answered"].contains(leg.state)
         else { return .unchanged }
         // A user's browser leaving a connected call may be a reload: the leg stays answered and the
         // call waits a moment for it to come back.
         let usersBrowser = leg.kind == "wave" && (leg.userID == call.answeredByUserID || leg.userID == call.placedByUserID)
-        if usersBrowser, leg.state == "answered", call.state == CallState.active.rawValue { return .away(callID: call.id!) }
+        if usersBrowser, leg.state == "answered", call.state == CallState.active.rawValue { return .away(callID: try call.requireID()) }
         let now = Date()
         let outbound = call.direction == CallDirection.outbound.rawValue
         leg.state = leg.state == "answered" ? "ended" : "failed"
@@ -134,13 +137,13 @@ struct CallLifecycle {
         // A call whose caller reached voicemail (its greeting started) ran its course there.
         let reachedVoicemail =
             call.action == "voicemail"
-            ? try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "voicemail")
+            ? try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "voicemail")
                 .filter(\.$livekitRef != nil).count() > 0 : false
         call.endReason = reason ?? (reachedVoicemail ? "voicemail" : call.answeredAt == nil ? "caller_hangup" : "completed")
         call.state = state.rawValue
         call.endedAt = now
         try await call.update(on: db)
-        try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$state ~~ ["dialing", "ringing", "answered"])
+        try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$state ~~ ["dialing", "ringing", "answered"])
             .set(\.$endedAt, to: now).set(\.$state, to: "ended").update()
     }
 }

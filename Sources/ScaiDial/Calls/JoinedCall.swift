@@ -18,7 +18,7 @@ struct JoinedCall: ResponseEncodable, Sendable {
         token.name = name
         token.ttl = .seconds(4 * 3600)
         token.video = VideoGrant(roomJoin: true, room: call.roomName, canPublish: true, canSubscribe: true, canPublishData: true)
-        callId = call.id!
+        callId = try call.requireID()
         roomName = call.roomName
         livekitUrl = LiveKitCredentials(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret).wsURL
         self.token = try token.jwt()

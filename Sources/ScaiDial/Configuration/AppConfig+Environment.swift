@@ -18,18 +18,25 @@ extension AppConfig {
             guard let raw = env[key]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
             return raw
         }
+        /// A whole number in `range` (the default when unset), or nil with the problem noted.
+        func number(_ key: String, default fallback: Int, in range: ClosedRange<Int>, _ problem: String) -> Int? {
+            guard let n = Int(value(key) ?? String(fallback)), range.contains(n) else {
+                problems.append(problem)
+                return nil
+            }
+            return n
+        }
         let dataDirectory = value("SCAIDIAL_DATA_DIR") ?? "."
         let databaseURL = value("SCAIDIAL_DATABASE_URL") ?? "sqlite://./scaidial.sqlite"
         if DatabaseURL.parse(databaseURL) == nil {
             problems.append("SCAIDIAL_DATABASE_URL must be sqlite://PATH or postgres://user:pass@host:port/db")
         }
-        let port = Int(value("SCAIDIAL_PORT") ?? "8080")
-        if port == nil || !(1...65535).contains(port!) { problems.append("SCAIDIAL_PORT must be a port number") }
+        let port = number("SCAIDIAL_PORT", default: 8080, in: 1...65535, "SCAIDIAL_PORT must be a port number")
         let publicURL = value("SCAIDIAL_PUBLIC_URL") ?? "http://127.0.0.1:\(port ?? 8080)"
         if URL(string: publicURL)?.scheme.map({ ["http", "https"].contains($0) }) != true {
             problems.append("SCAIDIAL_PUBLIC_URL must be an http(s) URL")
         }
-        var secretKey = value("SCAIDIAL_SECRET_KEY")
+        let secretKey = value("SCAIDIAL_SECRET_KEY")
         if let key = secretKey, key.count < 32 {
             problems.append("SCAIDIAL_SECRET_KEY must be at least 32 characters")
         }
@@ -40,14 +47,11 @@ extension AppConfig {
         case let (url?, key?, secret?): liveKit = LiveKitSettings(url: url, apiKey: key, apiSecret: secret)
         default: problems.append("LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET must be set together")
         }
-        let voicemailMax = Int(value("SCAIDIAL_VOICEMAIL_MAX_SECONDS") ?? "120")
-        if voicemailMax == nil || !(10...3600).contains(voicemailMax!) {
-            problems.append("SCAIDIAL_VOICEMAIL_MAX_SECONDS must be a whole number of seconds from 10 to 3600")
-        }
-        let rejoinGrace = Int(value("SCAIDIAL_REJOIN_GRACE_S") ?? "10")
-        if rejoinGrace == nil || !(0...120).contains(rejoinGrace!) {
-            problems.append("SCAIDIAL_REJOIN_GRACE_S must be a whole number of seconds from 0 to 120")
-        }
+        let voicemailMax = number(
+            "SCAIDIAL_VOICEMAIL_MAX_SECONDS", default: 120, in: 10...3600,
+            "SCAIDIAL_VOICEMAIL_MAX_SECONDS must be a whole number of seconds from 10 to 3600")
+        let rejoinGrace = number(
+            "SCAIDIAL_REJOIN_GRACE_S", default: 10, in: 0...120, "SCAIDIAL_REJOIN_GRACE_S must be a whole number of seconds from 0 to 120")
         let sdk = LiveKitSDKSettings(
             url: value("SCAIDIAL_LIVEKIT_SDK_URL") ?? LiveKitSDKSettings.defaultURL, integrity: value("SCAIDIAL_LIVEKIT_SDK_INTEGRITY"))
         if URL(string: sdk.url)?.scheme.map({ ["http", "https"].contains($0) }) != true && !sdk.url.hasPrefix("/") {
@@ -71,24 +75,23 @@ extension AppConfig {
         {
             problems.append("SCAIDIAL_STT_URL must be an http(s) URL")
         }
-        let sttTimeout = Int(value("SCAIDIAL_STT_TIMEOUT_SECONDS") ?? "60")
-        if sttTimeout == nil || !(5...100).contains(sttTimeout!) {
-            problems.append("SCAIDIAL_STT_TIMEOUT_SECONDS must be a whole number of seconds from 5 to 100")
-        }
+        let sttTimeout = number(
+            "SCAIDIAL_STT_TIMEOUT_SECONDS", default: 60, in: 5...100,
+            "SCAIDIAL_STT_TIMEOUT_SECONDS must be a whole number of seconds from 5 to 100")
         let sipContact = value("SCAIDIAL_SIP_CONTACT")
         if let contact = sipContact, !SIPURI.isValid(contact) {
             problems.append("SCAIDIAL_SIP_CONTACT must be a SIP URI such as sip:sip.example.com:5060;transport=udp")
         }
-        guard problems.isEmpty else { throw ConfigurationError(problems: problems) }
-        if secretKey == nil {
-            secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
+        guard problems.isEmpty, let port, let voicemailMax, let rejoinGrace, let sttTimeout else {
+            throw ConfigurationError(problems: problems)
         }
+        let key = try secretKey ?? SecretKeyFile.loadOrCreate(in: dataDirectory)
         var config = AppConfig(
             databaseURL: databaseURL,
             host: value("SCAIDIAL_HOST") ?? "127.0.0.1",
-            port: port!,
+            port: port,
             publicURL: publicURL,
-            secretKey: secretKey!,
+            secretKey: key,
             sipInboundSecret: value("SCAIDIAL_SIP_INBOUND_SECRET"),
             liveKit: liveKit,
             storageURL: storageURL,
@@ -96,12 +99,12 @@ extension AppConfig {
             sttModel: stt.model,
             dataDirectory: dataDirectory
         )
-        config.voicemailMaxMessage = .seconds(voicemailMax!)
-        config.rejoinGrace = .seconds(rejoinGrace!)
+        config.voicemailMaxMessage = .seconds(voicemailMax)
+        config.rejoinGrace = .seconds(rejoinGrace)
         config.liveKitSDK = sdk
         config.s3Credentials = s3Credentials
         config.sttAPIKey = value("SCAIDIAL_STT_API_KEY")
-        config.sttTimeout = .seconds(sttTimeout!)
+        config.sttTimeout = .seconds(sttTimeout)
         config.sipContact = sipContact
         return config
     }

@@ -21,14 +21,14 @@ struct DialplanController {
         let ids = page.items.compactMap(\.id)
         let rules = ids.isEmpty ? [] : try await RuleModel.scoped(scope, on: db).filter(\.$dialplanID ~~ ids).all()
         let byPlan = Dictionary(grouping: rules, by: \.dialplanID)
-        return Page(items: page.items.map { DialplanDTO($0, rules: byPlan[$0.id!] ?? []) }, nextCursor: page.nextCursor)
+        return Page(items: try page.items.map { try DialplanDTO($0, rules: byPlan[try $0.requireID()] ?? []) }, nextCursor: page.nextCursor)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
         let db = services.db
         let scope = try await context.adminScope(db)
         let plan = try await Self.find(context, scope, db)
-        return DialplanDTO(plan, rules: try await Self.rules(of: plan, scope, db))
+        return try DialplanDTO(plan, rules: try await Self.rules(of: plan, scope, db))
     }
 
     /// A dialplan may be created with its rules; all of them are validated before anything is written.
@@ -43,7 +43,7 @@ struct DialplanController {
         if let name = input.string("name", required: true, maxLength: 100) { plan.name = name }
         var rules: [RuleModel] = []
         for ruleInput in input.array("rules") ?? [] {
-            let rule = RuleModel.new(in: plan)
+            let rule = try RuleModel.new(in: plan)
             try await RuleWriter(scope: scope, db: db).apply(ruleInput, to: rule, creating: true)
             rules.append(rule)
         }
@@ -58,7 +58,7 @@ struct DialplanController {
                 for rule in newRules { try await rule.create(on: tx) }
             }
         }
-        return .init(status: .created, response: DialplanDTO(plan, rules: rules))
+        return .init(status: .created, response: try DialplanDTO(plan, rules: rules))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
@@ -71,7 +71,7 @@ struct DialplanController {
         try input.errors.check()
         try await ensureUniqueName(plan, scope)
         try await db.uniquely("a dialplan with this name") { try await plan.update(on: db) }
-        return DialplanDTO(plan, rules: try await Self.rules(of: plan, scope, db))
+        return try DialplanDTO(plan, rules: try await Self.rules(of: plan, scope, db))
     }
 
     /// Refused while numbers follow this dialplan: they would silently stop routing.
@@ -79,7 +79,7 @@ struct DialplanController {
         let db = services.db
         let scope = try await context.adminScope(db)
         let plan = try await Self.find(context, scope, db)
-        let dids = try await DIDModel.scoped(scope, on: db).filter(\.$dialplanID == plan.id!).count()
+        let dids = try await DIDModel.scoped(scope, on: db).filter(\.$dialplanID == plan.requireID()).count()
         if dids > 0 { throw Problem.conflict("\(dids) number(s) follow this dialplan; point them elsewhere first") }
         try await plan.delete(on: db)
         return .noContent
@@ -90,21 +90,22 @@ struct DialplanController {
     }
 
     static func rules(of plan: DialplanModel, _ scope: TenantScope, _ db: any Database) async throws -> [RuleModel] {
-        try await RuleModel.scoped(scope, on: db).filter(\.$dialplanID == plan.id!).sort(\.$priority).all()
+        try await RuleModel.scoped(scope, on: db).filter(\.$dialplanID == plan.requireID()).sort(\.$priority).all()
     }
 
     private func ensureUniqueName(_ plan: DialplanModel, _ scope: TenantScope) async throws {
-        let clash = try await DialplanModel.scoped(scope, on: services.db).filter(\.$name == plan.name).filter(\.$id != plan.id!).count()
+        let clash = try await DialplanModel.scoped(scope, on: services.db).filter(\.$name == plan.name).filter(\.$id != plan.requireID())
+            .count()
         if clash > 0 { throw Problem.conflict("a dialplan named \"\(plan.name)\" already exists") }
     }
 }
 
 extension RuleModel {
-    static func new(in plan: DialplanModel) -> RuleModel {
+    static func new(in plan: DialplanModel) throws -> RuleModel {
         let r = RuleModel()
         r.id = .v7()
         r.tenantID = plan.tenantID
-        r.dialplanID = plan.id!
+        r.dialplanID = try plan.requireID()
         r.enabled = true
         return r
     }

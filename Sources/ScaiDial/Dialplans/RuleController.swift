@@ -28,7 +28,7 @@ struct RuleController {
         let db = services.db
         let scope = try await context.adminScope(db)
         let plan = try await DialplanController.find(context, scope, db)
-        return RuleDTO(try await find(context, scope, plan))
+        return try RuleDTO(try await find(context, scope, plan))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RuleDTO> {
@@ -36,7 +36,7 @@ struct RuleController {
         let scope = try await context.adminScope(db)
         let plan = try await DialplanController.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
-        let rule = RuleModel.new(in: plan)
+        let rule = try RuleModel.new(in: plan)
         try await RuleWriter(scope: scope, db: db).apply(input, to: rule, creating: true)
         try input.errors.check()
         try await ensureUniquePriority(rule, scope)
@@ -46,7 +46,7 @@ struct RuleController {
                 try await Self.bumpVersion(plan, on: tx)
             }
         }
-        return .init(status: .created, response: RuleDTO(rule))
+        return .init(status: .created, response: try RuleDTO(rule))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> RuleDTO {
@@ -64,7 +64,7 @@ struct RuleController {
                 try await Self.bumpVersion(plan, on: tx)
             }
         }
-        return RuleDTO(rule)
+        return try RuleDTO(rule)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
@@ -82,22 +82,24 @@ struct RuleController {
     /// Marks cached compiled plans of this dialplan stale.
     static func bumpVersion(_ plan: DialplanModel, on db: any Database) async throws {
         // rules_version = rules_version + 1 in the database: concurrent writers never reuse a version.
-        try await (db as! any SQLDatabase).update(DialplanModel.schema)
+        try await (try db.sql()).update(DialplanModel.schema)
             .set(SQLIdentifier("rules_version"), to: SQLBinaryExpression(SQLIdentifier("rules_version"), .add, SQLLiteral.numeric("1")))
-            .where("id", .equal, plan.id!)
+            .where("id", .equal, try plan.requireID())
             .run()
     }
 
     private func find(_ context: AppRequestContext, _ scope: TenantScope, _ plan: DialplanModel) async throws -> RuleModel {
         let id = try context.id("rule_id", "rule")
-        guard let rule = try await RuleModel.scoped(scope, on: services.db).filter(\.$id == id).filter(\.$dialplanID == plan.id!).first()
+        guard
+            let rule = try await RuleModel.scoped(scope, on: services.db).filter(\.$id == id).filter(\.$dialplanID == plan.requireID())
+                .first()
         else { throw Problem.notFound("rule") }
         return rule
     }
 
     private func ensureUniquePriority(_ rule: RuleModel, _ scope: TenantScope) async throws {
         let clash = try await RuleModel.scoped(scope, on: services.db).filter(\.$dialplanID == rule.dialplanID)
-            .filter(\.$priority == rule.priority).filter(\.$id != rule.id!).count()
+            .filter(\.$priority == rule.priority).filter(\.$id != rule.requireID()).count()
         if clash > 0 { throw Problem.conflict("another rule of this dialplan has priority \(rule.priority)") }
     }
 }

@@ -26,8 +26,8 @@ struct RuleDTO: ResponseEncodable, Sendable {
     let conditions: Conditions
     let action: Action
 
-    init(_ r: RuleModel) {
-        id = r.id!
+    init(_ r: RuleModel) throws {
+        id = try r.requireID()
         priority = r.priority
         name = r.name
         enabled = r.enabled
@@ -46,10 +46,10 @@ struct DialplanDTO: ResponseEncodable, Sendable {
     let rules: [RuleDTO]
     @Nullable var createdAt: Date?
 
-    init(_ d: DialplanModel, rules: [RuleModel]) {
-        id = d.id!
+    init(_ d: DialplanModel, rules: [RuleModel]) throws {
+        id = try d.requireID()
         name = d.name
-        self.rules = rules.sorted { $0.priority < $1.priority }.map(RuleDTO.init)
+        self.rules = try rules.sorted { $0.priority < $1.priority }.map(RuleDTO.init)
         createdAt = d.createdAt
     }
 }
@@ -76,7 +76,7 @@ extension RuleModel {
         }
         let usable = (try? parsed.get()) != nil && ActionType(rawValue: actionType) != nil
         return Dialplan.Rule(
-            id: id!, priority: priority, name: name, enabled: enabled && usable,
+            id: id ?? UUID(), priority: priority, name: name, enabled: enabled && usable,
             conditions: conditions, action: action)
     }
 }

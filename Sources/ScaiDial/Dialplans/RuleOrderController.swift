@@ -24,15 +24,16 @@ struct RuleOrderController {
         let raw = input.stringArray("rule_ids", required: true, maxCount: 10_000)
         try input.errors.check()
         let rules = try await DialplanController.rules(of: plan, scope, db)
-        let order = raw!.compactMap(UUID.init(uuidString:))
-        guard order.count == raw!.count, order.count == rules.count, Set(order) == Set(rules.map { $0.id! }) else {
+        let order = (raw ?? []).compactMap(UUID.init(uuidString:))
+        let byID = Dictionary(try rules.map { (try $0.requireID(), $0) }, uniquingKeysWith: { a, _ in a })
+        let ordered = order.compactMap { byID[$0] }
+        guard order.count == raw?.count, ordered.count == rules.count, Set(order).count == order.count else {
             throw Problem.invalid("rule_ids", "must list every rule of this dialplan exactly once")
         }
-        let byID = Dictionary(uniqueKeysWithValues: rules.map { ($0.id!, $0) })
-        let moves = zip(order, rules.map(\.priority)).compactMap { id, priority in
-            byID[id]!.priority == priority ? nil : (byID[id]!, priority)
+        let moves = zip(ordered, rules.map(\.priority)).compactMap { rule, priority in
+            rule.priority == priority ? nil : (rule, priority)
         }
-        if moves.isEmpty { return DialplanDTO(plan, rules: rules) }
+        if moves.isEmpty { return try DialplanDTO(plan, rules: rules) }
         try await db.uniquely("a rule with this priority") {
             try await db.transaction { tx in
                 // Out of the way first (negative priorities are never valid input), then into place.
@@ -47,6 +48,6 @@ struct RuleOrderController {
                 try await RuleController.bumpVersion(plan, on: tx)
             }
         }
-        return DialplanDTO(plan, rules: rules)
+        return try DialplanDTO(plan, rules: rules)
     }
 }

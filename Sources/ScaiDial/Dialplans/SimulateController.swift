@@ -42,17 +42,17 @@ struct SimulateController {
             }
         }
         try input.errors.check()
-        let tenant = try await TenantModel.find(scope.tenantID, on: db)!
+        guard let tenant = try await TenantModel.find(scope.tenantID, on: db), let toRaw else { throw Problem.notFound("tenant") }
         let timeZone = TimeZone(identifier: tenant.timezone) ?? .gmt
         let rows = try await DialplanController.rules(of: plan, scope, db)
         let from = fromRaw.map { CallerNumber.forMatching($0, country: tenant.country) }
-        let to = CallerNumber.forMatching(toRaw!, country: tenant.country)
+        let to = CallerNumber.forMatching(toRaw, country: tenant.country)
         let decision = CompiledPlan(rules: rows.map { $0.toRule() }, timeZone: timeZone)
             .evaluate(CallFacts(caller: from, callee: to, at: at))
-        let names = Dictionary(uniqueKeysWithValues: rows.map { ($0.id!, $0) })
+        let names = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.requireID(), $0) })
         let winner = decision.rule.flatMap { names[$0.id] }
         return ResultDTO(
-            ruleId: winner?.id, ruleName: winner?.name, action: winner.map { RuleDTO($0).action },
+            ruleId: winner?.id, ruleName: winner?.name, action: try winner.map { try RuleDTO($0).action },
             outcome: winner == nil ? "reject" : "route", sipStatus: winner == nil ? 480 : nil,
             from: from, to: to, at: at, localTime: Timestamps.local(at, in: timeZone),
             trace: decision.trace.map {

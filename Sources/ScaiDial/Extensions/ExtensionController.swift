@@ -13,8 +13,8 @@ struct ExtensionDTO: ResponseEncodable, Sendable {
     let hasGreeting: Bool
     @Nullable var createdAt: Date?
 
-    init(_ e: ExtensionModel) {
-        id = e.id!
+    init(_ e: ExtensionModel) throws {
+        id = try e.requireID()
         number = e.number
         name = e.name
         type = e.type
@@ -43,12 +43,12 @@ struct ExtensionController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<ExtensionDTO> {
         let scope = try await context.adminScope(services.db)
         let page = try await ExtensionModel.scoped(scope, on: services.db).page(PageRequest(request))
-        return Page(items: page.items.map(ExtensionDTO.init), nextCursor: page.nextCursor)
+        return Page(items: try page.items.map(ExtensionDTO.init), nextCursor: page.nextCursor)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> ExtensionDTO {
         let scope = try await context.adminScope(services.db)
-        return ExtensionDTO(try await Self.find(context, scope, services.db))
+        return try ExtensionDTO(try await Self.find(context, scope, services.db))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ExtensionDTO> {
@@ -65,7 +65,7 @@ struct ExtensionController {
         try input.errors.check()
         try await ensureUniqueNumber(ext, scope)
         try await db.uniquely("an extension with this number") { try await ext.create(on: db) }
-        return .init(status: .created, response: ExtensionDTO(ext))
+        return .init(status: .created, response: try ExtensionDTO(ext))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ExtensionDTO {
@@ -75,14 +75,14 @@ struct ExtensionController {
         let input = try await request.jsonObject(context: context)
         apply(input, to: ext, creating: false)
         if ext.type == ExtensionType.bot.rawValue,
-            try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).count() > 0
+            try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).count() > 0
         {
             input.fail("type", "remove this extension's forward rules before making it a bot")
         }
         try input.errors.check()
         try await ensureUniqueNumber(ext, scope)
         try await db.uniquely("an extension with this number") { try await ext.update(on: db) }
-        return ExtensionDTO(ext)
+        return try ExtensionDTO(ext)
     }
 
     /// Refused while a dialplan rule or another extension's forward rule still sends calls here.
@@ -90,13 +90,13 @@ struct ExtensionController {
         let db = services.db
         let scope = try await context.adminScope(db)
         let ext = try await Self.find(context, scope, db)
-        let rules = try await RuleModel.scoped(scope, on: db).filter(\.$actionExtensionID == ext.id!).count()
+        let rules = try await RuleModel.scoped(scope, on: db).filter(\.$actionExtensionID == ext.requireID()).count()
         if rules > 0 { throw Problem.conflict("\(rules) dialplan rule(s) send calls to this extension; change them first") }
         let forwards = try await ForwardRuleModel.scoped(scope, on: db)
-            .filter(\.$target == ext.id!.uuidString).filter(\.$extensionID != ext.id!).count()
+            .filter(\.$target == ext.requireID().uuidString).filter(\.$extensionID != ext.requireID()).count()
         if forwards > 0 { throw Problem.conflict("\(forwards) forward rule(s) of other extensions point here; change them first") }
         // Its greeting and its box's recordings go with it (the rows cascade; the objects would not).
-        let messages = try await VoicemailMessageModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).all()
+        let messages = try await VoicemailMessageModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).all()
         for message in messages { try await VoicemailRetention.remove(message, storage: services.storage, on: db) }
         if let greeting = ext.greetingKey { try await services.storage.delete(greeting) }
         try await ext.delete(on: db)
@@ -133,7 +133,8 @@ struct ExtensionController {
     }
 
     private func ensureUniqueNumber(_ ext: ExtensionModel, _ scope: TenantScope) async throws {
-        let clash = try await ExtensionModel.scoped(scope, on: services.db).filter(\.$number == ext.number).filter(\.$id != ext.id!).count()
+        let clash = try await ExtensionModel.scoped(scope, on: services.db).filter(\.$number == ext.number).filter(\.$id != ext.requireID())
+            .count()
         if clash > 0 { throw Problem.conflict("extension \(ext.number) already exists") }
     }
 }

@@ -10,8 +10,8 @@ struct ForwardRuleDTO: ResponseEncodable, Sendable {
     let targetType: String
     @Nullable var target: String?
     let enabled: Bool
-    init(_ r: ForwardRuleModel) {
-        id = r.id!
+    init(_ r: ForwardRuleModel) throws {
+        id = try r.requireID()
         extensionId = r.extensionID
         trigger = r.trigger
         targetType = r.targetType
@@ -40,15 +40,15 @@ struct ForwardRuleController {
         let db = services.db
         let scope = try await context.adminScope(db)
         let ext = try await ExtensionController.find(context, scope, db)
-        let page = try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).page(PageRequest(request))
-        return Page(items: page.items.map(ForwardRuleDTO.init), nextCursor: page.nextCursor)
+        let page = try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).page(PageRequest(request))
+        return Page(items: try page.items.map(ForwardRuleDTO.init), nextCursor: page.nextCursor)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> ForwardRuleDTO {
         let db = services.db
         let scope = try await context.adminScope(db)
         let ext = try await ExtensionController.find(context, scope, db)
-        return ForwardRuleDTO(try await find(context, scope, ext))
+        return try ForwardRuleDTO(try await find(context, scope, ext))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ForwardRuleDTO> {
@@ -59,12 +59,12 @@ struct ForwardRuleController {
         let rule = ForwardRuleModel()
         rule.id = .v7()
         rule.tenantID = scope.tenantID
-        rule.extensionID = ext.id!
+        rule.extensionID = try ext.requireID()
         rule.enabled = true
         try await apply(input, to: rule, ext: ext, scope: scope, creating: true)
         try await ensureOnePerTrigger(rule, scope)
         try await db.uniquely("a forward rule for this trigger") { try await rule.create(on: db) }
-        return .init(status: .created, response: ForwardRuleDTO(rule))
+        return .init(status: .created, response: try ForwardRuleDTO(rule))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ForwardRuleDTO {
@@ -76,7 +76,7 @@ struct ForwardRuleController {
         try await apply(input, to: rule, ext: ext, scope: scope, creating: false)
         try await ensureOnePerTrigger(rule, scope)
         try await db.uniquely("a forward rule for this trigger") { try await rule.update(on: db) }
-        return ForwardRuleDTO(rule)
+        return try ForwardRuleDTO(rule)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
@@ -91,7 +91,7 @@ struct ForwardRuleController {
         let id = try context.id("rule_id", "forward rule")
         guard
             let rule = try await ForwardRuleModel.scoped(scope, on: services.db)
-                .filter(\.$id == id).filter(\.$extensionID == ext.id!).first()
+                .filter(\.$id == id).filter(\.$extensionID == ext.requireID()).first()
         else { throw Problem.notFound("forward rule") }
         return rule
     }
@@ -113,7 +113,10 @@ struct ForwardRuleController {
         case .value(let v): rawTarget = v
         }
         try input.errors.check()
-        rule.target = try await resolveTarget(rawTarget, type: ForwardTargetType(rawValue: rule.targetType)!, ext: ext, scope: scope)
+        guard let type = ForwardTargetType(rawValue: rule.targetType) else {
+            throw Problem.invalid("target_type", "is not a known target type")
+        }
+        rule.target = try await resolveTarget(rawTarget, type: type, ext: ext, scope: scope)
     }
 
     /// `number` → E.164; `extension` → another extension of the tenant; `voicemail` → a box with
@@ -143,7 +146,7 @@ struct ForwardRuleController {
 
     private func ensureOnePerTrigger(_ rule: ForwardRuleModel, _ scope: TenantScope) async throws {
         let clash = try await ForwardRuleModel.scoped(scope, on: services.db).filter(\.$extensionID == rule.extensionID)
-            .filter(\.$trigger == rule.trigger).filter(\.$id != rule.id!).count()
+            .filter(\.$trigger == rule.trigger).filter(\.$id != rule.requireID()).count()
         if clash > 0 { throw Problem.conflict("this extension already has a \(rule.trigger) forward rule") }
     }
 }

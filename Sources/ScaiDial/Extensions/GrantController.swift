@@ -27,7 +27,7 @@ struct GrantController {
         let db = services.db
         let scope = try await context.adminScope(db)
         let ext = try await ExtensionController.find(context, scope, db)
-        let page = try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).page(PageRequest(request))
+        let page = try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).page(PageRequest(request))
         return Page(items: page.items.map(GrantDTO.init), nextCursor: page.nextCursor)
     }
 
@@ -41,14 +41,15 @@ struct GrantController {
             input.fail("user_id", "no such user in this tenant")
         }
         try input.errors.check()
-        if try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).filter(\.$userID == userID!).count() > 0 {
+        guard let userID else { throw Problem.invalid("user_id", "is required") }
+        if try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).filter(\.$userID == userID).count() > 0 {
             throw Problem.conflict("this user already holds a grant on extension \(ext.number)")
         }
         let grant = GrantModel()
         grant.id = .v7()
         grant.tenantID = scope.tenantID
-        grant.extensionID = ext.id!
-        grant.userID = userID!
+        grant.extensionID = try ext.requireID()
+        grant.userID = userID
         try await db.uniquely("this grant") { try await grant.create(on: db) }
         return .init(status: .created, response: GrantDTO(grant))
     }
@@ -58,7 +59,9 @@ struct GrantController {
         let scope = try await context.adminScope(db)
         let ext = try await ExtensionController.find(context, scope, db)
         let userID = try context.id("user_id", "grant")
-        guard let grant = try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.id!).filter(\.$userID == userID).first()
+        guard
+            let grant = try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).filter(\.$userID == userID)
+                .first()
         else { throw Problem.notFound("grant") }
         try await grant.delete(on: db)
         return .noContent

@@ -29,11 +29,11 @@ struct JSONWriter {
             return
         }
         out += "{"
-        for (i, k) in value.keys.sorted().enumerated() {
+        for (i, (k, v)) in value.sorted(by: { $0.key < $1.key }).enumerated() {
             if i > 0 { out += "," }
             Self.quote(k, into: &out)
             out += ":"
-            Self.quote(value[k]!, into: &out)
+            Self.quote(v, into: &out)
         }
         out += "}"
     }

@@ -62,8 +62,7 @@ public final class MetricsRegistry: Sendable {
     public func exposition() -> String {
         state.withLock { s in
             var out = ""
-            for name in s.help.keys.sorted() {
-                let (type, text) = s.help[name]!
+            for (name, (type, text)) in s.help.sorted(by: { $0.key < $1.key }) {
                 out += "# HELP \(name) \(text)\n# TYPE \(name) \(type)\n"
                 if type == "counter" {
                     for (series, v) in s.counters where series.name == name {

@@ -50,7 +50,7 @@ struct CallEventHandler: LiveKitEventHandler {
         let existing = try await CallModel.query(on: db).filter(\.$roomName == room).first()
         if let existing, existing.direction == "inbound", (attributes["sip.callStatus"] ?? "ringing") == "ringing" {
             // The hook door's caller arrived: what needed it in the room can start now.
-            try await router.start(callID: existing.id!, callerInRoom: true)
+            try await router.start(callID: try existing.requireID(), callerInRoom: true)
         }
         if existing == nil {
             // Webhook door: only rooms made by ScaiDial's catch-all dispatch rules.
@@ -87,14 +87,14 @@ struct CallEventHandler: LiveKitEventHandler {
             // One party left and the call is over: the room goes, and whoever is still in it
             // (the far end, or an inbound caller whose answerer, bot or forward target hung up).
             // When the inbound caller is the one who left, the room empties by itself.
-            let caller = call.direction == "inbound" ? try await CallLegModel.callerLeg(of: call.id!, on: persistence.db) : nil
+            let caller = call.direction == "inbound" ? try await CallLegModel.callerLeg(of: try call.requireID(), on: persistence.db) : nil
             if caller?.participantIdentity != identity {
                 do { try await liveKit.deleteRoom(room) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found") {}
             }
         }
         try await cancelRingIfEnded(room)
         if let call = try await CallModel.query(on: persistence.db).filter(\.$roomName == room).first(), call.action == "voicemail" {
-            try await router.voicemail.callerLeft(callID: call.id!)
+            try await router.voicemail.callerLeft(callID: try call.requireID())
         }
     }
 

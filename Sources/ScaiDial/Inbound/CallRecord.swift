@@ -81,7 +81,7 @@ struct CallRecord: Sendable {
     /// there first) is skipped with its leg; the answer is the ids that were written.
     static func insert(_ pending: [Pending], on tx: any Database) async throws -> Set<String> {
         guard !pending.isEmpty else { return [] }
-        let sql = tx as! any SQLDatabase
+        let sql = try tx.sql()
         let calls = sql.insert(into: "calls").columns(callColumns)
         for p in pending {
             let r = p.row, route = p.record.route

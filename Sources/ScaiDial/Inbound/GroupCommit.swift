@@ -14,10 +14,9 @@ actor GroupCommit<Item: Sendable, Output: Sendable> {
     /// Items waiting for the next batch.
     var queued: Int { waiting.count }
 
-    /// `process` answers every item of a batch, in order.
+    /// `process` answers every item of a batch, in order; a batch holds at least one item.
     init(maxBatch: Int, process: @escaping Process) {
-        precondition(maxBatch > 0)
-        self.maxBatch = maxBatch
+        self.maxBatch = max(1, maxBatch)
         self.process = process
     }
 

@@ -209,10 +209,10 @@ struct InboundDispatcher: Sendable {
         if call.state == CallState.failed.rawValue {
             return .reject(callID: call.id, sipStatus: call.sipStatus ?? 480, reason: call.endReason ?? "rejected")
         }
-        let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip").first()
+        let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "sip").first()
         let tenant = try await TenantModel.find(call.tenantID, on: db)
         return .accept(
-            callID: call.id!, roomName: call.roomName, participantIdentity: leg?.participantIdentity ?? "",
+            callID: try call.requireID(), roomName: call.roomName, participantIdentity: leg?.participantIdentity ?? "",
             action: call.action ?? "", ringingTimeoutS: ringingTimeoutS, maxCallDurationS: tenant?.maxCallDurationS ?? 3600)
     }
 }

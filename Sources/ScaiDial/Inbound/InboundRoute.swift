@@ -20,7 +20,7 @@ struct InboundRoute: Sendable {
     /// The routes of those of `numbers` that a tenant owns, by number (one query for a whole batch).
     static func find(_ numbers: Set<String>, on db: any Database) async throws -> [String: InboundRoute] {
         guard !numbers.isEmpty else { return [:] }
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         let rows = try await sql.raw(
             """
             SELECT d.id AS did_id, d.number AS number, d.trunk_id AS trunk_id, d.dialplan_id AS dialplan_id,
@@ -52,7 +52,7 @@ struct InboundRoute: Sendable {
     /// national-format called number is read.
     static func trunkCountries(_ liveKitTrunkIDs: Set<String>, on db: any Database) async throws -> [String: String] {
         guard !liveKitTrunkIDs.isEmpty else { return [:] }
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         let rows = try await sql.raw(
             """
             SELECT k.livekit_inbound_trunk_id AS trunk, t.country AS country FROM trunks k JOIN tenants t ON t.id = k.tenant_id
@@ -69,7 +69,7 @@ struct InboundRoute: Sendable {
     /// Of `liveKitCallIDs`, those already recorded (repeats of calls decided earlier).
     static func recorded(_ liveKitCallIDs: Set<String>, on db: any Database) async throws -> Set<String> {
         guard !liveKitCallIDs.isEmpty else { return [] }
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         return try await sql.raw(
             "SELECT livekit_call_id AS id FROM calls WHERE livekit_call_id IN (\(binds: Array(liveKitCallIDs)))"
         ).all().reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "id", as: String.self)) }
@@ -78,7 +78,7 @@ struct InboundRoute: Sendable {
     /// The tenant's live calls, counted up to its `max_concurrent_calls` only: the cost is bounded by
     /// the policy, not by how busy the tenant is.
     func liveCalls(on db: any Database) async throws -> Int {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         let live = CallState.live
         return try await sql.raw(
             """

@@ -52,12 +52,13 @@ struct SIPInboundController {
     @Sendable func inbound(_ request: Request, context: AppRequestContext) async throws -> Answer {
         try authorize(request)
         let input = try await request.jsonObject(context: context)
-        let call = Self.read(input)
+        let read = Self.read(input)
         try input.errors.check()
-        let decision = try await dispatcher.dispatch(call!)
+        guard let call = read else { throw Problem.invalid("call", "is required") }
+        let decision = try await dispatcher.dispatch(call)
         switch decision {
         case .reject(let callID, let status, _):
-            return Answer(result: "REJECT", sipTrunkId: call!.liveKitTrunkID, scaidialCallId: callID, scaidialSipStatus: status)
+            return Answer(result: "REJECT", sipTrunkId: call.liveKitTrunkID, scaidialCallId: callID, scaidialSipStatus: status)
         case .accept(let callID, let room, let identity, let action, let ringing, let maxDuration):
             // Browsers may ring at once; what needs the caller in the room (bots, forwards,
             // voicemail) waits for its `participant_joined` webhook.
@@ -65,9 +66,9 @@ struct SIPInboundController {
                 try await services.router.start(callID: callID, callerInRoom: false)
             }
             return Answer(
-                result: "ACCEPT", roomName: room, participantIdentity: identity, participantName: "Phone \(call!.from)",
+                result: "ACCEPT", roomName: room, participantIdentity: identity, participantName: "Phone \(call.from)",
                 participantAttributes: ["scaidial.call_id": callID.uuidString],
-                sipTrunkId: call!.liveKitTrunkID, ringingTimeout: "\(ringing)s", maxCallDuration: "\(maxDuration)s",
+                sipTrunkId: call.liveKitTrunkID, ringingTimeout: "\(ringing)s", maxCallDuration: "\(maxDuration)s",
                 scaidialCallId: callID)
         }
     }

@@ -55,14 +55,14 @@ struct JobQueue: Sendable {
             .group(.or) { $0.filter(\.$lockedUntil == nil).filter(\.$lockedUntil < now) }
             .sort(\.$runAt).limit(limit).all()
         var claimed: [Claimed] = []
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         for job in due {
             let lock = "\(worker)/\(UUID().uuidString.prefix(8))"
             // Conditional update: only one worker's UPDATE matches while the lease is free.
             let rows = try await sql.update(JobModel.schema)
                 .set("locked_by", to: lock)
                 .set("locked_until", to: now.addingTimeInterval(lease))
-                .where("id", .equal, job.id!)
+                .where("id", .equal, try job.requireID())
                 .where("state", .equal, "pending")
                 .where { $0.where("locked_until", .is, SQLLiteral.null).orWhere("locked_until", .lessThan, now) }
                 .returning("id")
@@ -70,7 +70,8 @@ struct JobQueue: Sendable {
             if !rows.isEmpty {
                 claimed.append(
                     Claimed(
-                        id: job.id!, kind: job.kind, payload: job.payload, attempts: job.attempts, generation: job.generation, lock: lock))
+                        id: try job.requireID(), kind: job.kind, payload: job.payload, attempts: job.attempts, generation: job.generation,
+                        lock: lock))
             }
         }
         return claimed

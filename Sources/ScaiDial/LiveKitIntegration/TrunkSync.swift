@@ -38,8 +38,8 @@ struct TrunkSyncHandler: JobHandler {
     }
 
     private func sync(_ trunk: TrunkModel, on db: any Database) async throws {
-        let numbers = try await DIDModel.query(on: db).filter(\.$trunkID == trunk.id!).sort(\.$number).all().map(\.number)
-        let tag = Self.tag(trunk.id!)
+        let numbers = try await DIDModel.query(on: db).filter(\.$trunkID == trunk.requireID()).sort(\.$number).all().map(\.number)
+        let tag = Self.tag(try trunk.requireID())
         if numbers.isEmpty {
             try await LiveKitObjects.remove(
                 inbound: trunk.livekitInboundTrunkID, outbound: trunk.livekitOutboundTrunkID, rule: trunk.livekitDispatchRuleID,
@@ -68,7 +68,7 @@ struct TrunkSyncHandler: JobHandler {
         trunk.syncedAt = Date()
         trunk.nextRetryAt = nil
         try await trunk.update(on: db)
-        logger.info("trunk synced to LiveKit", metadata: ["trunk_id": "\(trunk.id!)", "inbound": "\(inbound)", "rule": "\(rule)"])
+        logger.info("trunk synced to LiveKit", metadata: ["trunk_id": "\(trunk.logID)", "inbound": "\(inbound)", "rule": "\(rule)"])
     }
 
     private func upsertInbound(_ info: SIPInboundTrunkInfo, known: String?, tag: String) async throws -> String {

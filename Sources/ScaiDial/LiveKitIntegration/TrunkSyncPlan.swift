@@ -9,7 +9,7 @@ struct TrunkSyncPlan {
     private let tag: String
 
     init(trunk: TrunkModel, numbers: [String], secrets: SecretBox, tag: String) throws {
-        name = "scaidial \(trunk.name) (\(trunk.id!.uuidString.lowercased().prefix(8)))"
+        name = "scaidial \(trunk.name) (\(try trunk.requireID().uuidString.lowercased().prefix(8)))"
         self.tag = tag
         let addresses = StringList.decode(trunk.allowedAddressesJSON)
         // Inbound: what livekit-sip accepts — our numbers, from the carrier's addresses, challenged

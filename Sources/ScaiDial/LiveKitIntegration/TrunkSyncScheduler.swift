@@ -9,26 +9,26 @@ struct TrunkSyncScheduler: Sendable {
 
     /// The trunk or its numbers changed: mark it pending and queue a sync (no-op without LiveKit).
     func changed(_ trunk: TrunkModel, on db: any Database) async throws {
-        let numbers = try await DIDModel.query(on: db).filter(\.$trunkID == trunk.id!).count()
+        let numbers = try await DIDModel.query(on: db).filter(\.$trunkID == trunk.requireID()).count()
         trunk.setInitialSyncState(liveKitConfigured: liveKitConfigured, hasNumbers: numbers > 0)
         trunk.nextRetryAt = nil
         if trunk.hasChanges { try await trunk.save(on: db) }
         guard liveKitConfigured else { return }
         try await JobQueue.enqueue(
-            TrunkSyncHandler.kind, payload: TrunkSyncHandler.Payload(trunkID: trunk.id!),
-            dedupeKey: "trunk_sync:\(trunk.id!)", tenantID: trunk.tenantID, on: db)
+            TrunkSyncHandler.kind, payload: TrunkSyncHandler.Payload(trunkID: try trunk.requireID()),
+            dedupeKey: "trunk_sync:\(try trunk.requireID())", tenantID: trunk.tenantID, on: db)
     }
 
     /// The trunk is being deleted: queue the removal of its LiveKit objects.
     func deleted(_ trunk: TrunkModel, on db: any Database) async throws {
         guard liveKitConfigured else { return }
-        try await JobModel.query(on: db).filter(\.$dedupeKey == "trunk_sync:\(trunk.id!)").delete()
+        try await JobModel.query(on: db).filter(\.$dedupeKey == "trunk_sync:\(try trunk.requireID())").delete()
         try await JobQueue.enqueue(
             TrunkDeleteHandler.kind,
             payload: TrunkDeleteHandler.Payload(
-                trunkID: trunk.id!, inbound: trunk.livekitInboundTrunkID, outbound: trunk.livekitOutboundTrunkID,
+                trunkID: try trunk.requireID(), inbound: trunk.livekitInboundTrunkID, outbound: trunk.livekitOutboundTrunkID,
                 rule: trunk.livekitDispatchRuleID),
-            dedupeKey: "trunk_delete:\(trunk.id!)", on: db)
+            dedupeKey: "trunk_delete:\(try trunk.requireID())", on: db)
     }
 
     /// Run queued syncs now (after the change has been committed).

@@ -11,8 +11,8 @@ struct DIDDTO: ResponseEncodable, Sendable {
     @Nullable var label: String?
     @Nullable var createdAt: Date?
 
-    init(_ d: DIDModel) {
-        id = d.id!
+    init(_ d: DIDModel) throws {
+        id = try d.requireID()
         number = d.number
         trunkId = d.trunkID
         dialplanId = d.dialplanID
@@ -36,12 +36,12 @@ struct DIDController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<DIDDTO> {
         let scope = try await context.adminScope(services.db)
         let page = try await DIDModel.scoped(scope, on: services.db).page(PageRequest(request))
-        return Page(items: page.items.map(DIDDTO.init), nextCursor: page.nextCursor)
+        return Page(items: try page.items.map(DIDDTO.init), nextCursor: page.nextCursor)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> DIDDTO {
         let scope = try await context.adminScope(services.db)
-        return DIDDTO(try await DIDModel.find(try context.id("did_id", "DID"), in: scope, on: services.db, "DID"))
+        return try DIDDTO(try await DIDModel.find(try context.id("did_id", "DID"), in: scope, on: services.db, "DID"))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<DIDDTO> {
@@ -53,7 +53,7 @@ struct DIDController {
         did.tenantID = scope.tenantID
         try await apply(input, to: did, scope: scope, creating: true)
         try await save(did, scope: scope, previousTrunk: nil) { try await did.create(on: $0) }
-        return .init(status: .created, response: DIDDTO(did))
+        return .init(status: .created, response: try DIDDTO(did))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> DIDDTO {
@@ -64,7 +64,7 @@ struct DIDController {
         let input = try await request.jsonObject(context: context)
         try await apply(input, to: did, scope: scope, creating: false)
         try await save(did, scope: scope, previousTrunk: previousTrunk) { try await did.update(on: $0) }
-        return DIDDTO(did)
+        return try DIDDTO(did)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
@@ -115,7 +115,7 @@ struct DIDController {
         _ did: DIDModel, scope: TenantScope, previousTrunk: UUID?, _ write: @escaping @Sendable (any Database) async throws -> Void
     ) async throws {
         let db = services.db
-        let clash = try await DIDModel.query(on: db).filter(\.$number == did.number).filter(\.$id != did.id!).count()
+        let clash = try await DIDModel.query(on: db).filter(\.$number == did.number).filter(\.$id != did.requireID()).count()
         if clash > 0 { throw Problem.conflict("the number \(did.number) is already in use") }
         let trunks = Set([did.trunkID] + (previousTrunk.map { [$0] } ?? []))
         try await db.uniquely("this number") {

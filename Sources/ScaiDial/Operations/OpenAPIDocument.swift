@@ -182,7 +182,7 @@ enum OpenAPIDocument {
         ]
     }
 
-    static func json(serverURL: String) -> Data {
+    static func json(serverURL: String) throws -> Data {
         var paths: [String: [String: Any]] = [:]
         for op in operations {
             var entry: [String: Any] = ["summary": op.summary, "tags": [op.tag], "responses": responses(op)]
@@ -222,7 +222,7 @@ enum OpenAPIDocument {
                 ],
             ],
         ]
-        return try! JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+        return try JSONSerialization.data(withJSONObject: doc, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
     }
 
     private static func responses(_ op: Operation) -> [String: Any] {

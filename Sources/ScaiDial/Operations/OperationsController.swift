@@ -31,6 +31,6 @@ struct OperationsController {
     @Sendable func openAPI(_ request: Request, context: AppRequestContext) async throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json(serverURL: services.config.publicURL))))
+            body: .init(byteBuffer: ByteBuffer(bytes: try OpenAPIDocument.json(serverURL: services.config.publicURL))))
     }
 }

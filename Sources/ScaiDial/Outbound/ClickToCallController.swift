@@ -29,13 +29,13 @@ struct ClickToCallController {
             do { destination = try E164.normalize(raw, defaultCountry: tenant.country) } catch { input.fail("destination", error.message) }
         }
         try input.errors.check()
+        guard let extensionID, let destination else { throw Problem.invalid("destination", "and extension_id are required") }
         do {
-            let (call, ext, trunk) = try await write(extensionID!, destination!, tenant: tenant, scope: scope)
+            let (call, ext, trunk, liveKit) = try await write(extensionID, destination, tenant: tenant, scope: scope)
             let name = try await UserModel.find(user, on: db)?.displayName
-            let joined = try JoinedCall(
-                call: call.call, participantIdentity: call.waveLeg.participantIdentity!, name: name, liveKit: services.config.liveKit!)
+            let joined = try JoinedCall(call: call.call, participantIdentity: call.waveIdentity, name: name, liveKit: liveKit)
             services.dialer.dial(
-                .init(callID: call.call.id!, request: Self.dialRequest(call, trunk: trunk, tenant: tenant, ext: ext)))
+                .init(callID: try call.call.requireID(), request: try Self.dialRequest(call, trunk: trunk, tenant: tenant, ext: ext)))
             services.metrics.increment(
                 "scaidial_click_to_call_total", help: "Click-to-calls placed, by outcome", labels: [("outcome", "placed")])
             return .init(status: .created, response: joined)
@@ -50,7 +50,7 @@ struct ClickToCallController {
     /// Everything that can refuse the call, in the order a user fixes things; then one transaction.
     private func write(
         _ extensionID: UUID, _ destination: String, tenant: TenantModel, scope: TenantScope
-    ) async throws -> (OutboundCall, ExtensionModel, String) {
+    ) async throws -> (OutboundCall, ExtensionModel, trunk: String, LiveKitSettings) {
         let db = services.db
         let user = scope.identity.userID
         guard let ext = try await ExtensionModel.scoped(scope, on: db).filter(\.$id == extensionID).first() else {
@@ -59,15 +59,16 @@ struct ClickToCallController {
         guard try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == extensionID).filter(\.$userID == user).count() > 0 else {
             throw ClickToCallRefusal.noGrant(extensionNumber: ext.number)
         }
-        guard services.config.liveKit != nil, services.liveKit != nil else { throw ClickToCallRefusal.liveKitNotConfigured }
+        guard let liveKit = services.config.liveKit, services.liveKit != nil else { throw ClickToCallRefusal.liveKitNotConfigured }
         if let refusal = OutboundPolicy(tenant).refusal(for: destination) { throw refusal }
         guard
             let trunk = try await TrunkModel.scoped(scope, on: db).filter(\.$syncState == "synced").filter(\.$livekitOutboundTrunkID != nil)
-                .sort(\.$createdAt).sort(\.$id).first()
+                .sort(\.$createdAt).sort(\.$id).first(),
+            let outboundTrunk = trunk.livekitOutboundTrunkID
         else { throw ClickToCallRefusal.noSyncedTrunk }
         // The tenant's chosen caller id, else the trunk's first number (the carrier knows it).
-        let did = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.id!).sort(\.$createdAt).sort(\.$id).first()
-        let call = OutboundCall(
+        let did = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.requireID()).sort(\.$createdAt).sort(\.$id).first()
+        let call = try OutboundCall(
             tenantID: scope.tenantID, user: user, ext: ext, trunk: trunk, callerID: tenant.defaultCallerID ?? did?.number,
             destination: destination)
         let kind = services.persistence.kind
@@ -76,18 +77,20 @@ struct ClickToCallController {
             try await OutboundLimits(tenant: tenant, user: user).check(now: call.call.startedAt, on: tx)
             try await call.create(on: tx)
         }
-        return (call, ext, trunk.livekitOutboundTrunkID!)
+        return (call, ext, outboundTrunk, liveKit)
     }
 
     /// The dial, exactly as LiveKit's `CreateSIPParticipantRequest` names it: no waiting for the
     /// answer, ringback (dial tone) into the room while the callee's phone rings, the policy's
     /// longest call.
-    static func dialRequest(_ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ExtensionModel) -> CreateSIPParticipantRequest {
+    static func dialRequest(
+        _ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ExtensionModel
+    ) throws -> CreateSIPParticipantRequest {
         let c = call.call
-        return CreateSIPParticipantRequest(
+        return try CreateSIPParticipantRequest(
             sipTrunkId: trunk, sipCallTo: c.toNumber, sipNumber: c.fromNumber.hasPrefix("+") ? c.fromNumber : nil, roomName: c.roomName,
             participantIdentity: call.sipLeg.participantIdentity, participantName: c.toNumber,
-            participantMetadata: #"{"scaidial_call_id":"\#(c.id!.uuidString)","extension":"\#(ext.number)"}"#,
+            participantMetadata: #"{"scaidial_call_id":"\#(c.requireID().uuidString)","extension":"\#(ext.number)"}"#,
             playDialtone: true, ringingTimeout: .seconds(Int64(ringingTimeoutS)),
             maxCallDuration: .seconds(Int64(tenant.maxCallDurationS)), waitUntilAnswered: false)
     }

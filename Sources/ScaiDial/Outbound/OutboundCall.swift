@@ -8,12 +8,17 @@ struct OutboundCall {
     let call: CallModel
     let waveLeg: CallLegModel
     let sipLeg: CallLegModel
+    /// The user's browser in the room.
+    let waveIdentity: String
     /// Room names of click-to-calls (inbound rooms are `scaidial-call-…` and `scaidial-in_…`).
     static let roomPrefix = "scaidial-out"
 
-    init(tenantID: UUID, user: UUID, ext: ExtensionModel, trunk: TrunkModel, callerID: String?, destination: String, now: Date = Date()) {
+    init(
+        tenantID: UUID, user: UUID, ext: ExtensionModel, trunk: TrunkModel, callerID: String?, destination: String, now: Date = Date()
+    ) throws {
         let c = CallModel()
-        c.id = .v7(now: now)
+        let id = UUID.v7(now: now)
+        c.id = id
         c.tenantID = tenantID
         c.direction = CallDirection.outbound.rawValue
         c.state = CallState.routing.rawValue
@@ -21,20 +26,21 @@ struct OutboundCall {
         c.fromNumber = callerID ?? ext.number
         c.toNumber = destination
         c.trunkID = trunk.id
-        c.roomName = "\(Self.roomPrefix)-\(c.id!.uuidString.lowercased())"
+        c.roomName = "\(Self.roomPrefix)-\(id.uuidString.lowercased())"
         c.hops = 0
         c.startedAt = now
         c.placedByUserID = user
         // `extension_id` of a call is the extension it rings (inbound); the placing extension is
         // the wave leg's, so nobody else holding a grant on it can answer this call.
         call = c
-        let wave = CallLegModel.new(c, kind: "wave", state: "dialing")
+        let wave = try CallLegModel.new(c, kind: "wave", state: "dialing")
         wave.userID = user
         wave.extensionID = ext.id
-        wave.participantIdentity = JoinedCall.identity(of: user)
+        waveIdentity = JoinedCall.identity(of: user)
+        wave.participantIdentity = waveIdentity
         wave.startedAt = now
         waveLeg = wave
-        let sip = CallLegModel.new(c, kind: "sip", state: "dialing")
+        let sip = try CallLegModel.new(c, kind: "sip", state: "dialing")
         sip.destination = destination
         sip.participantIdentity = "sip_\(destination)"
         sip.startedAt = now
@@ -56,7 +62,7 @@ struct OutboundLimits {
     /// Throws the refusal when the tenant is at `max_concurrent_calls` or the user has placed
     /// `max_calls_per_user_per_hour` calls in the last hour.
     func check(now: Date, on db: any Database) async throws {
-        let live = try await CallModel.query(on: db).filter(\.$tenantID == tenant.id!).filter(\.$state ~~ CallState.live).count()
+        let live = try await CallModel.query(on: db).filter(\.$tenantID == tenant.requireID()).filter(\.$state ~~ CallState.live).count()
         if live >= tenant.maxConcurrentCalls { throw ClickToCallRefusal.overConcurrentLimit(limit: tenant.maxConcurrentCalls) }
         let hourAgo = now.addingTimeInterval(-3600)
         let recent = try await CallModel.query(on: db).filter(\.$placedByUserID == user).filter(\.$startedAt > hourAgo)
@@ -76,6 +82,6 @@ extension Database {
     /// for each other, while rows that merely reference the tenant can still be inserted.
     func lockTenant(_ id: UUID, kind: DatabaseURL) async throws {
         guard case .postgres = kind else { return }
-        try await (self as! any SQLDatabase).raw("SELECT id FROM tenants WHERE id = \(bind: id) FOR NO KEY UPDATE").run()
+        try await (try self.sql()).raw("SELECT id FROM tenants WHERE id = \(bind: id) FOR NO KEY UPDATE").run()
     }
 }

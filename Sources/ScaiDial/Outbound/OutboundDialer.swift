@@ -72,12 +72,12 @@ final class OutboundDialer: Service, Sendable {
         // Conditional writes: a webhook may have ended the call since it was read (the callee's
         // phone refused before LiveKit's answer to the dial got here), and that must stand.
         if let sipCallID = info.sipCallId {
-            try await CallModel.query(on: db).filter(\.$id == call.id!).filter(\.$livekitCallID == nil)
+            try await CallModel.query(on: db).filter(\.$id == call.requireID()).filter(\.$livekitCallID == nil)
                 .set(\.$livekitCallID, to: sipCallID).update()
         }
-        try await CallModel.query(on: db).filter(\.$id == call.id!).filter(\.$state == CallState.routing.rawValue)
+        try await CallModel.query(on: db).filter(\.$id == call.requireID()).filter(\.$state == CallState.routing.rawValue)
             .set(\.$state, to: CallState.ringing.rawValue).update()
-        if let now = try await CallModel.find(call.id!, on: db) { router.announce(now) }
+        if let now = try await CallModel.find(try call.requireID(), on: db) { router.announce(now) }
     }
 
     /// The dial failed (the carrier refused, LiveKit answered 5xx, timed out or was unreachable):
@@ -94,18 +94,21 @@ final class OutboundDialer: Service, Sendable {
         call.endedAt = now
         try await db.transaction { tx in
             try await call.update(on: tx)
-            try await CallLegModel.query(on: tx).filter(\.$callID == call.id!).filter(\.$kind == "sip")
+            try await CallLegModel.query(on: tx).filter(\.$callID == call.requireID()).filter(\.$kind == "sip")
                 .filter(\.$state ~~ ["dialing", "ringing"])
                 .set(\.$state, to: "failed").set(\.$failureReason, to: error.description).set(\.$sipStatus, to: sip)
                 .set(\.$endedAt, to: now).update()
-            try await CallLegModel.query(on: tx).filter(\.$callID == call.id!).filter(\.$state ~~ ["dialing", "ringing", "answered"])
-                .set(\.$state, to: "ended").set(\.$endedAt, to: now).update()
+            try await CallLegModel.query(on: tx).filter(\.$callID == call.requireID()).filter(
+                \.$state ~~ ["dialing", "ringing", "answered"]
+            )
+            .set(\.$state, to: "ended").set(\.$endedAt, to: now).update()
         }
         // The browser may already be in the room: deleting it disconnects it (a timed-out dial may
         // still have reached LiveKit: this also hangs that one up).
         do { try await liveKit?.deleteRoom(call.roomName) } catch {}
         router.announce(call)
         logger.notice(
-            "click-to-call failed", metadata: ["call_id": "\(call.id!)", "reason": "\(call.endReason!)", "detail": "\(error.description)"])
+            "click-to-call failed",
+            metadata: ["call_id": "\(call.logID)", "reason": "\(call.endReason ?? "")", "detail": "\(error.description)"])
     }
 }

@@ -16,6 +16,10 @@ public final class Persistence: Sendable {
     /// SQLite gets a single connection on one event loop, so writers never fight over the file lock.
     private let eventLoop: (any EventLoop)?
     private let closed = Mutex(false)
+    /// One handle per event loop, made once: `db` never has to ask FluentKit again (which answers
+    /// nil once the databases are shut down); a handle used after shutdown throws instead.
+    private let handles: [ObjectIdentifier: any Database]
+    private let anyHandle: any Database
 
     public init(url: DatabaseURL, logger: Logger, postgresSearchPath: [String]? = nil, poolSize: Int = 8) throws {
         let group = MultiThreadedEventLoopGroup.singleton
@@ -36,11 +40,19 @@ public final class Persistence: Sendable {
         }
         migrations = Migrations()
         migrations.add(Migrations.all)
+        let loops: [any EventLoop] = eventLoop.map { [$0] } ?? Array(group.makeIterator())
+        var handles: [ObjectIdentifier: any Database] = [:]
+        for loop in loops {
+            if let handle = databases.database(logger: logger, on: loop) { handles[ObjectIdentifier(loop)] = handle }
+        }
+        guard let anyHandle = handles.values.first else { throw PersistenceClosed() }
+        self.handles = handles
+        self.anyHandle = anyHandle
     }
 
-    /// A database handle; cheap to create per request.
+    /// A database handle on the current event loop (the one SQLite loop); cheap, per request.
     public var db: any Database {
-        databases.database(logger: logger, on: eventLoop ?? databases.eventLoopGroup.any())!
+        handles[ObjectIdentifier(eventLoop ?? databases.eventLoopGroup.any())] ?? anyHandle
     }
 
     /// True when the database answers a trivial query (readiness).
@@ -69,7 +81,7 @@ public final class Persistence: Sendable {
     /// cut may lose the last commits. Set on the one pooled connection.
     func tune() async throws {
         guard case .sqlite = kind else { return }
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.raw("PRAGMA journal_mode=WAL").run()
         try await sql.raw("PRAGMA synchronous=NORMAL").run()
         try await sql.raw("PRAGMA busy_timeout=5000").run()

@@ -14,7 +14,7 @@ struct RegistrationLeases: Sendable {
     /// Claims `trunkID` for this holder (or extends its own claim); false while another holder's
     /// lease runs.
     func acquire(_ trunkID: UUID, now: Date = Date(), on db: any Database) async throws -> Bool {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         try await sql.insert(into: Self.table)
             .columns("trunk_id", "holder", "lease_until")
             .values(SQLBind(trunkID), SQLBind(holder), SQLBind(now.addingTimeInterval(duration)))
@@ -33,7 +33,7 @@ struct RegistrationLeases: Sendable {
     /// Extends every lease this holder has; returns the trunks it still holds (a lease that ran
     /// out and was taken over is gone from the answer).
     func renew(now: Date = Date(), on db: any Database) async throws -> Set<UUID> {
-        let sql = db as! any SQLDatabase
+        let sql = try db.sql()
         let rows = try await sql.update(Self.table)
             .set("lease_until", to: now.addingTimeInterval(duration))
             .where("holder", .equal, holder)
@@ -44,7 +44,7 @@ struct RegistrationLeases: Sendable {
 
     /// Gives a trunk up (disabled, deleted, shutdown), so another replica need not wait for the lease to run out.
     func release(_ trunkID: UUID, on db: any Database) async throws {
-        try await (db as! any SQLDatabase).delete(from: Self.table)
+        try await (try db.sql()).delete(from: Self.table)
             .where("trunk_id", .equal, trunkID).where("holder", .equal, holder).run()
     }
 }

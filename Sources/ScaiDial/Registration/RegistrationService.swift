@@ -75,7 +75,7 @@ final class RegistrationService: Service, Sendable {
             guard let contact else {
                 let trunks = try await TrunkModel.query(on: db).filter(\.$register == true).all()
                 for trunk in trunks where trunk.registrationState != "failed" || trunk.registrationError != Self.noContact {
-                    try await Self.write(trunk.id!, state: "failed", error: Self.noContact, on: db)
+                    try await Self.write(try trunk.requireID(), state: "failed", error: Self.noContact, on: db)
                 }
                 return
             }
@@ -83,7 +83,7 @@ final class RegistrationService: Service, Sendable {
             // then seen as deleted, not as taken over by another replica.
             let held = try await leases.renew(on: db)
             let trunks = try await TrunkModel.query(on: db).filter(\.$register == true).all()
-            let wanted = Dictionary(uniqueKeysWithValues: trunks.map { ($0.id!, $0) })
+            let wanted = Dictionary(uniqueKeysWithValues: try trunks.map { (try $0.requireID(), $0) })
             for (id, entry) in entries.withLock({ $0 }) {
                 if entry.isFinished {
                     entries.withLock { $0[id] = nil }
@@ -98,8 +98,8 @@ final class RegistrationService: Service, Sendable {
                     entry.client.abandon()
                 }
             }
-            for trunk in trunks where entries.withLock({ $0[trunk.id!] }) == nil {
-                guard try await leases.acquire(trunk.id!, on: db) else { continue }
+            for trunk in trunks where try entries.withLock({ $0[try trunk.requireID()] }) == nil {
+                guard try await leases.acquire(try trunk.requireID(), on: db) else { continue }
                 try await start(trunk, contact: contact, group: &group)
             }
         } catch {
@@ -108,7 +108,7 @@ final class RegistrationService: Service, Sendable {
     }
 
     private func start(_ trunk: TrunkModel, contact: String, group: inout DiscardingTaskGroup) async throws {
-        let id = trunk.id!
+        let id = try trunk.requireID()
         guard let username = trunk.authUsername, let sealed = trunk.authPasswordSealed, let target = HostPort(trunk.address) else {
             try await Self.write(
                 id, state: "failed", error: "a registering trunk needs an address, auth_username and auth_password", on: persistence.db)

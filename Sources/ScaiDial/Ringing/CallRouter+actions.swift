@@ -6,8 +6,10 @@ import Logging
 extension CallRouter {
     /// `ring_extension` of a bot: LiveKit dispatches the agent named by `target_ref` into the room.
     func dispatchBot(_ call: CallModel, _ ext: ExtensionModel) async throws {
-        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "bot").count() == 0 else { return }
-        let leg = CallLegModel.new(call, kind: "bot", state: "dialing")
+        guard try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "bot").count() == 0 else {
+            return
+        }
+        let leg = try CallLegModel.new(call, kind: "bot", state: "dialing")
         leg.extensionID = ext.id
         leg.destination = ext.targetRef
         call.extensionID = ext.id
@@ -19,7 +21,8 @@ extension CallRouter {
             return try await failLeg(call, leg, reason: "livekit_error", detail: "LiveKit is not configured", sip: nil)
         }
         do {
-            let metadata = #"{"scaidial_call_id":"\#(call.id!.uuidString)","from":"\#(call.fromNumber)","to":"\#(call.toNumber)"}"#
+            let metadata =
+                #"{"scaidial_call_id":"\#(try call.requireID().uuidString)","from":"\#(call.fromNumber)","to":"\#(call.toNumber)"}"#
             _ = try await liveKit.createDispatch(
                 CreateAgentDispatchRequest(agentName: ext.targetRef, room: call.roomName, metadata: metadata))
         } catch let error as LiveKitError {
@@ -32,14 +35,14 @@ extension CallRouter {
     /// to `ReferForwardHandler` (answer with an announcement, then REFER).
     func forward(_ call: CallModel, to target: String, mode: ForwardModeName) async throws {
         guard
-            try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip")
+            try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "sip")
                 .filter(\.$destination == target).count() == 0
         else { return }
         try await cancelRing(call, reason: "forwarded")
-        let leg = CallLegModel.new(call, kind: "sip", state: "dialing")
+        let leg = try CallLegModel.new(call, kind: "sip", state: "dialing")
         leg.destination = target
         // A bridge's target joins the room under this identity; a REFER's never does.
-        leg.participantIdentity = mode == .bridge ? "fwd_\(leg.id!.uuidString.lowercased().prefix(8))" : nil
+        leg.participantIdentity = mode == .bridge ? "fwd_\(try leg.requireID().uuidString.lowercased().prefix(8))" : nil
         call.action = "forward"
         try await db.transaction { tx in
             try await leg.create(on: tx)
@@ -51,8 +54,9 @@ extension CallRouter {
                 return try await failLeg(call, leg, reason: "no_trunk", detail: "no trunk to address the transfer target with", sip: nil)
             }
             try await JobQueue.enqueue(
-                ReferForwardHandler.kind, payload: ReferForwardHandler.Payload(callID: call.id!, legID: leg.id!, transferTo: uri),
-                dedupeKey: "forward_refer:\(call.id!)", tenantID: call.tenantID, on: db)
+                ReferForwardHandler.kind,
+                payload: ReferForwardHandler.Payload(callID: try call.requireID(), legID: try leg.requireID(), transferTo: uri),
+                dedupeKey: "forward_refer:\(try call.requireID())", tenantID: call.tenantID, on: db)
             return jobs.wake()
         }
         guard let liveKit, let outbound = trunk?.livekitOutboundTrunkID else {
@@ -77,12 +81,12 @@ extension CallRouter {
     /// The hand-over to voicemail: the call is marked for it and gets a `voicemail` leg; what
     /// happens next (greeting, recording) is the `VoicemailHandover`'s (`VoicemailFlow`).
     func toVoicemail(_ call: CallModel, box: UUID) async throws {
-        guard try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "voicemail").count() == 0 else {
+        guard try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "voicemail").count() == 0 else {
             // Handed over already (maybe before the caller was in the room): let voicemail go on.
-            return try await voicemail.begin(callID: call.id!, box: call.extensionID ?? box, roomName: call.roomName)
+            return try await voicemail.begin(callID: try call.requireID(), box: call.extensionID ?? box, roomName: call.roomName)
         }
         try await cancelRing(call, reason: "voicemail")
-        let leg = CallLegModel.new(call, kind: "voicemail", state: "dialing")
+        let leg = try CallLegModel.new(call, kind: "voicemail", state: "dialing")
         leg.extensionID = box
         call.action = "voicemail"
         call.extensionID = box
@@ -90,7 +94,7 @@ extension CallRouter {
             try await leg.create(on: tx)
             try await call.update(on: tx)
         }
-        try await voicemail.begin(callID: call.id!, box: box, roomName: call.roomName)
+        try await voicemail.begin(callID: try call.requireID(), box: box, roomName: call.roomName)
     }
 
     /// Ends an unanswered call: the room goes (and the caller with it).
@@ -112,16 +116,16 @@ extension CallRouter {
         call.endedAt = Date()
         try await call.update(on: db)
         if let liveKit { _ = try? await liveKit.deleteRoom(call.roomName) }
-        logger.notice("call action failed", metadata: ["call_id": "\(call.id!)", "reason": "\(reason)", "detail": "\(detail)"])
+        logger.notice("call action failed", metadata: ["call_id": "\(call.logID)", "reason": "\(reason)", "detail": "\(detail)"])
     }
 }
 
 extension CallLegModel {
-    static func new(_ call: CallModel, kind: String, state: String) -> CallLegModel {
+    static func new(_ call: CallModel, kind: String, state: String) throws -> CallLegModel {
         let l = CallLegModel()
         l.id = .v7()
         l.tenantID = call.tenantID
-        l.callID = call.id!
+        l.callID = try call.requireID()
         l.kind = kind
         l.state = state
         l.startedAt = Date()

@@ -60,17 +60,17 @@ struct CallRouter: Sendable {
         call.state = CallState.ringing.rawValue
         try await call.update(on: db)
         guard !online.isEmpty else { return try await noAnswer(call, ext, trigger: "unavailable") }
-        try await RingState(db: db).started(call.id!, ringing: online)
+        try await RingState(db: db).started(try call.requireID(), ringing: online)
         hub.send(
             .make(
                 "ring",
                 [
-                    "call_id": call.id!, "from": call.fromNumber, "to": call.toNumber, "extension_id": ext.id!,
+                    "call_id": try call.requireID(), "from": call.fromNumber, "to": call.toNumber, "extension_id": try ext.requireID(),
                     "extension_number": ext.number, "extension_name": ext.name, "room_name": call.roomName,
                 ]), to: online)
         try await JobQueue.enqueue(
-            RingTimeoutHandler.kind, payload: RingTimeoutHandler.Payload(callID: call.id!, extensionID: ext.id!),
-            dedupeKey: "ring_timeout:\(call.id!)", tenantID: call.tenantID,
+            RingTimeoutHandler.kind, payload: RingTimeoutHandler.Payload(callID: try call.requireID(), extensionID: try ext.requireID()),
+            dedupeKey: "ring_timeout:\(try call.requireID())", tenantID: call.tenantID,
             runAt: Date().addingTimeInterval(TimeInterval(ext.ringTimeoutS)), on: db)
         jobs.wake()
     }
@@ -78,16 +78,16 @@ struct CallRouter: Sendable {
     /// Stops ringing everywhere (answered elsewhere, caller gone, timed out, forwarded).
     func cancelRing(_ call: CallModel, reason: String, except winner: UUID? = nil) async throws {
         guard let extID = call.extensionID, let ext = try await ExtensionModel.find(extID, on: db) else { return }
-        try await JobModel.query(on: db).filter(\.$dedupeKey == "ring_timeout:\(call.id!)").delete()
-        try await RingState(db: db).finish(call.id!)
+        try await JobModel.query(on: db).filter(\.$dedupeKey == "ring_timeout:\(try call.requireID())").delete()
+        try await RingState(db: db).finish(try call.requireID())
         let users = try await grantedUsers(ext)
-        hub.send(.make("ring_cancelled", ["call_id": call.id!, "reason": reason]), to: users.filter { $0 != winner })
+        hub.send(.make("ring_cancelled", ["call_id": try call.requireID(), "reason": reason]), to: users.filter { $0 != winner })
     }
 
     /// Nobody took the call: the extension's forward rule for `trigger`, else voicemail if enabled, else hang up.
     func noAnswer(_ call: CallModel, _ ext: ExtensionModel, trigger: String) async throws {
         if let rule = try await forwardRule(ext, trigger) { return try await follow(rule, call, ext) }
-        if ext.voicemailEnabled { return try await toVoicemail(call, box: ext.id!) }
+        if ext.voicemailEnabled { return try await toVoicemail(call, box: try ext.requireID()) }
         try await hangUp(call, reason: trigger == "busy" ? "busy" : "no_answer")
     }
 
@@ -99,35 +99,35 @@ struct CallRouter: Sendable {
             guard call.hops < Self.maxHops, let id = rule.target.flatMap(UUID.init(uuidString:)),
                 let next = try await ExtensionModel.find(id, on: db)
             else {
-                logger.notice("forward hop limit reached", metadata: ["call_id": "\(call.id!)"])
+                logger.notice("forward hop limit reached", metadata: ["call_id": "\(call.logID)"])
                 return try await hangUp(call, reason: "too_many_hops")
             }
             call.hops += 1
             try await ring(call, next)
         case .voicemail?:
-            try await toVoicemail(call, box: rule.target.flatMap(UUID.init(uuidString:)) ?? ext.id!)
+            try await toVoicemail(call, box: rule.target.flatMap(UUID.init(uuidString:)) ?? ext.requireID())
         case nil:
             try await hangUp(call, reason: "no_answer")
         }
     }
 
     private func forwardRule(_ ext: ExtensionModel, _ trigger: String) async throws -> ForwardRuleModel? {
-        try await ForwardRuleModel.query(on: db).filter(\.$extensionID == ext.id!).filter(\.$trigger == trigger)
+        try await ForwardRuleModel.query(on: db).filter(\.$extensionID == ext.requireID()).filter(\.$trigger == trigger)
             .filter(\.$enabled == true).first()
     }
 
     /// Tells the call's own users (answerer, caller) where it stands: `call_updated`.
     func announce(_ call: CallModel) {
         let users = [call.answeredByUserID, call.placedByUserID].compactMap { $0 }
-        guard !users.isEmpty else { return }
-        var fields: [String: any Sendable] = ["call_id": call.id!, "state": call.state]
+        guard !users.isEmpty, let id = call.id else { return }
+        var fields: [String: any Sendable] = ["call_id": id, "state": call.state]
         if let reason = call.endReason { fields["end_reason"] = reason }
         if let status = call.sipStatus { fields["sip_status"] = status }
         hub.send(.make("call_updated", fields), to: users)
     }
 
     func grantedUsers(_ ext: ExtensionModel) async throws -> [UUID] {
-        try await GrantModel.enabledUsers(of: ext.id!, on: db)
+        try await GrantModel.enabledUsers(of: try ext.requireID(), on: db)
     }
 }
 

@@ -1,6 +1,7 @@
 import AsyncAlgorithms
 import FluentKit
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LiveKit
 import ServiceLifecycle
@@ -24,9 +25,12 @@ struct MeController {
         let (id, stream) = services.hub.subscribe(user: identity.userID)
         let hub = services.hub
         let keepAlive = services.config.eventKeepAlive
+        var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
+        // nginx would otherwise hold the events back in its buffer.
+        if let buffering = HTTPField.Name("X-Accel-Buffering") { headers[buffering] = "no" }
         return Response(
             status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .init("X-Accel-Buffering")!: "no"],
+            headers: headers,
             body: ResponseBody { writer in
                 defer { hub.unsubscribe(id) }
                 // A comment line every 15 s keeps proxies from closing the stream and notices a
@@ -44,7 +48,7 @@ struct MeController {
         let db = services.db
         let ids = try await GrantModel.query(on: db).filter(\.$userID == identity.userID).all().map(\.extensionID)
         let rows = ids.isEmpty ? [] : try await ExtensionModel.query(on: db).filter(\.$id ~~ ids).sort(\.$number).all()
-        return Page(items: rows.map(ExtensionDTO.init), nextCursor: nil)
+        return Page(items: try rows.map(ExtensionDTO.init), nextCursor: nil)
     }
 
     /// The first user to answer wins, atomically; everyone else gets 409 and a `ring_cancelled`.
@@ -52,23 +56,24 @@ struct MeController {
         let (identity, call) = try await ringingCall(context)
         guard let lk = services.config.liveKit else { throw Problem.conflict("LiveKit is not configured") }
         let db = services.db
-        let won = try await db.claim(call: call.id!, for: identity.userID)
+        let won = try await db.claim(call: try call.requireID(), for: identity.userID)
         guard won else { throw Problem.conflict("this call was answered elsewhere or is no longer ringing") }
         call.answeredByUserID = identity.userID
-        let leg = CallLegModel.new(call, kind: "wave", state: "dialing")
+        let leg = try CallLegModel.new(call, kind: "wave", state: "dialing")
         leg.userID = identity.userID
         leg.extensionID = call.extensionID
-        leg.participantIdentity = JoinedCall.identity(of: identity.userID)
+        let participant = JoinedCall.identity(of: identity.userID)
+        leg.participantIdentity = participant
         try await leg.create(on: db)
         try await services.router.cancelRing(call, reason: "answered", except: identity.userID)
         let user = try await UserModel.find(identity.userID, on: db)
-        return try JoinedCall(call: call, participantIdentity: leg.participantIdentity!, name: user?.displayName, liveKit: lk)
+        return try JoinedCall(call: call, participantIdentity: participant, name: user?.displayName, liveKit: lk)
     }
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let (identity, call) = try await ringingCall(context)
-        services.hub.send(.make("ring_cancelled", ["call_id": call.id!, "reason": "declined"]), to: [identity.userID])
-        if try await RingState(db: services.db).decline(call.id!, by: identity.userID),
+        services.hub.send(.make("ring_cancelled", ["call_id": try call.requireID(), "reason": "declined"]), to: [identity.userID])
+        if try await RingState(db: services.db).decline(try call.requireID(), by: identity.userID),
             let ext = try await call.extensionID.asyncMap({ try await ExtensionModel.find($0, on: services.db) }) ?? nil
         {
             try await services.router.cancelRing(call, reason: "declined")

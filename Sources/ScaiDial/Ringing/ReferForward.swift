@@ -28,7 +28,7 @@ struct ReferForwardHandler: JobHandler {
         let db = router.db
         guard let liveKit = router.liveKit, let call = try await CallModel.find(p.callID, on: db), CallState.live.contains(call.state),
             let leg = try await CallLegModel.find(p.legID, on: db), ["dialing", "ringing"].contains(leg.state),
-            let caller = try await CallLegModel.callerLeg(of: call.id!, on: db), caller.id != leg.id,
+            let caller = try await CallLegModel.callerLeg(of: try call.requireID(), on: db), caller.id != leg.id,
             let identity = caller.participantIdentity
         else { return }
 
@@ -37,8 +37,9 @@ struct ReferForwardHandler: JobHandler {
             do {
                 let ingress = try await liveKit.createIngress(
                     CreateIngressRequest(
-                        inputType: .url, url: router.announcementURL, name: "scaidial-transfer-\(call.id!.uuidString.lowercased())",
-                        roomName: call.roomName, participantIdentity: "announce_\(leg.id!.uuidString.lowercased().prefix(8))",
+                        inputType: .url, url: router.announcementURL,
+                        name: "scaidial-transfer-\(try call.requireID().uuidString.lowercased())",
+                        roomName: call.roomName, participantIdentity: "announce_\(try leg.requireID().uuidString.lowercased().prefix(8))",
                         participantName: "Transfer announcement"))
                 leg.livekitRef = ingress.ingressId
                 leg.state = "ringing"

@@ -6,7 +6,7 @@ import SQLKit
 /// is "busy". Kept in the `ring_members` table, so it survives a restart and is shared by replicas.
 struct RingState: Sendable {
     let db: any Database
-    private var sql: any SQLDatabase { db as! any SQLDatabase }
+    private var sql: any SQLDatabase { get throws { try db.sql() } }
 
     /// A new ring round for `call` (a forward to another extension starts a fresh one).
     func started(_ call: UUID, ringing users: Set<UUID>) async throws {

@@ -68,7 +68,7 @@ final class SharedEvents: Sendable {
     /// Of `users`, those with an open stream on any replica (per the database).
     func online(_ users: [UUID]) async throws -> Set<UUID> {
         guard !users.isEmpty else { return [] }
-        let sql = try persistence.openDatabase() as! any SQLDatabase
+        let sql = try persistence.openDatabase().sql()
         let rows = try await sql.select().distinct().column("user_id").from("event_streams")
             .where("user_id", .in, users).where("expires_at", .greaterThan, Date()).all()
         return Set(try rows.map { try $0.decode(column: "user_id", as: UUID.self) })
@@ -81,7 +81,7 @@ final class SharedEvents: Sendable {
         for await envelope in outgoing.stream {
             do {
                 let payload = String(decoding: try JSONEncoder().encode(envelope), as: UTF8.self)
-                let sql = try persistence.openDatabase() as! any SQLDatabase
+                let sql = try persistence.openDatabase().sql()
                 try await sql.raw("SELECT pg_notify(\(bind: channel), \(bind: payload))").run()
             } catch is PersistenceClosed {
                 return
@@ -110,7 +110,7 @@ final class SharedEvents: Sendable {
         let expires = Date().addingTimeInterval(Self.lease)
         let replica = self.replica
         try await db.transaction { tx in
-            let sql = tx as! any SQLDatabase
+            let sql = try tx.sql()
             let mine = sql.delete(from: "event_streams").where("replica", .equal, replica)
             if !users.isEmpty { mine.where("user_id", .notIn, Array(users)) }
             try await mine.run()
@@ -126,7 +126,7 @@ final class SharedEvents: Sendable {
     /// On the way out: this replica's users are no longer online here.
     func removePresence() async {
         do {
-            try await (persistence.openDatabase() as! any SQLDatabase).delete(from: "event_streams").where("replica", .equal, replica)
+            try await persistence.openDatabase().sql().delete(from: "event_streams").where("replica", .equal, replica)
                 .run()
         } catch is PersistenceClosed {
             // Stopped without a graceful shutdown: the rows run out within a minute.

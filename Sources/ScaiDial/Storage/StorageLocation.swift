@@ -61,7 +61,7 @@ public struct S3Location: Sendable, Equatable {
         var endpoint: String?
         var pathStyle: Bool?
         for pair in queryText.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let name = parts[0]
             let value = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
             switch name {

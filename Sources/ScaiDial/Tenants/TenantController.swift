@@ -20,7 +20,9 @@ struct TenantController {
         var query = TenantModel.query(on: services.db)
         switch identity.role {
         case .platformAdmin: break
-        case .tenantAdmin: query = query.filter(\.$id == identity.tenantID!)
+        case .tenantAdmin:
+            guard let tenantID = identity.tenantID else { throw Problem.forbidden("this account belongs to no tenant") }
+            query = query.filter(\.$id == tenantID)
         case .user: throw Problem.forbidden("this needs the tenant_admin role")
         }
         let result = try await query.page(page)
@@ -41,7 +43,8 @@ struct TenantController {
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TenantDTO {
         let scope = try await context.adminScope(services.db)
-        return try TenantDTO(try await TenantModel.find(scope.tenantID, on: services.db)!)
+        guard let tenant = try await TenantModel.find(scope.tenantID, on: services.db) else { throw Problem.notFound("tenant") }
+        return try TenantDTO(tenant)
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> TenantDTO {
@@ -70,7 +73,7 @@ struct TenantController {
                 try await VoicemailRetention.remove(message, storage: services.storage, on: db)
             }
             for ext in try await ExtensionModel.query(on: db).filter(\.$tenantID == id).filter(\.$greetingKey != nil).all() {
-                try await services.storage.delete(ext.greetingKey!)
+                if let key = ext.greetingKey { try await services.storage.delete(key) }
                 ext.greetingKey = nil
                 try await ext.update(on: db)
             }
@@ -89,7 +92,7 @@ struct TenantController {
     }
 
     private func ensureUniqueName(_ tenant: TenantModel, on db: any Database) async throws {
-        let clash = try await TenantModel.query(on: db).filter(\.$name == tenant.name).filter(\.$id != tenant.id!).count()
+        let clash = try await TenantModel.query(on: db).filter(\.$name == tenant.name).filter(\.$id != tenant.requireID()).count()
         if clash > 0 { throw Problem.conflict("a tenant named \"\(tenant.name)\" already exists") }
     }
 }

@@ -24,7 +24,7 @@ struct TenantDTO: ResponseEncodable, Sendable {
     @Nullable var createdAt: Date?
 
     init(_ t: TenantModel) throws {
-        id = t.id!
+        id = try t.requireID()
         name = t.name
         timezone = t.timezone
         country = t.country
@@ -43,7 +43,13 @@ struct TenantDTO: ResponseEncodable, Sendable {
 /// String lists stored as JSON text (portable between SQLite and PostgreSQL).
 enum StringList {
     static func encode(_ list: [String]) -> String {
-        String(decoding: try! JSONEncoder().encode(list), as: UTF8.self)
+        // Written by hand: a list of strings cannot fail to encode, and this cannot trap.
+        var out = "["
+        for (i, item) in list.enumerated() {
+            if i > 0 { out += "," }
+            JSONWriter.quote(item, into: &out)
+        }
+        return out + "]"
     }
     static func decode(_ text: String) -> [String] {
         (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []

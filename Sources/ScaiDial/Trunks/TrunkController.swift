@@ -35,7 +35,7 @@ struct TrunkController {
         let ids = page.items.compactMap(\.id)
         let dids = ids.isEmpty ? [] : try await DIDModel.scoped(scope, on: db).filter(\.$trunkID ~~ ids).sort(\.$number).all()
         let numbers = Dictionary(grouping: dids, by: \.trunkID).mapValues { $0.map(\.number) }
-        return Page(items: page.items.map { TrunkDTO($0, numbers: numbers[$0.id!] ?? []) }, nextCursor: page.nextCursor)
+        return Page(items: try page.items.map { try TrunkDTO($0, numbers: numbers[try $0.requireID()] ?? []) }, nextCursor: page.nextCursor)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TrunkDTO {
@@ -61,7 +61,7 @@ struct TrunkController {
         }
         services.trunkSync.kick()
         services.registrations.kick()
-        return .init(status: .created, response: TrunkDTO(trunk, numbers: []))
+        return .init(status: .created, response: try TrunkDTO(trunk, numbers: []))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> TrunkDTO {
@@ -88,7 +88,7 @@ struct TrunkController {
         let db = services.db
         let scope = try await context.adminScope(db)
         let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
-        let dids = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.id!).count()
+        let dids = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.requireID()).count()
         if dids > 0 { throw Problem.conflict("the trunk still has \(dids) number(s); move or delete them first") }
         try await db.transaction { tx in
             try await services.trunkSync.deleted(trunk, on: tx)
@@ -100,12 +100,14 @@ struct TrunkController {
     }
 
     private func dto(_ trunk: TrunkModel, _ scope: TenantScope) async throws -> TrunkDTO {
-        let numbers = try await DIDModel.scoped(scope, on: services.db).filter(\.$trunkID == trunk.id!).sort(\.$number).all().map(\.number)
-        return TrunkDTO(trunk, numbers: numbers)
+        let numbers = try await DIDModel.scoped(scope, on: services.db).filter(\.$trunkID == trunk.requireID()).sort(\.$number).all().map(
+            \.number)
+        return try TrunkDTO(trunk, numbers: numbers)
     }
 
     private func ensureUniqueName(_ trunk: TrunkModel, _ scope: TenantScope) async throws {
-        let clash = try await TrunkModel.scoped(scope, on: services.db).filter(\.$name == trunk.name).filter(\.$id != trunk.id!).count()
+        let clash = try await TrunkModel.scoped(scope, on: services.db).filter(\.$name == trunk.name).filter(\.$id != trunk.requireID())
+            .count()
         if clash > 0 { throw Problem.conflict("a trunk named \"\(trunk.name)\" already exists") }
     }
 }

@@ -35,8 +35,8 @@ struct TrunkDTO: ResponseEncodable, Sendable {
     @Nullable var createdAt: Date?
 
     /// Passwords never leave the server: only whether one is set.
-    init(_ t: TrunkModel, numbers: [String]) {
-        id = t.id!
+    init(_ t: TrunkModel, numbers: [String]) throws {
+        id = try t.requireID()
         name = t.name
         address = t.address
         transport = t.transport

@@ -11,8 +11,8 @@ struct UserDTO: ResponseEncodable, Sendable {
     let disabled: Bool
     @Nullable var createdAt: Date?
 
-    init(_ u: UserModel) {
-        id = u.id!
+    init(_ u: UserModel) throws {
+        id = try u.requireID()
         tenantId = u.tenantID
         email = u.email
         displayName = u.displayName
@@ -37,12 +37,12 @@ struct UserController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<UserDTO> {
         let scope = try await context.adminScope(services.db)
         let page = try await UserModel.query(on: services.db).filter(\.$tenantID == scope.tenantID).page(PageRequest(request))
-        return Page(items: page.items.map(UserDTO.init), nextCursor: page.nextCursor)
+        return Page(items: try page.items.map(UserDTO.init), nextCursor: page.nextCursor)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> UserDTO {
         let scope = try await context.adminScope(services.db)
-        return UserDTO(try await find(context, scope))
+        return try UserDTO(try await find(context, scope))
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserDTO> {
@@ -53,10 +53,11 @@ struct UserController {
         user.tenantID = scope.tenantID
         let password = read(input, into: user, creating: true)
         try input.errors.check()
-        user.passwordHash = try await services.hasher.hash(password!)
+        guard let password else { throw Problem.invalid("password", "is required") }
+        user.passwordHash = try await services.hasher.hash(password)
         try await ensureUniqueEmail(user, on: db)
         try await db.uniquely("a user with this email") { try await user.create(on: db) }
-        return .init(status: .created, response: UserDTO(user))
+        return .init(status: .created, response: try UserDTO(user))
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> UserDTO {
@@ -76,10 +77,10 @@ struct UserController {
             try await db.uniquely("a user with this email") { try await user.update(on: tx) }
             // A new password or a disabled account ends every session and token of that user.
             if password != nil || user.disabled {
-                try await AuthTokenModel.query(on: tx).filter(\.$userID == user.id!).delete()
+                try await AuthTokenModel.query(on: tx).filter(\.$userID == user.requireID()).delete()
             }
         }
-        return UserDTO(user)
+        return try UserDTO(user)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
@@ -123,7 +124,7 @@ struct UserController {
     }
 
     private func ensureUniqueEmail(_ user: UserModel, on db: any Database) async throws {
-        let clash = try await UserModel.query(on: db).filter(\.$email == user.email).filter(\.$id != user.id!).count()
+        let clash = try await UserModel.query(on: db).filter(\.$email == user.email).filter(\.$id != user.requireID()).count()
         if clash > 0 { throw Problem.conflict("a user with email \(user.email) already exists") }
     }
 

@@ -16,8 +16,8 @@ struct GreetingController {
         router.delete("/v1/tenants/:tenant_id/extensions/:extension_id/greeting", use: remove)
     }
 
-    static func key(_ ext: ExtensionModel, _ format: AudioFormat) -> String {
-        "greetings/\(ext.tenantID.uuidString.lowercased())/\(ext.id!.uuidString.lowercased()).\(format.rawValue)"
+    static func key(_ ext: ExtensionModel, _ format: AudioFormat) throws -> String {
+        try "greetings/\(ext.tenantID.uuidString.lowercased())/\(ext.requireID().uuidString.lowercased()).\(format.rawValue)"
     }
 
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> ExtensionDTO {
@@ -34,14 +34,14 @@ struct GreetingController {
         guard let format = AudioFormat.sniff(body.readableBytesView) else {
             throw Problem(.unsupportedMediaType, "the greeting must be WAV, MP3 or OGG audio; this file is none of them")
         }
-        let key = Self.key(ext, format)
+        let key = try Self.key(ext, format)
         let old = ext.greetingKey
         try await services.storage.put(key, body, contentType: format.contentType)
         ext.greetingKey = key
         ext.greetingContentType = format.contentType
         try await ext.update(on: db)
         if let old, old != key { try? await services.storage.delete(old) }
-        return ExtensionDTO(ext)
+        return try ExtensionDTO(ext)
     }
 
     @Sendable func listen(_ request: Request, context: AppRequestContext) async throws -> Response {

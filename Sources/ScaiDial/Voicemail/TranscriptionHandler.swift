@@ -75,7 +75,7 @@ struct TranscriptionHandler: JobHandler {
     private func settle(
         _ message: VoicemailMessageModel, state: String, transcript: String? = nil, error: String? = nil, on db: any Database
     ) async throws {
-        try await VoicemailMessageModel.query(on: db).filter(\.$id == message.id!).filter(\.$transcriptState == "pending")
+        try await VoicemailMessageModel.query(on: db).filter(\.$id == message.requireID()).filter(\.$transcriptState == "pending")
             .set(\.$transcriptState, to: state).set(\.$transcript, to: transcript).set(\.$transcriptError, to: error).update()
     }
 

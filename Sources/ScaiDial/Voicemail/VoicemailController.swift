@@ -19,8 +19,8 @@ struct VoicemailDTO: ResponseEncodable, Sendable {
     /// Where the audio streams from (same credentials as this answer; HTTP Range works).
     let audioUrl: String
 
-    init(_ m: VoicemailMessageModel, base: String) {
-        id = m.id!
+    init(_ m: VoicemailMessageModel, base: String) throws {
+        id = try m.requireID()
         extensionId = m.extensionID
         callId = m.callID
         caller = m.caller
@@ -32,7 +32,7 @@ struct VoicemailDTO: ResponseEncodable, Sendable {
         transcriptError = m.transcriptError
         read = m.read
         createdAt = m.createdAt
-        audioUrl = "\(base)/\(m.id!.uuidString)/audio"
+        audioUrl = "\(base)/\(try m.requireID().uuidString)/audio"
     }
 }
 
@@ -70,7 +70,7 @@ struct VoicemailController {
 
     private func audio(_ request: Request, _ context: AppRequestContext, _ inbox: Inbox) async throws -> Response {
         let message = try await inbox.find(context, on: services.db)
-        let name = "voicemail-\(message.caller.filter { $0.isNumber || $0 == "+" })-\(message.id!.uuidString.prefix(8)).ogg"
+        let name = "voicemail-\(message.caller.filter { $0.isNumber || $0 == "+" })-\(try message.requireID().uuidString.prefix(8)).ogg"
         return try await MediaResponse.stream(message.storageKey, from: services.storage, request: request, download: name)
     }
 
@@ -120,11 +120,11 @@ struct VoicemailController {
     }
     @Sendable func tenantGet(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
         let inbox = try await tenantInbox(context)
-        return VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
+        return try VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
     }
     @Sendable func myGet(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
         let inbox = try await myInbox(context)
-        return VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
+        return try VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
     }
     @Sendable func tenantUpdate(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
         try await update(request, context, try await tenantInbox(context))
@@ -152,7 +152,7 @@ struct VoicemailController {
         let rows = try await query.sort(\.$id, .descending).limit(page.limit + 1).all()
         let items = Array(rows.prefix(page.limit))
         let next = rows.count > page.limit ? items.last?.id.map(Cursor.encode) : nil
-        return Page(items: items.map { VoicemailDTO($0, base: inbox.base) }, nextCursor: next)
+        return Page(items: try items.map { try VoicemailDTO($0, base: inbox.base) }, nextCursor: next)
     }
 
     /// `{"read": true|false}`: the only thing a message lets you change.
@@ -161,8 +161,9 @@ struct VoicemailController {
         let input = try await request.jsonObject(context: context)
         let read = input.bool("read", required: true)
         try input.errors.check()
-        message.read = read!
+        guard let read else { throw Problem.invalid("read", "is required") }
+        message.read = read
         try await message.update(on: services.db)
-        return VoicemailDTO(message, base: inbox.base)
+        return try VoicemailDTO(message, base: inbox.base)
     }
 }

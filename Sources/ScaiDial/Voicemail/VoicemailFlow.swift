@@ -82,8 +82,8 @@ struct VoicemailFlow: VoicemailHandover {
             return try await leg.update(on: db)
         }
         guard leg.state == "ringing" else { return }
-        guard let liveKit, let caller = try await callerIdentity(call.id!), let box = leg.extensionID else { return }
-        let key = Self.storageKey(tenant: call.tenantID, box: box, call: call.id!)
+        guard let liveKit, let caller = try await callerIdentity(try call.requireID()), let box = leg.extensionID else { return }
+        let key = Self.storageKey(tenant: call.tenantID, box: box, call: try call.requireID())
         do {
             let egress = try await liveKit.startParticipantEgress(
                 ParticipantEgressRequest(roomName: call.roomName, identity: caller, fileOutputs: [egressOutput(key)]))
@@ -99,12 +99,13 @@ struct VoicemailFlow: VoicemailHandover {
                 call.state = CallState.active.rawValue
                 try await call.update(on: db)
             }
-            try await CallLegModel.query(on: db).filter(\.$callID == call.id!).filter(\.$kind == "sip")
+            try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "sip")
                 .filter(\.$participantIdentity == caller).filter(\.$state ~~ ["dialing", "ringing"])
                 .set(\.$state, to: "answered").set(\.$answeredAt, to: now).update()
             try await JobQueue.enqueue(
-                VoicemailLimitHandler.kind, payload: VoicemailLimitHandler.Payload(callID: call.id!, egressID: egress.egressId ?? ""),
-                dedupeKey: "voicemail_limit:\(call.id!)", tenantID: call.tenantID,
+                VoicemailLimitHandler.kind,
+                payload: VoicemailLimitHandler.Payload(callID: try call.requireID(), egressID: egress.egressId ?? ""),
+                dedupeKey: "voicemail_limit:\(try call.requireID())", tenantID: call.tenantID,
                 runAt: now.addingTimeInterval(Double(maxMessage.components.seconds)), on: db)
             jobs.wake()
         } catch let error as LiveKitError {
@@ -136,7 +137,7 @@ struct VoicemailFlow: VoicemailHandover {
             leg.failureReason = "recording failed: \(info.error ?? info.status?.rawValue ?? "unknown")"
             leg.endedAt = leg.endedAt ?? now
             try await leg.update(on: db)
-            logger.warning("voicemail recording failed", metadata: ["call_id": "\(call.id!)", "error": "\(info.error ?? "")"])
+            logger.warning("voicemail recording failed", metadata: ["call_id": "\(call.logID)", "error": "\(info.error ?? "")"])
             return
         }
         guard size > 0, seconds >= Self.minimumSeconds else {
@@ -151,7 +152,7 @@ struct VoicemailFlow: VoicemailHandover {
         message.extensionID = box
         message.callID = call.id
         message.caller = call.fromNumber
-        message.storageKey = leg.destination ?? Self.storageKey(tenant: call.tenantID, box: box, call: call.id!)
+        message.storageKey = try leg.destination ?? Self.storageKey(tenant: call.tenantID, box: box, call: call.requireID())
         message.contentType = "audio/ogg"
         message.sizeBytes = size
         message.durationS = seconds
@@ -167,13 +168,13 @@ struct VoicemailFlow: VoicemailHandover {
         } catch let error as any DatabaseError where error.isConstraintFailure {
             return  // a repeated egress_ended: the message exists already
         }
-        try await JobModel.query(on: db).filter(\.$dedupeKey == "voicemail_limit:\(call.id!)").delete()
+        try await JobModel.query(on: db).filter(\.$dedupeKey == "voicemail_limit:\(try call.requireID())").delete()
         let users = try await GrantModel.enabledUsers(of: box, on: db)
         hub.send(
             .make(
                 "voicemail",
                 [
-                    "call_id": call.id!, "voicemail_id": message.id!, "extension_id": box, "caller": message.caller,
+                    "call_id": try call.requireID(), "voicemail_id": try message.requireID(), "extension_id": box, "caller": message.caller,
                     "duration_s": message.durationS,
                 ]), to: users)
         try await messageStored(message)
@@ -201,7 +202,7 @@ struct VoicemailFlow: VoicemailHandover {
         call.endedAt = Date()
         try await call.update(on: db)
         if let liveKit { _ = try? await liveKit.deleteRoom(call.roomName) }
-        logger.warning("voicemail failed", metadata: ["call_id": "\(call.id!)", "detail": "\(detail)"])
+        logger.warning("voicemail failed", metadata: ["call_id": "\(call.logID)", "detail": "\(detail)"])
     }
 }
 

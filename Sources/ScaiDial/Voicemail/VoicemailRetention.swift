@@ -26,7 +26,7 @@ struct VoicemailRetention: Service {
         var removed = 0
         for tenant in try await TenantModel.query(on: db).all() {
             let cutoff = now.addingTimeInterval(-Double(tenant.recordingRetentionDays) * 86_400)
-            let old = try await VoicemailMessageModel.query(on: db).filter(\.$tenantID == tenant.id!).filter(\.$createdAt < cutoff)
+            let old = try await VoicemailMessageModel.query(on: db).filter(\.$tenantID == tenant.requireID()).filter(\.$createdAt < cutoff)
                 .limit(1000).all()
             for message in old {
                 try await Self.remove(message, storage: storage, on: db)

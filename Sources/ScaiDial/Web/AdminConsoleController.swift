@@ -46,12 +46,9 @@ struct AdminConsoleController {
 
     /// Everything from this server only: scripts, styles, API calls, and audio (greetings and
     /// voicemail play from the API with the session cookie).
-    static let securityHeaders: HTTPFields = [
-        .init("Content-Security-Policy")!: [
+    static let securityHeaders = HTTPFields.pageSecurity(
+        csp: [
             "default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "media-src 'self' blob:",
             "img-src 'self' data:", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'",
-        ].joined(separator: "; "),
-        .init("X-Content-Type-Options")!: "nosniff",
-        .init("Referrer-Policy")!: "same-origin",
-    ]
+        ].joined(separator: "; "))
 }

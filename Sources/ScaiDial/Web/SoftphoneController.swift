@@ -56,10 +56,7 @@ struct SoftphoneController {
             "media-src 'self' blob:", "worker-src 'self' blob:", "img-src 'self' data:", "style-src 'self'", "frame-ancestors 'none'",
             "base-uri 'none'", "form-action 'self'",
         ].joined(separator: "; ")
-        return [
-            .init("Content-Security-Policy")!: csp, .init("X-Content-Type-Options")!: "nosniff",
-            .init("Referrer-Policy")!: "same-origin",
-        ]
+        return .pageSecurity(csp: csp)
     }
 
     private static func escape(_ s: String) -> String {

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
@@ -14,7 +15,7 @@ struct WebAsset: Sendable {
         guard let name, let asset = assets[name] else { throw Problem.notFound("asset") }
         return Response(
             status: .ok,
-            headers: [.contentType: asset.contentType, .cacheControl: "no-cache", .init("X-Content-Type-Options")!: "nosniff"],
+            headers: [.contentType: asset.contentType, .cacheControl: "no-cache", .xContentTypeOptions: "nosniff"],
             body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
     }
 
@@ -24,5 +25,16 @@ struct WebAsset: Sendable {
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: html))
+    }
+}
+
+extension HTTPFields {
+    /// A page's security headers: its Content-Security-Policy, no MIME sniffing, and the referrer
+    /// only to this server.
+    static func pageSecurity(csp: String) -> HTTPFields {
+        var headers: HTTPFields = [.contentSecurityPolicy: csp, .xContentTypeOptions: "nosniff"]
+        // HTTPTypes has no constant for it; the literal is a valid name, and an invalid one would only be left out.
+        if let referrer = HTTPField.Name("Referrer-Policy") { headers[referrer] = "same-origin" }
+        return headers
     }
 }

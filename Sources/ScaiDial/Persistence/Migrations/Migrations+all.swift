@@ -15,13 +15,13 @@ extension Migrations {
 extension Database {
     /// Plain (non-unique) index; FluentKit's schema builder has none, SQLKit does.
     func createIndex(_ name: String, on table: String, columns: [String]) async throws {
-        var builder = (self as! any SQLDatabase).create(index: name).on(table)
+        var builder = (try self.sql()).create(index: name).on(table)
         for column in columns { builder = builder.column(column) }
         try await builder.run()
     }
 
     func dropIndex(_ name: String) async throws {
-        try await (self as! any SQLDatabase).drop(index: name).run()
+        try await (try self.sql()).drop(index: name).run()
     }
 }
 
