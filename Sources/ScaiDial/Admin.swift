@@ -31,7 +31,7 @@ public enum Admin {
             let user = UserModel.new()
             user.email = email
             user.displayName = displayName ?? String(email.prefix { $0 != "@" })
-            user.role = Role.platformAdmin.rawValue
+            user.role = .platformAdmin
             user.passwordHash = try await PasswordHasher(cost: UInt8(config.passwordHashCost)).hash(password)
             try await user.create(on: p.db)
             return try user.requireID()

@@ -36,7 +36,8 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
         if let liveKit = services.liveKit {
             app.addServices(
                 CallSweeper(
-                    persistence: persistence, liveKit: liveKit, interval: config.sweepInterval, grace: config.sweepGrace, logger: logger))
+                    persistence: persistence, engine: services.engine, liveKit: liveKit, interval: config.sweepInterval,
+                    grace: config.sweepGrace, logger: logger))
         }
         app.beforeServerStarts { try await announceFirstAdmin(services) }
         if config.liveKitSDK.integrity == nil && !config.liveKitSDK.url.hasPrefix("/") {

@@ -21,8 +21,8 @@ struct AppServices: Sendable {
     let dispatcher: InboundDispatcher
     /// Users' open event streams (ringing browsers).
     let hub: EventHub
-    /// Carries out routing decisions: ringing, bots, forwards, voicemail.
-    let router: CallRouter
+    /// The one driver of the call machine: every change to a call goes through it.
+    let engine: CallEngine
     /// Dials click-to-calls in the background.
     let dialer: OutboundDialer
     /// Recordings and greetings (`SCAIDIAL_STORAGE_URL`).
@@ -62,7 +62,8 @@ struct AppServices: Sendable {
             handlers.append(TrunkDeleteHandler(liveKit: liveKit))
         }
         jobs = JobWorker(
-            persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval)
+            persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval,
+            clock: config.clock)
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         registrations = RegistrationService(config: config, persistence: persistence, secrets: secrets, metrics: metrics, logger: logger)
         // Several replicas share one PostgreSQL database: their event streams are shared through it.
@@ -82,38 +83,40 @@ struct AppServices: Sendable {
                 OpenAITranscriptionClient(baseURL: $0, model: config.sttModel ?? "", apiKey: config.sttAPIKey, timeout: config.sttTimeout)
             }
         self.stt = stt
-        var voicemail = VoicemailFlow(
-            persistence: persistence, liveKit: liveKit, hub: hub, jobs: jobs,
-            links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),
-            egressOutput: { key in storage.egressOutput(for: key, fileType: .ogg) },
-            maxMessage: config.voicemailMaxMessage, logger: logger)
-        if let liveKit { jobs.register(VoicemailLimitHandler(persistence: persistence, liveKit: liveKit)) }
+        var runner = EffectRunner(
+            hub: hub, liveKit: liveKit, links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),
+            egressOutput: { key in storage.egressOutput(for: key, fileType: .ogg) }, persistence: persistence, logger: logger)
         // Without STT nothing is queued: opted-in tenants' messages stay `none`.
         if let stt {
             jobs.register(TranscriptionHandler(persistence: persistence, storage: storage, stt: stt, logger: logger))
-            voicemail.messageStored = { [jobs] message in
+            runner.messageStored = { [jobs] messageID in
                 do {
-                    if try await TranscriptionHandler.enqueue(messageID: try message.requireID(), on: persistence.db) { jobs.wake() }
+                    if try await TranscriptionHandler.enqueue(messageID: messageID, now: jobs.clock.now, on: persistence.db) {
+                        jobs.wake()
+                    }
                 } catch {
                     // The message is stored either way; a repeated webhook would not queue it again.
                     logger.error(
-                        "voicemail transcription could not be queued", metadata: ["voicemail_id": "\(message.logID)", "error": "\(error)"])
+                        "voicemail transcription could not be queued", metadata: ["voicemail_id": "\(messageID)", "error": "\(error)"])
                 }
             }
         }
-        var router = CallRouter(
-            persistence: persistence, hub: hub, liveKit: liveKit, jobs: jobs, voicemail: voicemail, logger: logger)
-        router.announcementURL = config.publicURL + Announcements.transferPath
-        self.router = router
-        dialer = OutboundDialer(persistence: persistence, liveKit: liveKit, router: router, logger: logger)
-        jobs.register(RingTimeoutHandler(router: router))
-        jobs.register(BrowserGoneHandler(router: router))
-        jobs.register(ReferForwardHandler(router: router, poll: config.referPollInterval, answerTimeout: config.referAnswerTimeout))
+        let engine = CallEngine(
+            persistence: persistence,
+            settings: CallSettings(rejoinGrace: config.rejoinGrace.timeInterval, voicemailMax: config.voicemailMaxMessage.timeInterval),
+            clock: config.clock, directory: DirectoryLoader(hub: hub), effects: runner, jobs: jobs, metrics: metrics, logger: logger)
+        self.engine = engine
+        dialer = OutboundDialer(engine: engine, liveKit: liveKit, logger: logger)
+        let refer = ReferWork(
+            liveKit: liveKit, announcementURL: config.publicURL + Announcements.transferPath, poll: config.referPollInterval,
+            answerTimeout: config.referAnswerTimeout)
+        for kind in CallTimers.kinds {
+            jobs.register(CallTimerHandler(kind: kind, engine: engine, liveKit: liveKit, refer: refer))
+        }
         self.events =
             events
             ?? CallEventHandler(
-                persistence: persistence, dispatcher: dispatcher, router: router, liveKit: liveKit, metrics: metrics, logger: logger,
-                rejoinGrace: config.rejoinGrace)
+                persistence: persistence, dispatcher: dispatcher, engine: engine, liveKit: liveKit, metrics: metrics, logger: logger)
     }
 
     var db: any Database { persistence.db }

@@ -28,7 +28,7 @@ struct GreetingTests {
 
             // Callers hear it through a signed link.
             let links = MediaLinks(secretKey: "test-secret-key-test-secret-key-0123456789", publicURL: "")
-            let played = try await api.get(links.sign(VoicemailFlow.greetingPath(box: UUID(uuidString: w.a.extensionID)!)), token: nil)
+            let played = try await api.get(links.sign(EffectRunner.greetingPath(box: UUID(uuidString: w.a.extensionID)!)), token: nil)
             #expect([UInt8](played.body) == wav)
 
             let mp3: [UInt8] = Array("ID3".utf8) + [4, 0, 0, 0, 0, 0, 0] + Array(repeating: 0x55, count: 100)
@@ -42,7 +42,7 @@ struct GreetingTests {
             #expect(try await api.get(path, token: w.a.adminToken).status == .notFound)
             let ext = try await api.get("\(w.a.base)/extensions/\(w.a.extensionID)", token: w.a.adminToken)
             #expect(ext.json["has_greeting"] as? Bool == false)
-            let builtIn = try await api.get(links.sign(VoicemailFlow.greetingPath(box: UUID(uuidString: w.a.extensionID)!)), token: nil)
+            let builtIn = try await api.get(links.sign(EffectRunner.greetingPath(box: UUID(uuidString: w.a.extensionID)!)), token: nil)
             #expect([UInt8](builtIn.body) == DefaultGreeting.wav)
         }
     }

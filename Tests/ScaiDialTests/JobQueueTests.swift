@@ -29,18 +29,18 @@ struct JobQueueTests {
     @Test("a retry that lands after the job was claimed again (by the same worker) neither frees nor reschedules that claim")
     func lateRetry() async throws {
         try await withQueue { db in
-            try await JobQueue.enqueue("test_job", payload: ["x": 1], dedupeKey: "test:1", on: db)
-            let first = try #require(try await JobQueue.claimDue(worker: "w", lease: 120, limit: 5, on: db).first)
+            try await JobQueue.enqueue("test_job", payload: ["x": 1], dedupeKey: "test:1", runAt: Date(), on: db)
+            let first = try #require(try await JobQueue.claimDue(worker: "w", lease: 120, limit: 5, now: Date(), on: db).first)
             try await JobQueue.retry(first, at: Date(timeIntervalSinceNow: -1), error: "boom", on: db)
             // Due again at once: the same worker claims it while the first run is still finishing.
-            let second = try #require(try await JobQueue.claimDue(worker: "w", lease: 120, limit: 5, on: db).first)
+            let second = try #require(try await JobQueue.claimDue(worker: "w", lease: 120, limit: 5, now: Date(), on: db).first)
             #expect(second.attempts == 1 && second.lock != first.lock)
             // The first run's bookkeeping, landing late, hits nothing.
             try await JobQueue.retry(first, at: Date(timeIntervalSinceNow: -1), error: "late", on: db)
             let row = try #require(try await JobModel.query(on: db).filter(\.$dedupeKey == "test:1").first())
             #expect(row.lockedBy == second.lock && row.attempts == 1 && row.lastError == "boom")
             // So nobody else can claim it while the second run goes on.
-            #expect(try await JobQueue.claimDue(worker: "w", lease: 120, limit: 5, on: db).isEmpty)
+            #expect(try await JobQueue.claimDue(worker: "w", lease: 120, limit: 5, now: Date(), on: db).isEmpty)
             try await JobQueue.complete(second, on: db)
             #expect(try await JobModel.query(on: db).count() == 0)
         }

@@ -43,7 +43,7 @@ struct TranscriptionHandlerTests {
         var payload: String { #"{"messageID":"\#(messageID.uuidString)"}"# }
         func state() async throws -> (String, String?) {
             let m = try #require(try await VoicemailMessageModel.find(messageID, on: db))
-            return (m.transcriptState, m.transcript)
+            return (m.transcriptState.rawValue, m.transcript)
         }
         func setOptIn(_ on: Bool) async throws {
             try await TenantModel.query(on: db).filter(\.$id == tenantID).set(\.$voicemailTranscription, to: on).update()
@@ -65,7 +65,7 @@ struct TranscriptionHandlerTests {
             m.id = .v7()
             (m.tenantID, m.extensionID, m.caller) = (tenant, UUID(uuidString: world.a.extensionID)!, "+31612345678")
             m.storageKey = "voicemail/\(m.id!).ogg"
-            (m.contentType, m.sizeBytes, m.durationS, m.transcriptState, m.read) = ("audio/ogg", 4, 3, "pending", false)
+            (m.contentType, m.sizeBytes, m.durationS, m.transcriptState, m.read) = ("audio/ogg", 4, 3, .pending, false)
             try await m.create(on: p.db)
             let storage = FileStorage(directory: directory)
             try await storage.put(m.storageKey, ByteBuffer(string: "OggS"), contentType: "audio/ogg")
@@ -136,7 +136,7 @@ struct TranscriptionHandlerTests {
     @Test("a message deleted or already transcribed is left alone")
     func settledOrGone() async throws {
         try await run { env, p in
-            try await VoicemailMessageModel.query(on: env.db).filter(\.$id == env.messageID).set(\.$transcriptState, to: "done")
+            try await VoicemailMessageModel.query(on: env.db).filter(\.$id == env.messageID).set(\.$transcriptState, to: .done)
                 .set(\.$transcript, to: "kept").update()
             let stt = FakeSTT(allowed: false) { "" }
             try await env.handler(stt, persistence: p).run(payload: env.payload, attempt: 0, retryAt: Self.retryAt)
@@ -149,7 +149,7 @@ struct TranscriptionHandlerTests {
     @Test("enqueue marks an opted-in tenant's message pending and queues one job however often it is called")
     func enqueue() async throws {
         try await run { env, _ in
-            try await VoicemailMessageModel.query(on: env.db).filter(\.$id == env.messageID).set(\.$transcriptState, to: "none").update()
+            try await VoicemailMessageModel.query(on: env.db).filter(\.$id == env.messageID).set(\.$transcriptState, to: .none).update()
             #expect(try await TranscriptionHandler.enqueue(messageID: env.messageID, on: env.db))
             #expect(try await TranscriptionHandler.enqueue(messageID: env.messageID, on: env.db))
             #expect(try await env.state() == ("pending", nil))

@@ -31,7 +31,7 @@ struct TranscriptionTests {
             message.contentType = "audio/ogg"
             message.sizeBytes = audio?.count ?? 0
             message.durationS = 2
-            message.transcriptState = "none"
+            message.transcriptState = .none
             message.read = false
             try await message.create(on: db)
             if let audio { try await storage.put(message.storageKey, ByteBuffer(bytes: audio), contentType: "audio/ogg") }

@@ -188,7 +188,7 @@ struct VoicemailInboxTests {
                     m.contentType = "audio/ogg"
                     m.sizeBytes = Self.audio.count
                     m.durationS = 7
-                    m.transcriptState = "none"
+                    m.transcriptState = .none
                     m.read = false
                     try await m.create(on: persistence.db)
                     try await storage.put(m.storageKey, ByteBuffer(bytes: Self.audio), contentType: "audio/ogg")

@@ -42,7 +42,7 @@ struct AuthMiddleware: RouterMiddleware {
             try await row.update(on: db)
         }
         return Identity(
-            userID: try user.requireID(), tenantID: user.tenantID, role: Role(rawValue: user.role) ?? .user,
+            userID: try user.requireID(), tenantID: user.tenantID, role: user.role,
             email: user.email, tokenID: try row.requireID())
     }
 }

@@ -5,8 +5,8 @@ import Hummingbird
 
 struct LegDTO: Encodable, Sendable {
     let id: UUID
-    let kind: String
-    let state: String
+    let kind: LegKind
+    let state: LegState
     @Nullable var participantIdentity: String?
     @Nullable var userId: UUID?
     @Nullable var extensionId: UUID?
@@ -35,18 +35,18 @@ struct LegDTO: Encodable, Sendable {
 
 struct CallDTO: ResponseEncodable, Sendable {
     let id: UUID
-    let direction: String
-    let state: String
+    let direction: CallDirection
+    let state: CallState
     let from: String
     let to: String
     @Nullable var didId: UUID?
     @Nullable var trunkId: UUID?
     @Nullable var dialplanId: UUID?
     @Nullable var ruleId: UUID?
-    @Nullable var action: String?
+    @Nullable var action: ActionType?
     let roomName: String
     @Nullable var livekitCallId: String?
-    @Nullable var endReason: String?
+    @Nullable var endReason: EndReason?
     @Nullable var sipStatus: Int?
     let startedAt: Date
     @Nullable var answeredAt: Date?
@@ -82,8 +82,6 @@ struct CallDTO: ResponseEncodable, Sendable {
     }
 }
 
-enum CallDirection: String, CaseIterable { case inbound, outbound }
-
 /// `/v1/tenants/{t}/calls`: call history (newest first) with filters, live calls, one call with its legs.
 struct CallController {
     let services: AppServices
@@ -102,14 +100,18 @@ struct CallController {
         var query = CallModel.scoped(scope, on: db)
         var errors: [FieldError] = []
         if let d = q["direction"].map(String.init) {
-            if CallDirection(rawValue: d) == nil { errors.append(.init(field: "direction", message: "must be inbound or outbound")) }
-            query = query.filter(\.$direction == d)
+            if let direction = CallDirection(rawValue: d) {
+                query = query.filter(\.$direction == direction)
+            } else {
+                errors.append(.init(field: "direction", message: "must be inbound or outbound"))
+            }
         }
         if let s = q["state"].map(String.init) {
-            if CallState(rawValue: s) == nil {
+            if let state = CallState(rawValue: s) {
+                query = query.filter(\.$state == state)
+            } else {
                 errors.append(.init(field: "state", message: "must be one of routing, ringing, active, ended, failed"))
             }
-            query = query.filter(\.$state == s)
         }
         if let n = q["number"].map(String.init), !n.isEmpty {
             query = query.group(.or) {

@@ -12,14 +12,14 @@ struct JoinedCall: ResponseEncodable, Sendable {
 
     /// A room-join token for one user's browser: publish (the microphone) and subscribe in this
     /// room only, valid for 4 hours (a long call keeps its connection; a new join needs a new token).
-    init(call: CallModel, participantIdentity: String, name: String?, liveKit lk: LiveKitSettings) throws {
+    init(callID: UUID, roomName: String, participantIdentity: String, name: String?, liveKit lk: LiveKitSettings) throws {
         var token = AccessToken(apiKey: lk.apiKey, apiSecret: lk.apiSecret)
         token.identity = participantIdentity
         token.name = name
         token.ttl = .seconds(4 * 3600)
-        token.video = VideoGrant(roomJoin: true, room: call.roomName, canPublish: true, canSubscribe: true, canPublishData: true)
-        callId = try call.requireID()
-        roomName = call.roomName
+        token.video = VideoGrant(roomJoin: true, room: roomName, canPublish: true, canSubscribe: true, canPublishData: true)
+        callId = callID
+        self.roomName = roomName
         livekitUrl = LiveKitCredentials(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret).wsURL
         self.token = try token.jwt()
     }

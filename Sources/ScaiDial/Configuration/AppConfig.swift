@@ -71,6 +71,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var registrationLease: TimeInterval = 30
     public var registrationRetry = RetryPolicy()
     public var registrationTimers = TransactionTimers()
+    /// Wall-clock time for everything time-driven (ring timeouts, grace periods, jobs, the sweeper);
+    /// tests give a `ManualClock` and move it themselves.
+    public var clock: any AppClock = SystemClock()
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",

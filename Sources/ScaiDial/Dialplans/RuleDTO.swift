@@ -54,7 +54,7 @@ struct DialplanDTO: ResponseEncodable, Sendable {
     }
 }
 
-enum ActionType: String, CaseIterable {
+enum ActionType: String, Codable, CaseIterable, Sendable {
     case ringExtension = "ring_extension", voicemail, forward, hangup
 }
 

@@ -26,7 +26,7 @@ struct ExtensionDTO: ResponseEncodable, Sendable {
     }
 }
 
-enum ExtensionType: String, CaseIterable { case wave, bot }
+enum ExtensionType: String, Codable, CaseIterable, Sendable { case wave, bot }
 
 /// `/v1/tenants/{t}/extensions`: what a call can ring — browser users (`wave`) or a bot.
 struct ExtensionController {

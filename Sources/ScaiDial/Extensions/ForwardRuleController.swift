@@ -20,8 +20,8 @@ struct ForwardRuleDTO: ResponseEncodable, Sendable {
     }
 }
 
-enum ForwardTrigger: String, CaseIterable { case always, busy, noAnswer = "no_answer", unavailable }
-enum ForwardTargetType: String, CaseIterable { case number, `extension`, voicemail }
+enum ForwardTrigger: String, Codable, CaseIterable, Sendable { case always, busy, noAnswer = "no_answer", unavailable }
+enum ForwardTargetType: String, Codable, CaseIterable, Sendable { case number, `extension`, voicemail }
 
 /// `/v1/tenants/{t}/extensions/{id}/forward-rules`: what happens when a wave extension is not answered.
 struct ForwardRuleController {

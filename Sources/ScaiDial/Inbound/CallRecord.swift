@@ -15,7 +15,7 @@ struct CallRecord: Sendable {
         let record: CallRecord
         let decision: InboundDecision
         fileprivate let row: Row
-        fileprivate let legState: String
+        fileprivate let opening: CallMachine.Opening
         fileprivate let legID: UUID
         fileprivate let now: Date
         var liveKitCallID: String { record.call.liveKitCallID }
@@ -23,39 +23,38 @@ struct CallRecord: Sendable {
 
     fileprivate struct Row: Sendable {
         var id: UUID
-        var state: CallState
         var roomName: String
         var identity: String
         var dialplanID: UUID?
         var ruleID: UUID?
         var action: String?
-        var endReason: String?
+        var endReason: EndReason?
         var sipStatus: Int?
         var endedAt: Date?
     }
 
-    private func row(state: CallState, now: Date) -> Row {
+    private func row(now: Date) -> Row {
         let id = UUID.v7(now: now)
         return Row(
-            id: id, state: state, roomName: call.roomName ?? "\(InboundDispatcher.roomPrefix)-\(id.uuidString.lowercased())",
+            id: id, roomName: call.roomName ?? "\(InboundDispatcher.roomPrefix)-\(id.uuidString.lowercased())",
             identity: call.participantIdentity ?? "sip_\(caller)")
     }
 
-    func reject(sipStatus: Int, reason: String, planID: UUID? = nil, ruleID: UUID? = nil, now: Date = Date()) -> Pending {
-        var r = row(state: .failed, now: now)
+    func reject(sipStatus: Int, reason: EndReason, planID: UUID? = nil, ruleID: UUID? = nil, now: Date = Date()) -> Pending {
+        var r = row(now: now)
         r.dialplanID = planID
         r.ruleID = ruleID
-        r.action = ruleID == nil ? nil : "hangup"
+        r.action = ruleID == nil ? nil : ActionType.hangup.rawValue
         r.endReason = reason
         r.sipStatus = sipStatus
         r.endedAt = now
         return Pending(
-            record: self, decision: .reject(callID: r.id, sipStatus: sipStatus, reason: reason), row: r, legState: "failed",
+            record: self, decision: .reject(callID: r.id, sipStatus: sipStatus, reason: reason.rawValue), row: r, opening: .rejected,
             legID: UUID.v7(now: now), now: now)
     }
 
     func accept(rule: Dialplan.Rule, planID: UUID, now: Date = Date()) -> Pending {
-        var r = row(state: .ringing, now: now)
+        var r = row(now: now)
         r.dialplanID = planID
         r.ruleID = rule.id
         r.action = rule.action.type
@@ -64,16 +63,16 @@ struct CallRecord: Sendable {
             decision: .accept(
                 callID: r.id, roomName: r.roomName, participantIdentity: r.identity, action: rule.action.type,
                 ringingTimeoutS: InboundDispatcher.ringingTimeoutS, maxCallDurationS: route.maxCallDurationS),
-            row: r, legState: "ringing", legID: UUID.v7(now: now), now: now)
+            row: r, opening: .accepted, legID: UUID.v7(now: now), now: now)
     }
 
     private static let callColumns = [
         "id", "tenant_id", "direction", "state", "from_number", "to_number", "did_id", "trunk_id", "dialplan_id", "rule_id",
-        "action", "room_name", "livekit_call_id", "end_reason", "sip_status", "hops", "started_at", "ended_at",
+        "action", "room_name", "livekit_call_id", "end_reason", "sip_status", "hops", "started_at", "ended_at", "phase",
     ]
     private static let legColumns = [
         "id", "tenant_id", "call_id", "kind", "state", "participant_identity", "destination", "failure_reason", "sip_status",
-        "started_at", "ended_at",
+        "started_at", "ended_at", "leg_key",
     ]
 
     /// Writes the calls and their SIP legs (inside the caller's transaction): two multi-row
@@ -86,8 +85,9 @@ struct CallRecord: Sendable {
         for p in pending {
             let r = p.row, route = p.record.route
             calls.values([
-                r.id, route.tenantID, "inbound", r.state.rawValue, p.record.caller, route.number, route.didID, route.trunkID,
-                r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason, r.sipStatus, 0, p.now, r.endedAt,
+                r.id, route.tenantID, CallDirection.inbound.rawValue, p.opening.state.rawValue, p.record.caller, route.number,
+                route.didID, route.trunkID, r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason?.rawValue,
+                r.sipStatus, 0, p.now, r.endedAt, p.opening.phase.rawValue,
             ])
         }
         let inserted = try await calls.ignoringConflicts(with: "livekit_call_id").returning("livekit_call_id").all()
@@ -97,8 +97,8 @@ struct CallRecord: Sendable {
         for p in pending where inserted.contains(p.liveKitCallID) {
             let r = p.row
             legs.values([
-                p.legID, p.record.route.tenantID, r.id, "sip", p.legState, r.identity, p.record.route.number, r.endReason,
-                r.sipStatus, p.now, r.endedAt,
+                p.legID, p.record.route.tenantID, r.id, LegKind.sip.rawValue, p.opening.callerLeg.rawValue, r.identity,
+                p.record.route.number, r.endReason?.rawValue, r.sipStatus, p.now, r.endedAt, CallMachine.Opening.callerKey,
             ])
             any = true
         }

@@ -169,16 +169,16 @@ struct InboundDispatcher: Sendable {
             let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
             let record = CallRecord(call: call, route: route, caller: caller)
             if live[route.tenantID, default: 0] >= route.maxConcurrentCalls {
-                return record.reject(sipStatus: 503, reason: "over_limit")
+                return record.reject(sipStatus: 503, reason: .overLimit)
             }
             guard let planID = route.dialplanID, let plan else {
-                return record.reject(sipStatus: 480, reason: "no_route")
+                return record.reject(sipStatus: 480, reason: .noRoute)
             }
             guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: Date())) else {
-                return record.reject(sipStatus: 480, reason: "no_route", planID: planID)
+                return record.reject(sipStatus: 480, reason: .noRoute, planID: planID)
             }
             if case .hangup(let status) = rule.action {
-                return record.reject(sipStatus: status ?? 603, reason: "hangup_rule", planID: planID, ruleID: rule.id)
+                return record.reject(sipStatus: status ?? 603, reason: .hangupRule, planID: planID, ruleID: rule.id)
             }
             live[route.tenantID, default: 0] += 1
             return record.accept(rule: rule, planID: planID)
@@ -206,19 +206,14 @@ struct InboundDispatcher: Sendable {
 
     /// The decision a stored call stands for (repeats of the same call get the same answer).
     static func decision(for call: CallModel, on db: any Database) async throws -> InboundDecision {
-        if call.state == CallState.failed.rawValue {
-            return .reject(callID: call.id, sipStatus: call.sipStatus ?? 480, reason: call.endReason ?? "rejected")
+        if call.state == .failed {
+            return .reject(callID: call.id, sipStatus: call.sipStatus ?? 480, reason: call.endReason?.rawValue ?? "rejected")
         }
-        let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == "sip").first()
+        let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == .sip)
+            .sort(\.$startedAt).first()
         let tenant = try await TenantModel.find(call.tenantID, on: db)
         return .accept(
             callID: try call.requireID(), roomName: call.roomName, participantIdentity: leg?.participantIdentity ?? "",
-            action: call.action ?? "", ringingTimeoutS: ringingTimeoutS, maxCallDurationS: tenant?.maxCallDurationS ?? 3600)
+            action: call.action?.rawValue ?? "", ringingTimeoutS: ringingTimeoutS, maxCallDurationS: tenant?.maxCallDurationS ?? 3600)
     }
-}
-
-enum CallState: String, CaseIterable, Sendable {
-    case routing, ringing, active, ended, failed
-    /// States that count against `max_concurrent_calls`.
-    static let live = [routing.rawValue, ringing.rawValue, active.rawValue]
 }

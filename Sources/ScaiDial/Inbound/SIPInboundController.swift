@@ -63,7 +63,7 @@ struct SIPInboundController {
             // Browsers may ring at once; what needs the caller in the room (bots, forwards,
             // voicemail) waits for its `participant_joined` webhook.
             if action == ActionType.ringExtension.rawValue {
-                try await services.router.start(callID: callID, callerInRoom: false)
+                try await services.engine.apply(.decided, to: callID)
             }
             return Answer(
                 result: "ACCEPT", roomName: room, participantIdentity: identity, participantName: "Phone \(call.from)",

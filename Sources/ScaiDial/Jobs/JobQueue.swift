@@ -19,7 +19,7 @@ struct JobQueue: Sendable {
     /// Schedules `kind` with `payload` at `runAt`. With a `dedupeKey`, an existing job of that key is
     /// rescheduled instead (so "sync trunk X" is queued once however often the trunk changes).
     static func enqueue(
-        _ kind: String, payload: some Encodable, dedupeKey: String?, tenantID: UUID? = nil, runAt: Date = Date(),
+        _ kind: String, payload: some Encodable, dedupeKey: String?, tenantID: UUID? = nil, runAt: Date,
         on db: any Database
     ) async throws {
         let text = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
@@ -48,7 +48,7 @@ struct JobQueue: Sendable {
 
     /// Claims up to `limit` due jobs for `worker` for `lease`; a job whose lease ran out (its worker
     /// died) is claimable again.
-    static func claimDue(worker: String, lease: TimeInterval, limit: Int, now: Date = Date(), on db: any Database) async throws -> [Claimed]
+    static func claimDue(worker: String, lease: TimeInterval, limit: Int, now: Date, on db: any Database) async throws -> [Claimed]
     {
         let due = try await JobModel.query(on: db)
             .filter(\.$state == "pending").filter(\.$runAt <= now)

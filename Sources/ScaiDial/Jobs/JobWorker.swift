@@ -19,11 +19,17 @@ final class JobWorker: Service, Sendable {
     let backoff: Backoff
     let logger: Logger
     let interval: Duration
+    /// Decides when a job is due and when a failed one runs again.
+    let clock: any AppClock
     let name = "worker-\(UUID().uuidString.prefix(8))"
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
 
-    init(persistence: Persistence, handlers: [any JobHandler], backoff: Backoff, logger: Logger, interval: Duration = .seconds(1)) {
+    init(
+        persistence: Persistence, handlers: [any JobHandler], backoff: Backoff, logger: Logger, interval: Duration = .seconds(1),
+        clock: any AppClock = SystemClock()
+    ) {
+        self.clock = clock
         self.persistence = persistence
         self.handlers = Mutex(Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) }))
         self.backoff = backoff
@@ -62,7 +68,7 @@ final class JobWorker: Service, Sendable {
     private func claimDue() async -> [JobQueue.Claimed] {
         guard persistence.isOpen else { return [] }
         do {
-            return try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, on: persistence.db)
+            return try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, now: clock.now, on: persistence.db)
         } catch {
             logger.warning("job poll failed", metadata: ["error": "\(String(reflecting: error))"])
             return []
@@ -72,10 +78,10 @@ final class JobWorker: Service, Sendable {
     private func execute(_ job: JobQueue.Claimed, on db: any Database) async {
         guard let handler = handlers.withLock({ $0[job.kind] }) else {
             logger.error("no handler for job kind", metadata: ["kind": "\(job.kind)"])
-            try? await JobQueue.retry(job, at: Date().addingTimeInterval(backoff.cap), error: "no handler", on: db)
+            try? await JobQueue.retry(job, at: clock.now.addingTimeInterval(backoff.cap), error: "no handler", on: db)
             return
         }
-        let retryAt = Date().addingTimeInterval(backoff.delay(afterAttempt: job.attempts))
+        let retryAt = clock.now.addingTimeInterval(backoff.delay(afterAttempt: job.attempts))
         do {
             try await handler.run(payload: job.payload, attempt: job.attempts, retryAt: retryAt)
             try await JobQueue.complete(job, on: db)

@@ -29,7 +29,7 @@ struct TrunkSyncHandler: JobHandler {
         do {
             try await sync(trunk, on: db)
         } catch {
-            trunk.syncState = "failed"
+            trunk.syncState = .failed
             trunk.syncError = Self.describe(error)
             trunk.nextRetryAt = retryAt
             try await trunk.update(on: db)
@@ -63,7 +63,7 @@ struct TrunkSyncHandler: JobHandler {
         try await trunk.update(on: db)
         let rule = try await upsertRule(desired.rule(inboundTrunkID: inbound), known: trunk.livekitDispatchRuleID, tag: tag)
         trunk.livekitDispatchRuleID = rule
-        trunk.syncState = "synced"
+        trunk.syncState = .synced
         trunk.syncError = nil
         trunk.syncedAt = Date()
         trunk.nextRetryAt = nil

@@ -16,7 +16,7 @@ struct TrunkSyncScheduler: Sendable {
         guard liveKitConfigured else { return }
         try await JobQueue.enqueue(
             TrunkSyncHandler.kind, payload: TrunkSyncHandler.Payload(trunkID: try trunk.requireID()),
-            dedupeKey: "trunk_sync:\(try trunk.requireID())", tenantID: trunk.tenantID, on: db)
+            dedupeKey: "trunk_sync:\(try trunk.requireID())", tenantID: trunk.tenantID, runAt: worker.clock.now, on: db)
     }
 
     /// The trunk is being deleted: queue the removal of its LiveKit objects.
@@ -28,7 +28,7 @@ struct TrunkSyncScheduler: Sendable {
             payload: TrunkDeleteHandler.Payload(
                 trunkID: try trunk.requireID(), inbound: trunk.livekitInboundTrunkID, outbound: trunk.livekitOutboundTrunkID,
                 rule: trunk.livekitDispatchRuleID),
-            dedupeKey: "trunk_delete:\(try trunk.requireID())", on: db)
+            dedupeKey: "trunk_delete:\(try trunk.requireID())", runAt: worker.clock.now, on: db)
     }
 
     /// Run queued syncs now (after the change has been committed).

@@ -33,9 +33,12 @@ struct ClickToCallController {
         do {
             let (call, ext, trunk, liveKit) = try await write(extensionID, destination, tenant: tenant, scope: scope)
             let name = try await UserModel.find(user, on: db)?.displayName
-            let joined = try JoinedCall(call: call.call, participantIdentity: call.waveIdentity, name: name, liveKit: liveKit)
+            let joined = try JoinedCall(
+                callID: call.call.id, roomName: call.call.roomName, participantIdentity: call.waveIdentity, name: name, liveKit: liveKit)
             services.dialer.dial(
-                .init(callID: try call.call.requireID(), request: try Self.dialRequest(call, trunk: trunk, tenant: tenant, ext: ext)))
+                .init(
+                    callID: call.call.id, legID: call.sipLeg?.id ?? call.call.id,
+                    request: try Self.dialRequest(call, trunk: trunk, tenant: tenant, ext: ext)))
             services.metrics.increment(
                 "scaidial_click_to_call_total", help: "Click-to-calls placed, by outcome", labels: [("outcome", "placed")])
             return .init(status: .created, response: joined)
@@ -62,7 +65,7 @@ struct ClickToCallController {
         guard let liveKit = services.config.liveKit, services.liveKit != nil else { throw ClickToCallRefusal.liveKitNotConfigured }
         if let refusal = OutboundPolicy(tenant).refusal(for: destination) { throw refusal }
         guard
-            let trunk = try await TrunkModel.scoped(scope, on: db).filter(\.$syncState == "synced").filter(\.$livekitOutboundTrunkID != nil)
+            let trunk = try await TrunkModel.scoped(scope, on: db).filter(\.$syncState == .synced).filter(\.$livekitOutboundTrunkID != nil)
                 .sort(\.$createdAt).sort(\.$id).first(),
             let outboundTrunk = trunk.livekitOutboundTrunkID
         else { throw ClickToCallRefusal.noSyncedTrunk }
@@ -70,7 +73,7 @@ struct ClickToCallController {
         let did = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.requireID()).sort(\.$createdAt).sort(\.$id).first()
         let call = try OutboundCall(
             tenantID: scope.tenantID, user: user, ext: ext, trunk: trunk, callerID: tenant.defaultCallerID ?? did?.number,
-            destination: destination)
+            destination: destination, now: services.config.clock.now)
         let kind = services.persistence.kind
         try await db.transaction { tx in
             try await tx.lockTenant(scope.tenantID, kind: kind)
@@ -87,10 +90,10 @@ struct ClickToCallController {
         _ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ExtensionModel
     ) throws -> CreateSIPParticipantRequest {
         let c = call.call
-        return try CreateSIPParticipantRequest(
+        return CreateSIPParticipantRequest(
             sipTrunkId: trunk, sipCallTo: c.toNumber, sipNumber: c.fromNumber.hasPrefix("+") ? c.fromNumber : nil, roomName: c.roomName,
-            participantIdentity: call.sipLeg.participantIdentity, participantName: c.toNumber,
-            participantMetadata: #"{"scaidial_call_id":"\#(c.requireID().uuidString)","extension":"\#(ext.number)"}"#,
+            participantIdentity: call.sipLeg?.identity, participantName: c.toNumber,
+            participantMetadata: try EffectRunner.json(["scaidial_call_id": c.id.uuidString, "extension": ext.number]),
             playDialtone: true, ringingTimeout: .seconds(Int64(ringingTimeoutS)),
             maxCallDuration: .seconds(Int64(tenant.maxCallDurationS)), waitUntilAnswered: false)
     }

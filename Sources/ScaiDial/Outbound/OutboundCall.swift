@@ -3,54 +3,24 @@ import Foundation
 import SQLKit
 
 /// A click-to-call about to be written: the call, the user's `wave` leg and the `sip` leg to the
-/// destination — together, or not at all.
+/// destination — together, or not at all (`CallMachine.placed` makes them).
 struct OutboundCall {
-    let call: CallModel
-    let waveLeg: CallLegModel
-    let sipLeg: CallLegModel
-    /// The user's browser in the room.
-    let waveIdentity: String
+    let call: Call
     /// Room names of click-to-calls (inbound rooms are `scaidial-call-…` and `scaidial-in_…`).
     static let roomPrefix = "scaidial-out"
 
-    init(
-        tenantID: UUID, user: UUID, ext: ExtensionModel, trunk: TrunkModel, callerID: String?, destination: String, now: Date = Date()
-    ) throws {
-        let c = CallModel()
+    init(tenantID: UUID, user: UUID, ext: ExtensionModel, trunk: TrunkModel, callerID: String?, destination: String, now: Date) throws {
         let id = UUID.v7(now: now)
-        c.id = id
-        c.tenantID = tenantID
-        c.direction = CallDirection.outbound.rawValue
-        c.state = CallState.routing.rawValue
-        // The number the callee sees; without one, LiveKit picks one of the trunk's numbers.
-        c.fromNumber = callerID ?? ext.number
-        c.toNumber = destination
-        c.trunkID = trunk.id
-        c.roomName = "\(Self.roomPrefix)-\(id.uuidString.lowercased())"
-        c.hops = 0
-        c.startedAt = now
-        c.placedByUserID = user
-        // `extension_id` of a call is the extension it rings (inbound); the placing extension is
-        // the wave leg's, so nobody else holding a grant on it can answer this call.
-        call = c
-        let wave = try CallLegModel.new(c, kind: "wave", state: "dialing")
-        wave.userID = user
-        wave.extensionID = ext.id
-        waveIdentity = JoinedCall.identity(of: user)
-        wave.participantIdentity = waveIdentity
-        wave.startedAt = now
-        waveLeg = wave
-        let sip = try CallLegModel.new(c, kind: "sip", state: "dialing")
-        sip.destination = destination
-        sip.participantIdentity = "sip_\(destination)"
-        sip.startedAt = now
-        sipLeg = sip
+        call = CallMachine.placed(
+            id: id, tenantID: tenantID, user: user, extensionID: try ext.requireID(), trunkID: try trunk.requireID(),
+            from: callerID ?? ext.number, to: destination, roomName: "\(Self.roomPrefix)-\(id.uuidString.lowercased())", now: now)
     }
 
+    var sipLeg: Leg? { call.firstLeg(.sip) }
+    var waveIdentity: String { call.firstLeg(.wave)?.identity ?? "" }
+
     func create(on db: any Database) async throws {
-        try await call.create(on: db)
-        try await waveLeg.create(on: db)
-        try await sipLeg.create(on: db)
+        try await CallStore.insert(call, on: db)
     }
 }
 

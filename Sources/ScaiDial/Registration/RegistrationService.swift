@@ -74,8 +74,8 @@ final class RegistrationService: Service, Sendable {
         do {
             guard let contact else {
                 let trunks = try await TrunkModel.query(on: db).filter(\.$register == true).all()
-                for trunk in trunks where trunk.registrationState != "failed" || trunk.registrationError != Self.noContact {
-                    try await Self.write(try trunk.requireID(), state: "failed", error: Self.noContact, on: db)
+                for trunk in trunks where trunk.registrationState != .failed || trunk.registrationError != Self.noContact {
+                    try await Self.write(try trunk.requireID(), state: .failed, error: Self.noContact, on: db)
                 }
                 return
             }
@@ -111,7 +111,7 @@ final class RegistrationService: Service, Sendable {
         let id = try trunk.requireID()
         guard let username = trunk.authUsername, let sealed = trunk.authPasswordSealed, let target = HostPort(trunk.address) else {
             try await Self.write(
-                id, state: "failed", error: "a registering trunk needs an address, auth_username and auth_password", on: persistence.db)
+                id, state: .failed, error: "a registering trunk needs an address, auth_username and auth_password", on: persistence.db)
             return
         }
         let transport = SIPTransportKind(rawValue: trunk.transport) ?? .udp
@@ -190,10 +190,10 @@ final class RegistrationService: Service, Sendable {
                 case .unregistered:
                     // Shutdown or a change: the trunk still registers (by another replica, the next
                     // start, or with its new settings); disabled and deleted trunks match no row.
-                    try await Self.write(trunkID, state: "registering", error: nil, on: persistence.db)
+                    try await Self.write(trunkID, state: .registering, error: nil, on: persistence.db)
                 default:
                     try await Self.write(
-                        trunkID, state: status.state.rawValue, statusCode: status.statusCode, error: status.error,
+                        trunkID, state: TrunkRegistrationState(status.state), statusCode: status.statusCode, error: status.error,
                         expiresAt: status.expiresAt.map(Date.init(timeIntervalSince1970:)),
                         nextAttemptAt: status.nextAttemptAt.map(Date.init(timeIntervalSince1970:)), on: persistence.db)
                 }
@@ -204,7 +204,8 @@ final class RegistrationService: Service, Sendable {
     }
 
     static func write(
-        _ trunkID: UUID, state: String, statusCode: Int? = nil, error: String?, expiresAt: Date? = nil, nextAttemptAt: Date? = nil,
+        _ trunkID: UUID, state: TrunkRegistrationState, statusCode: Int? = nil, error: String?, expiresAt: Date? = nil,
+        nextAttemptAt: Date? = nil,
         on db: any Database
     ) async throws {
         try await TrunkModel.query(on: db).filter(\.$id == trunkID).filter(\.$register == true)

@@ -53,32 +53,22 @@ struct MeController {
 
     /// The first user to answer wins, atomically; everyone else gets 409 and a `ring_cancelled`.
     @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> JoinedCall {
-        let (identity, call) = try await ringingCall(context)
-        guard let lk = services.config.liveKit else { throw Problem.conflict("LiveKit is not configured") }
-        let db = services.db
-        let won = try await db.claim(call: try call.requireID(), for: identity.userID)
-        guard won else { throw Problem.conflict("this call was answered elsewhere or is no longer ringing") }
-        call.answeredByUserID = identity.userID
-        let leg = try CallLegModel.new(call, kind: "wave", state: "dialing")
-        leg.userID = identity.userID
-        leg.extensionID = call.extensionID
-        let participant = JoinedCall.identity(of: identity.userID)
-        leg.participantIdentity = participant
-        try await leg.create(on: db)
-        try await services.router.cancelRing(call, reason: "answered", except: identity.userID)
-        let user = try await UserModel.find(identity.userID, on: db)
-        return try JoinedCall(call: call, participantIdentity: participant, name: user?.displayName, liveKit: lk)
+        let (identity, call) = try await grantedCall(context)
+        guard let lk = services.config.liveKit else {
+            throw Problem.conflict("calls need LiveKit, and this server has no LIVEKIT_URL configured").coded("livekit_not_configured")
+        }
+        let applied = try await services.engine.apply(.answer(user: identity.userID), to: try call.requireID())
+        if let refusal = applied?.refusal { throw refusal.problem }
+        let user = try await UserModel.find(identity.userID, on: services.db)
+        return try JoinedCall(
+            callID: try call.requireID(), roomName: call.roomName, participantIdentity: JoinedCall.identity(of: identity.userID),
+            name: user?.displayName, liveKit: lk)
     }
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let (identity, call) = try await ringingCall(context)
-        services.hub.send(.make("ring_cancelled", ["call_id": try call.requireID(), "reason": "declined"]), to: [identity.userID])
-        if try await RingState(db: services.db).decline(try call.requireID(), by: identity.userID),
-            let ext = try await call.extensionID.asyncMap({ try await ExtensionModel.find($0, on: services.db) }) ?? nil
-        {
-            try await services.router.cancelRing(call, reason: "declined")
-            try await services.router.noAnswer(call, ext, trigger: "busy")
-        }
+        let (identity, call) = try await grantedCall(context)
+        let applied = try await services.engine.apply(.decline(user: identity.userID), to: try call.requireID())
+        if let refusal = applied?.refusal { throw refusal.problem }
         return .noContent
     }
 
@@ -87,38 +77,31 @@ struct MeController {
     @Sendable func rejoin(_ request: Request, context: AppRequestContext) async throws -> JoinedCall {
         let identity = try context.requireIdentity()
         let call = try await ownCall(context, identity)
-        guard CallState.live.contains(call.state) else { throw Problem.conflict("this call is over") }
+        guard call.state.isLive else { throw CallRefusal.over.problem }
         guard let lk = services.config.liveKit else { throw Problem.conflict("LiveKit is not configured") }
         let user = try await UserModel.find(identity.userID, on: services.db)
         return try JoinedCall(
-            call: call, participantIdentity: JoinedCall.identity(of: identity.userID), name: user?.displayName, liveKit: lk)
+            callID: try call.requireID(), roomName: call.roomName, participantIdentity: JoinedCall.identity(of: identity.userID),
+            name: user?.displayName, liveKit: lk)
     }
 
     /// Ends a call the user is in: the room is deleted and the call ends as `hangup_by_user`.
     @Sendable func hangup(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         let identity = try context.requireIdentity()
         let call = try await ownCall(context, identity)
-        guard CallState.live.contains(call.state) else { return .noContent }
-        try await CallLifecycle(db: services.db).end(call, now: Date(), reason: "hangup_by_user")
-        services.router.announce(call)
-        if let liveKit = services.liveKit {
-            do { try await liveKit.deleteRoom(call.roomName) } catch let error as LiveKitError where error.kind == .twirp(code: "not_found")
-            {}
-        }
+        try await services.engine.apply(.hangUp(user: identity.userID), to: try call.requireID())
         return .noContent
     }
 
-    /// A call ringing an extension this user holds a grant on (else 404: not theirs to see).
-    private func ringingCall(_ context: AppRequestContext) async throws -> (Identity, CallModel) {
+    /// A call of this user's tenant ringing (or having rung) an extension this user holds a grant on
+    /// (else 404: not theirs to see). Whether it still rings is the call machine's to say.
+    private func grantedCall(_ context: AppRequestContext) async throws -> (Identity, CallModel) {
         let identity = try context.requireIdentity()
         let db = services.db
         let id = try context.id("call_id", "call")
         guard let call = try await CallModel.find(id, on: db), identity.tenantID == call.tenantID, let ext = call.extensionID,
             try await GrantModel.query(on: db).filter(\.$extensionID == ext).filter(\.$userID == identity.userID).count() > 0
         else { throw Problem.notFound("call") }
-        guard call.state == CallState.ringing.rawValue, call.answeredByUserID == nil else {
-            throw Problem.conflict("this call was answered elsewhere or is no longer ringing")
-        }
         return (identity, call)
     }
 

@@ -117,10 +117,10 @@ extension TrunkModel {
     /// (LiveKit refuses an outbound trunk without numbers).
     func setInitialSyncState(liveKitConfigured: Bool, hasNumbers: Bool) {
         if !liveKitConfigured {
-            syncState = "not_configured"
+            syncState = .notConfigured
             syncError = nil
         } else {
-            syncState = "pending"
+            syncState = .pending
             syncError = hasNumbers ? nil : "no DIDs yet"
         }
     }

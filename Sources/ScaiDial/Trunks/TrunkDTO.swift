@@ -3,7 +3,7 @@ import Hummingbird
 
 struct TrunkDTO: ResponseEncodable, Sendable {
     struct Sync: Encodable, Sendable {
-        let state: String
+        let state: TrunkSyncState
         @Nullable var error: String?
         @Nullable var syncedAt: Date?
         @Nullable var nextRetryAt: Date?
@@ -12,7 +12,7 @@ struct TrunkDTO: ResponseEncodable, Sendable {
         @Nullable var livekitDispatchRuleId: String?
     }
     struct Registration: Encodable, Sendable {
-        let state: String
+        let state: TrunkRegistrationState
         @Nullable var statusCode: Int?
         @Nullable var error: String?
         @Nullable var expiresAt: Date?

@@ -55,9 +55,9 @@ extension TrunkModel {
         // A new or changed registration starts over as `registering` (the registration service
         // takes it from there); an unchanged one keeps the live state it has.
         if !register {
-            setRegistration(state: "disabled")
+            setRegistration(state: .disabled)
         } else if registrationSettings != registrationBefore {
-            setRegistration(state: "registering")
+            setRegistration(state: .registering)
         }
     }
 
@@ -67,7 +67,9 @@ extension TrunkModel {
         [register ? "register" : nil, $address.value, $transport.value, $authUsername.value ?? nil, $authPasswordSealed.value ?? nil]
     }
 
-    func setRegistration(state: String, statusCode: Int? = nil, error: String? = nil, expiresAt: Date? = nil, nextAttemptAt: Date? = nil) {
+    func setRegistration(
+        state: TrunkRegistrationState, statusCode: Int? = nil, error: String? = nil, expiresAt: Date? = nil, nextAttemptAt: Date? = nil
+    ) {
         registrationState = state
         registrationStatusCode = statusCode
         registrationError = error

@@ -7,7 +7,7 @@ struct UserDTO: ResponseEncodable, Sendable {
     @Nullable var tenantId: UUID?
     let email: String
     let displayName: String
-    let role: String
+    let role: Role
     let disabled: Bool
     @Nullable var createdAt: Date?
 
@@ -68,7 +68,7 @@ struct UserController {
         let password = read(input, into: user, creating: false)
         if user.id == scope.identity.userID {
             if user.disabled { input.fail("disabled", "you cannot disable your own account") }
-            if user.role != scope.identity.role.rawValue { input.fail("role", "you cannot change your own role") }
+            if user.role != scope.identity.role { input.fail("role", "you cannot change your own role") }
         }
         try input.errors.check()
         if let password { user.passwordHash = try await services.hasher.hash(password) }
@@ -114,7 +114,7 @@ struct UserController {
             if input.string("role") == Role.platformAdmin.rawValue {
                 input.fail("role", "platform admins are created with `scaidial create-admin`")
             } else if let role = input.choice("role", TenantRole.self) {
-                user.role = role.rawValue
+                user.role = Role(rawValue: role.rawValue) ?? .user
             }
         }
         if let disabled = input.bool("disabled") { user.disabled = disabled }

@@ -26,15 +26,16 @@ struct TranscriptionHandler: JobHandler {
     /// (`voicemail_transcription`); otherwise it stays `none`. Queue it only where an STT service is
     /// configured (`AppServices` does): nothing else runs the job. Returns whether it was queued.
     @discardableResult
-    static func enqueue(messageID: UUID, on db: any Database) async throws -> Bool {
+    static func enqueue(messageID: UUID, now: Date = Date(), on db: any Database) async throws -> Bool {
         guard let message = try await VoicemailMessageModel.find(messageID, on: db),
             let tenant = try await TenantModel.find(message.tenantID, on: db), tenant.voicemailTranscription
         else { return false }
         try await db.transaction { tx in
-            message.transcriptState = "pending"
+            message.transcriptState = .pending
             try await message.update(on: tx)
             try await JobQueue.enqueue(
-                kind, payload: Payload(messageID: messageID), dedupeKey: "\(kind):\(messageID)", tenantID: message.tenantID, on: tx)
+                kind, payload: Payload(messageID: messageID), dedupeKey: "\(kind):\(messageID)", tenantID: message.tenantID, runAt: now,
+                on: tx)
         }
         return true
     }
@@ -42,12 +43,12 @@ struct TranscriptionHandler: JobHandler {
     func run(payload: String, attempt: Int, retryAt: Date) async throws {
         let id = try JSONDecoder().decode(Payload.self, from: Data(payload.utf8)).messageID
         let db = persistence.db
-        guard let message = try await VoicemailMessageModel.find(id, on: db), message.transcriptState == "pending" else {
+        guard let message = try await VoicemailMessageModel.find(id, on: db), message.transcriptState == .pending else {
             return  // deleted meanwhile, or already settled
         }
         guard let tenant = try await TenantModel.find(message.tenantID, on: db), tenant.voicemailTranscription else {
             // The tenant opted out after the message arrived: its audio goes nowhere.
-            try await settle(message, state: "none", on: db)
+            try await settle(message, state: .none, on: db)
             return
         }
         do {
@@ -55,7 +56,7 @@ struct TranscriptionHandler: JobHandler {
                 throw Permanent(reason: "the recording \(message.storageKey) is not in the storage")
             }
             let text = try await stt.transcribe(audio.body, contentType: message.contentType)
-            try await settle(message, state: "done", transcript: text, on: db)
+            try await settle(message, state: .done, transcript: text, on: db)
         } catch {
             let last = attempt + 1 >= maxAttempts || !Self.isTransient(error)
             let metadata: Logger.Metadata = [
@@ -67,15 +68,15 @@ struct TranscriptionHandler: JobHandler {
             }
             logger.warning("transcription failed for good; the message stays without a transcript", metadata: metadata)
             let reason = last && Self.isTransient(error) ? "gave up after \(attempt + 1) attempts: \(error)" : "\(error)"
-            try await settle(message, state: "failed", error: String(reason.prefix(500)), on: db)
+            try await settle(message, state: .failed, error: String(reason.prefix(500)), on: db)
         }
     }
 
     /// Writes the outcome unless the message was deleted or changed meanwhile.
     private func settle(
-        _ message: VoicemailMessageModel, state: String, transcript: String? = nil, error: String? = nil, on db: any Database
+        _ message: VoicemailMessageModel, state: TranscriptState, transcript: String? = nil, error: String? = nil, on db: any Database
     ) async throws {
-        try await VoicemailMessageModel.query(on: db).filter(\.$id == message.requireID()).filter(\.$transcriptState == "pending")
+        try await VoicemailMessageModel.query(on: db).filter(\.$id == message.requireID()).filter(\.$transcriptState == .pending)
             .set(\.$transcriptState, to: state).set(\.$transcript, to: transcript).set(\.$transcriptError, to: error).update()
     }
 

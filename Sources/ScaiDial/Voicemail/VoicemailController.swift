@@ -11,7 +11,7 @@ struct VoicemailDTO: ResponseEncodable, Sendable {
     let contentType: String
     let sizeBytes: Int
     @Nullable var transcript: String?
-    let transcriptState: String
+    let transcriptState: TranscriptState
     /// Why the transcription failed (only with `transcript_state` `failed`).
     @Nullable var transcriptError: String?
     let read: Bool

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Polls `condition` until it holds or `timeout` passes; the background worker runs meanwhile.
+/// Polls `condition` until it holds or `timeout` passes; the background worker runs meanwhile. The
+/// timeout is generous: the whole suite runs in parallel on two cores (and on PostgreSQL), where a
+/// job that takes a second alone can take twenty; a condition that holds returns at once.
 func eventually(
-    timeout: Duration = .seconds(15), _ what: String, _ condition: @Sendable () async throws -> Bool
+    timeout: Duration = .seconds(60), _ what: String, _ condition: @Sendable () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {

@@ -5,18 +5,20 @@ final class CallModel: Model, @unchecked Sendable {
     static let schema = "calls"
     @ID(key: .id) var id: UUID?
     @Field(key: "tenant_id") var tenantID: UUID
-    @Field(key: "direction") var direction: String
-    @Field(key: "state") var state: String
+    @Field(key: "direction") var direction: CallDirection
+    @Field(key: "state") var state: CallState
+    /// The machine's own word for where the call is (NULL on rows older than the machine).
+    @OptionalField(key: "phase") var phase: CallPhase?
     @Field(key: "from_number") var fromNumber: String
     @Field(key: "to_number") var toNumber: String
     @OptionalField(key: "did_id") var didID: UUID?
     @OptionalField(key: "trunk_id") var trunkID: UUID?
     @OptionalField(key: "dialplan_id") var dialplanID: UUID?
     @OptionalField(key: "rule_id") var ruleID: UUID?
-    @OptionalField(key: "action") var action: String?
+    @OptionalField(key: "action") var action: ActionType?
     @Field(key: "room_name") var roomName: String
     @OptionalField(key: "livekit_call_id") var livekitCallID: String?
-    @OptionalField(key: "end_reason") var endReason: String?
+    @OptionalField(key: "end_reason") var endReason: EndReason?
     @OptionalField(key: "sip_status") var sipStatus: Int?
     @Field(key: "hops") var hops: Int
     @Field(key: "started_at") var startedAt: Date
@@ -25,8 +27,11 @@ final class CallModel: Model, @unchecked Sendable {
     @OptionalField(key: "placed_by_user_id") var placedByUserID: UUID?
     /// The extension ringing now (or that took the call); follows forwards to other extensions.
     @OptionalField(key: "extension_id") var extensionID: UUID?
-    /// The user whose browser won the answer (set once, atomically).
+    /// The user whose browser won the answer.
     @OptionalField(key: "answered_by_user_id") var answeredByUserID: UUID?
+    /// Bumped by every write of the call machine; a write names the version it read.
+    @Field(key: "version") var version: Int
+    @Field(key: "ring_round") var ringRound: Int
     init() {}
 }
 
@@ -35,17 +40,20 @@ final class CallLegModel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "tenant_id") var tenantID: UUID
     @Field(key: "call_id") var callID: UUID
-    @Field(key: "kind") var kind: String
-    @Field(key: "state") var state: String
+    @Field(key: "kind") var kind: LegKind
+    @Field(key: "state") var state: LegState
+    /// Unique within the call: what this leg is for (`caller`, `wave:<user>`, `voicemail`, …).
+    @OptionalField(key: "leg_key") var key: String?
     @OptionalField(key: "participant_identity") var participantIdentity: String?
     @OptionalField(key: "user_id") var userID: UUID?
     @OptionalField(key: "extension_id") var extensionID: UUID?
     @OptionalField(key: "destination") var destination: String?
     @OptionalField(key: "failure_reason") var failureReason: String?
     @OptionalField(key: "sip_status") var sipStatus: Int?
-    /// The LiveKit object working for this leg: the announcement Ingress of a `refer` forward.
+    /// The LiveKit object working for this leg: a greeting or announcement Ingress, a recording Egress.
     @OptionalField(key: "livekit_ref") var livekitRef: String?
     @Field(key: "started_at") var startedAt: Date
+    @OptionalField(key: "joined_at") var joinedAt: Date?
     @OptionalField(key: "answered_at") var answeredAt: Date?
     @OptionalField(key: "ended_at") var endedAt: Date?
     init() {}
@@ -63,7 +71,7 @@ final class VoicemailMessageModel: Model, @unchecked Sendable {
     @Field(key: "size_bytes") var sizeBytes: Int
     @Field(key: "duration_s") var durationS: Double
     @OptionalField(key: "transcript") var transcript: String?
-    @Field(key: "transcript_state") var transcriptState: String
+    @Field(key: "transcript_state") var transcriptState: TranscriptState
     @OptionalField(key: "transcript_error") var transcriptError: String?
     @Field(key: "read") var read: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?

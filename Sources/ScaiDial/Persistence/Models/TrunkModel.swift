@@ -16,14 +16,14 @@ final class TrunkModel: Model, @unchecked Sendable {
     @Field(key: "allowed_addresses") var allowedAddressesJSON: String
     @Field(key: "register") var register: Bool
     @Field(key: "refer_uri") var referURI: String
-    @Field(key: "sync_state") var syncState: String
+    @Field(key: "sync_state") var syncState: TrunkSyncState
     @OptionalField(key: "sync_error") var syncError: String?
     @OptionalField(key: "synced_at") var syncedAt: Date?
     @OptionalField(key: "next_retry_at") var nextRetryAt: Date?
     @OptionalField(key: "livekit_inbound_trunk_id") var livekitInboundTrunkID: String?
     @OptionalField(key: "livekit_outbound_trunk_id") var livekitOutboundTrunkID: String?
     @OptionalField(key: "livekit_dispatch_rule_id") var livekitDispatchRuleID: String?
-    @Field(key: "registration_state") var registrationState: String
+    @Field(key: "registration_state") var registrationState: TrunkRegistrationState
     @OptionalField(key: "registration_status_code") var registrationStatusCode: Int?
     @OptionalField(key: "registration_error") var registrationError: String?
     @OptionalField(key: "registration_expires_at") var registrationExpiresAt: Date?
@@ -42,8 +42,8 @@ final class TrunkModel: Model, @unchecked Sendable {
         t.allowedAddressesJSON = "[]"
         t.register = false
         t.referURI = "sip"
-        t.syncState = "not_configured"
-        t.registrationState = "disabled"
+        t.syncState = .notConfigured
+        t.registrationState = .disabled
         return t
     }
 }

@@ -8,7 +8,7 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "email") var email: String
     @Field(key: "display_name") var displayName: String
     @Field(key: "password_hash") var passwordHash: String
-    @Field(key: "role") var role: String
+    @Field(key: "role") var role: Role
     @Field(key: "disabled") var disabled: Bool
     @Field(key: "failed_login_count") var failedLoginCount: Int
     @OptionalField(key: "locked_until") var lockedUntil: Date?
@@ -21,7 +21,7 @@ final class UserModel: Model, @unchecked Sendable {
         u.id = .v7()
         u.disabled = false
         u.failedLoginCount = 0
-        u.role = Role.user.rawValue
+        u.role = .user
         return u
     }
 }

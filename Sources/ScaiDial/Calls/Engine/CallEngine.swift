@@ -1,0 +1,86 @@
+import FluentKit
+import Foundation
+import Logging
+
+/// The one driver of the call machine, and so the only code that changes a call or a leg: load the
+/// call, run `CallMachine.handle`, write the result with compare-and-set (a lost race reads again
+/// and runs the machine again, it never overwrites), then carry out the effects. What LiveKit
+/// answers to an effect comes back here as the next event.
+struct CallEngine: Sendable {
+    let persistence: Persistence
+    let settings: CallSettings
+    let clock: any AppClock
+    let directory: DirectoryLoader
+    let effects: EffectRunner
+    let jobs: JobWorker
+    let metrics: MetricsRegistry
+    let logger: Logger
+
+    /// The outcome of one event: the call as it is now, and the machine's refusal of a user's action.
+    struct Applied: Sendable {
+        let call: Call
+        let refusal: CallRefusal?
+    }
+
+    /// How often a transition is recomputed after losing a race before the event fails.
+    static let maxAttempts = 20
+
+    /// Applies `event` to call `id` (nil when there is no such call). With `announce`, the call's own
+    /// users hear where it stands even when nothing changed (every webhook about a call repeats it).
+    @discardableResult
+    func apply(_ event: CallEvent, to id: UUID, announce: Bool = false) async throws -> Applied? {
+        let db = persistence.db
+        for _ in 0..<Self.maxAttempts {
+            guard let loaded = try await CallStore.load(id, on: db) else { return nil }
+            let now = clock.now
+            var facts = Directory()
+            var outcome: (Call, Transition)?
+            while outcome == nil {
+                do {
+                    outcome = try CallMachine.handle(loaded.call, event, directory: facts, settings: settings, now: now)
+                } catch {
+                    facts = try await directory.load(error.need, for: loaded.call, into: facts, on: db)
+                }
+            }
+            guard let (after, transition) = outcome else { continue }
+            let written = transition.effects.contains(where: \.isTransactional)
+            if after != loaded.call || written {
+                guard try await CallStore.commit(loaded, after, effects: transition.effects, jobs: CallTimers(), on: db) else {
+                    metrics.increment("scaidial_call_write_conflicts_total", help: "Call transitions recomputed after a concurrent write")
+                    continue
+                }
+                if transition.effects.contains(where: \.schedules) { jobs.wake() }
+            }
+            var afterCommit = transition.effects
+            if announce && !afterCommit.contains(.notify) { afterCommit.append(.notify) }
+            await effects.run(afterCommit, for: after, engine: self)
+            return Applied(call: after, refusal: transition.refusal)
+        }
+        logger.error("call event lost to contention", metadata: ["call_id": "\(id)", "event": "\(event)"])
+        throw CallEngineError.contention(id)
+    }
+}
+
+enum CallEngineError: Error, CustomStringConvertible {
+    case contention(UUID)
+    var description: String {
+        switch self {
+        case .contention(let id): "call \(id) changed \(CallEngine.maxAttempts) times while one event was applied to it"
+        }
+    }
+}
+
+extension CallEffect {
+    /// Written in the transition's transaction.
+    var isTransactional: Bool {
+        switch self {
+        case .schedule, .cancel, .storeMessage: true
+        default: false
+        }
+    }
+
+    var schedules: Bool {
+        if case .schedule = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,56 @@
+import FluentKit
+import Foundation
+
+/// A call's timers as durable jobs (the `jobs` table): written in the same transaction as the state
+/// that set them, one per call and kind (a dedupe key), and coming back to the engine as events.
+struct CallTimers: Sendable {
+    static let ringTimeout = "ring_timeout"
+    static let browserGone = "browser_gone"
+    static let voicemailLimit = "voicemail_limit"
+    static let refer = "forward_refer"
+    static let kinds = [ringTimeout, browserGone, voicemailLimit, refer]
+
+    /// What every call timer's job carries.
+    struct Payload: Codable, Sendable {
+        let callID: UUID
+        var round: Int?
+        var identity: String?
+        var legID: UUID?
+        var transferTo: String?
+    }
+
+    func schedule(_ timer: CallTimer, for call: Call, at: Date, on tx: any Database) async throws {
+        var payload = Payload(callID: call.id)
+        switch timer {
+        case .ringTimeout(let round): payload.round = round
+        case .browserGone(let identity): payload.identity = identity
+        case .voicemailLimit: break
+        case .refer(let legID, let transferTo):
+            payload.legID = legID
+            payload.transferTo = transferTo
+        }
+        try await JobQueue.enqueue(
+            Self.jobKind(timer.kind), payload: payload, dedupeKey: Self.dedupeKey(timer.kind, call.id), tenantID: call.tenantID,
+            runAt: at, on: tx)
+    }
+
+    func cancel(_ kind: CallTimer.Kind, for call: UUID, on tx: any Database) async throws {
+        try await JobModel.query(on: tx).filter(\.$dedupeKey == Self.dedupeKey(kind, call)).delete()
+    }
+
+    static func jobKind(_ kind: CallTimer.Kind) -> String {
+        switch kind {
+        case .ringTimeout: ringTimeout
+        case .browserGone: browserGone
+        case .voicemailLimit: voicemailLimit
+        case .refer: refer
+        }
+    }
+
+    static func dedupeKey(_ kind: CallTimer.Kind, _ call: UUID) -> String {
+        switch kind {
+        case .browserGone(let identity): "\(browserGone):\(call):\(identity)"
+        default: "\(jobKind(kind)):\(call)"
+        }
+    }
+}

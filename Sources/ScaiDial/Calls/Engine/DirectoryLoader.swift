@@ -1,0 +1,80 @@
+import Dialplan
+import FluentKit
+import Foundation
+
+/// Loads what the machine asks for (`Directory.Need`) from the database and the event hub, always
+/// within the call's own tenant.
+struct DirectoryLoader: Sendable {
+    let hub: EventHub
+
+    func load(_ need: Directory.Need, for call: Call, into directory: Directory, on db: any Database) async throws -> Directory {
+        guard !directory.loaded.contains(need) else { throw DirectoryError.loadedAlready(need) }
+        var d = directory
+        d.loaded.insert(need)
+        switch need {
+        case .rule:
+            if let id = call.ruleID, let rule = try await RuleModel.find(id, on: db), rule.tenantID == call.tenantID {
+                d.rule = Self.action(rule)
+            }
+        case .trunk:
+            if let id = call.trunkID, let trunk = try await TrunkModel.find(id, on: db), trunk.tenantID == call.tenantID {
+                d.trunk = TrunkFacts(outboundTrunkID: trunk.livekitOutboundTrunkID, address: trunk.address, referURI: trunk.referURI)
+            }
+        case .tenant:
+            if let tenant = try await TenantModel.find(call.tenantID, on: db) {
+                d.tenant = TenantFacts(forwardCallerID: tenant.forwardCallerID)
+            }
+        case .extension(let id):
+            d.extensions[id] = try await self.extension(id, tenant: call.tenantID, on: db)
+        }
+        return d
+    }
+
+    private func `extension`(_ id: UUID, tenant: UUID, on db: any Database) async throws -> ExtensionFacts? {
+        guard let ext = try await ExtensionModel.find(id, on: db), ext.tenantID == tenant else { return nil }
+        let rules = try await ForwardRuleModel.query(on: db).filter(\.$extensionID == id).filter(\.$enabled == true)
+            .sort(\.$createdAt).all()
+        var byTrigger: [ForwardTrigger: ForwardRuleFacts] = [:]
+        for rule in rules {
+            guard let trigger = ForwardTrigger(rawValue: rule.trigger), let type = ForwardTargetType(rawValue: rule.targetType),
+                byTrigger[trigger] == nil
+            else { continue }
+            byTrigger[trigger] = ForwardRuleFacts(targetType: type, target: rule.target)
+        }
+        let users = try await GrantModel.enabledUsers(of: id, on: db)
+        return ExtensionFacts(
+            id: id, number: ext.number, name: ext.name, type: ExtensionType(rawValue: ext.type) ?? .wave, targetRef: ext.targetRef,
+            voicemailEnabled: ext.voicemailEnabled, ringTimeoutS: ext.ringTimeoutS, forwardRules: byTrigger, users: users,
+            online: try await hub.online(users))
+    }
+
+    static func action(_ rule: RuleModel) -> RuleAction? {
+        switch ActionType(rawValue: rule.actionType) {
+        case .ringExtension?: rule.actionExtensionID.map(RuleAction.ringExtension)
+        case .voicemail?: rule.actionExtensionID.map(RuleAction.voicemail)
+        case .forward?:
+            rule.actionTarget.map { RuleAction.forward(target: $0, mode: ForwardMode(rawValue: rule.actionMode ?? "") ?? .bridge) }
+        case .hangup?: .hangup
+        case nil: nil
+        }
+    }
+}
+
+enum DirectoryError: Error, CustomStringConvertible {
+    case loadedAlready(Directory.Need)
+    var description: String {
+        switch self {
+        case .loadedAlready(let need): "the call machine asked twice for \(need)"
+        }
+    }
+}
+
+extension GrantModel {
+    /// The enabled users granted extension `ext`, in a stable order: who is rung, and who hears
+    /// about its voicemail.
+    static func enabledUsers(of ext: UUID, on db: any Database) async throws -> [UUID] {
+        let grants = try await query(on: db).filter(\.$extensionID == ext).all().map(\.userID)
+        guard !grants.isEmpty else { return [] }
+        return try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).sort(\.$id).all().compactMap(\.id)
+    }
+}

@@ -1,0 +1,341 @@
+import Dialplan
+import Foundation
+import LiveKit
+
+/// A call and its legs as one pure state machine: `handle(call, event, …)` returns the call as it
+/// is after the event and the effects to carry out. No database, no LiveKit, no clock: time comes
+/// with the event, new ids from `ids`, and whatever the call needs to know besides itself from the
+/// `Directory` (when something is missing, `Missing` names it and nothing has changed).
+///
+/// The `CallEngine` is the only driver: it loads the call, runs this, writes the result with
+/// compare-and-set and then performs the effects. Once a call is `ended` or `failed` its state, end
+/// reason and times never change again; what still arrives (a recording's end, a dial LiveKit
+/// answered late) only settles legs and cleans up.
+final class CallMachine {
+    /// The machine needs something the directory does not hold yet.
+    struct Missing: Error, Equatable { let need: Directory.Need }
+
+    var call: Call
+    let directory: Directory
+    let settings: CallSettings
+    let now: Date
+    private var ids: any IDSource
+    private(set) var effects: [CallEffect] = []
+
+    static func handle(
+        _ call: Call, _ event: CallEvent, directory: Directory, settings: CallSettings, now: Date, ids: any IDSource = V7IDs()
+    ) throws(Missing) -> (Call, Transition) {
+        let machine = CallMachine(call: call, directory: directory, settings: settings, now: now, ids: ids)
+        let refusal = try machine.apply(event)
+        var transition = Transition(effects: machine.effects, refusal: refusal)
+        let after = machine.call
+        if after.state != call.state || after.endReason != call.endReason || after.sipStatus != call.sipStatus {
+            transition.effects.append(.notify)
+        }
+        return (after, transition)
+    }
+
+    private init(call: Call, directory: Directory, settings: CallSettings, now: Date, ids: any IDSource) {
+        self.call = call
+        self.directory = directory
+        self.settings = settings
+        self.now = now
+        self.ids = ids
+    }
+
+    // MARK: - Events
+
+    func apply(_ event: CallEvent) throws(Missing) -> CallRefusal? {
+        switch event {
+        case .decided:
+            if call.phase == .routing && call.direction == .inbound { try startAction() }
+        case .callerJoined(let status):
+            try callerJoined(status: status)
+        case .joined(let identity, let kind, let status):
+            try joined(identity: identity, kind: kind, sipStatus: status)
+        case .sipStatus(let identity, let status):
+            if let leg = call.leg(identity: identity) { sipStatus(of: leg, status) }
+        case .left(let identity, let reason):
+            left(identity: identity, reason: reason)
+        case .roomFinished:
+            end(naturalEnd)
+        case .roomGone:
+            end(.roomGone)
+        case .answer(let user):
+            return answer(by: user)
+        case .decline(let user):
+            return try decline(by: user)
+        case .hangUp:
+            guard call.isLive else { return nil }
+            end(.hangupByUser)
+            effects.append(.deleteRoom)
+        case .ringTimeout(let round):
+            guard call.phase == .ringing, round == nil || round == call.ringRound, let extID = call.extensionID else { return nil }
+            stopRinging(reason: "timeout")
+            try noAnswer(extension: extID, trigger: .noAnswer)
+        case .browserGone(let identity, let present):
+            browserGone(identity: identity, present: present)
+        case .voicemailLimit:
+            guard call.phase == .recording, let leg = call.voicemailLeg else { return nil }
+            if let egress = leg.liveKitRef { effects.append(.stopRecording(egressID: egress)) }
+            end(.voicemail)
+            effects.append(.deleteRoom)
+        case .dialed(_, let sipCallID):
+            guard call.direction == .outbound else { return nil }
+            // The user hung up while the dial was on its way: the room LiveKit just made goes too.
+            guard call.isLive else {
+                effects.append(.deleteRoom)
+                return nil
+            }
+            if call.liveKitCallID == nil { call.liveKitCallID = sipCallID }
+            if call.phase == .routing { call.phase = .dialing }
+        case .dialFailed(let legID, let sip, let detail):
+            fail(sip == nil ? .liveKitError : .carrierRejected, leg: legID, detail: detail, sipStatus: sip)
+        case .botDispatchFailed(let legID, let detail):
+            fail(.liveKitError, leg: legID, detail: detail)
+        default:
+            try voicemailOrRefer(event)
+        }
+        return nil
+    }
+
+    // MARK: - Routing: what the dialplan decided, then ringing and the fallbacks
+
+    /// Carries out the matched rule's action.
+    func startAction() throws(Missing) {
+        switch try lookUp(\.rule, .rule) {
+        case .ringExtension(let id)?:
+            guard let ext = try lookUp(extension: id) else { return fail(.noRoute, detail: "the extension of the rule is gone") }
+            try ring(ext)
+        case .voicemail(let box)?:
+            toVoicemail(box: box)
+        case .forward(let target, let mode)?:
+            try forward(to: target, mode: mode)
+        case .hangup?, nil:
+            // The rule changed or went since the decision: nothing left to do for this caller.
+            fail(.noRoute, detail: "the rule that matched this call is gone")
+        }
+    }
+
+    /// Rings a wave extension's online browsers (a bot extension gets its agent dispatched).
+    func ring(_ ext: ExtensionFacts) throws(Missing) {
+        if ext.type == .bot { return startBot(ext) }
+        if let always = ext.forwardRules[.always] { return try follow(always, from: ext) }
+        call.extensionID = ext.id
+        call.phase = .ringing
+        let online = ext.users.filter(ext.online.contains)
+        guard !online.isEmpty else { return try noAnswer(ext, trigger: .unavailable) }
+        call.ringRound += 1
+        call.ring = RingRound(users: online)
+        effects.append(.ring(users: online, extensionID: ext.id, number: ext.number, name: ext.name))
+        effects.append(.schedule(.ringTimeout(round: call.ringRound), at: now.addingTimeInterval(TimeInterval(ext.ringTimeoutS))))
+    }
+
+    /// Stops the ring round, if there is one: the browsers still ringing hear `ring_cancelled`.
+    func stopRinging(reason: String, except winner: UUID? = nil) {
+        guard let ring = call.ring else { return }
+        let users = ring.users.filter { $0 != winner && !ring.declined.contains($0) }
+        if !users.isEmpty { effects.append(.cancelRing(users: users, reason: reason)) }
+        effects.append(.cancel(.ringTimeout))
+        call.ring = nil
+    }
+
+    func noAnswer(extension id: UUID, trigger: ForwardTrigger) throws(Missing) {
+        guard let ext = try lookUp(extension: id) else { return hangUp(trigger == .busy ? .busy : .noAnswer) }
+        try noAnswer(ext, trigger: trigger)
+    }
+
+    /// Nobody took the call: the extension's forward rule for `trigger`, else voicemail if the box
+    /// is on, else the caller is hung up.
+    func noAnswer(_ ext: ExtensionFacts, trigger: ForwardTrigger) throws(Missing) {
+        if let rule = ext.forwardRules[trigger] { return try follow(rule, from: ext) }
+        if ext.voicemailEnabled { return toVoicemail(box: ext.id) }
+        hangUp(trigger == .busy ? .busy : .noAnswer)
+    }
+
+    func follow(_ rule: ForwardRuleFacts, from ext: ExtensionFacts) throws(Missing) {
+        switch rule.targetType {
+        case .number:
+            guard let target = rule.target, !target.isEmpty else { return hangUp(.noAnswer) }
+            try forward(to: target, mode: .bridge)
+        case .extension:
+            guard call.hops < settings.maxHops, let id = rule.target.flatMap(UUID.init(uuidString:)),
+                let next = try lookUp(extension: id)
+            else { return hangUp(.tooManyHops) }
+            call.hops += 1
+            stopRinging(reason: "forwarded")
+            try ring(next)
+        case .voicemail:
+            toVoicemail(box: rule.target.flatMap(UUID.init(uuidString:)) ?? ext.id)
+        }
+    }
+
+    /// Ends an unanswered call: the room goes, and the caller with it.
+    func hangUp(_ reason: EndReason) {
+        end(reason)
+        effects.append(.deleteRoom)
+    }
+
+    func startBot(_ ext: ExtensionFacts) {
+        guard call.firstLeg(.bot) == nil else { return }
+        stopRinging(reason: "forwarded")
+        call.extensionID = ext.id
+        call.phase = .botDialing
+        var leg = newLeg(.bot, key: "bot", destination: ext.targetRef)
+        leg.extensionID = ext.id
+        call.legs.append(leg)
+        if call.callerInRoom { effects.append(.dispatchBot(legID: leg.id, agent: ext.targetRef ?? "")) }
+    }
+
+    /// Hands the call to the voicemail box `box`: a `voicemail` leg; the greeting starts once the
+    /// caller is in the room.
+    func toVoicemail(box: UUID) {
+        guard call.voicemailLeg == nil else { return }
+        stopRinging(reason: "voicemail")
+        call.action = .voicemail
+        call.extensionID = box
+        call.phase = .greeting
+        var leg = newLeg(.voicemail, key: "voicemail")
+        leg.extensionID = box
+        call.legs.append(leg)
+        if call.callerInRoom { effects.append(.startGreeting(legID: leg.id, box: box)) }
+    }
+
+    /// `forward`: a second `sip` leg to the target. `bridge` dials it into the caller's room over the
+    /// call's trunk; `refer` answers the caller with an announcement and transfers it (a job).
+    func forward(to target: String, mode: ForwardMode) throws(Missing) {
+        guard !call.legs.contains(where: { $0.kind == .sip && $0.key != "caller" && $0.destination == target }) else { return }
+        stopRinging(reason: "forwarded")
+        call.action = .forward
+        call.phase = .forwarding
+        var leg = newLeg(.sip, key: "forward:\(target)", destination: target)
+        // A bridge's target joins the room under this identity; a REFER's never does.
+        if mode == .bridge { leg.identity = "fwd_\(leg.id.uuidString.lowercased().prefix(8))" }
+        call.legs.append(leg)
+        if call.callerInRoom { try startForward(leg) }
+    }
+
+    func startForward(_ leg: Leg) throws(Missing) {
+        let trunk = try lookUp(\.trunk, .trunk)
+        guard let target = leg.destination else { return }
+        guard let identity = leg.identity else {
+            // refer
+            guard let trunk else { return fail(.noTrunk, leg: leg.id, detail: "no trunk to address the transfer target with") }
+            return effects.append(.schedule(.refer(legID: leg.id, transferTo: trunk.referTarget(target)), at: now))
+        }
+        guard let outbound = trunk?.outboundTrunkID else {
+            return fail(.noTrunk, leg: leg.id, detail: "the call's trunk is not synced to LiveKit")
+        }
+        // Carriers often refuse foreign caller ids: present our DID unless policy says otherwise.
+        let tenant = try lookUp(\.tenant, .tenant)
+        let callerID = tenant?.forwardCallerID == "caller" && call.fromNumber.hasPrefix("+") ? call.fromNumber : call.toNumber
+        effects.append(.dial(Dial(legID: leg.id, trunk: outbound, to: target, callerID: callerID, identity: identity)))
+    }
+
+    // MARK: - The caller arrives
+
+    func callerJoined(status: String?) throws(Missing) {
+        guard let caller = call.callerLeg else { return }
+        if caller.joinedAt == nil {
+            updateLeg(caller.id) { $0.joinedAt = now }
+            if call.phase == .routing {
+                try startAction()
+            } else if call.isLive {
+                try resumeForCaller()
+            }
+        }
+        if let status, let leg = call.callerLeg { sipStatus(of: leg, status) }
+    }
+
+    /// What waited for the caller to be in the room starts now.
+    func resumeForCaller() throws(Missing) {
+        switch call.phase {
+        case .botDialing:
+            if let bot = call.firstLeg(.bot), bot.state == .dialing {
+                effects.append(.dispatchBot(legID: bot.id, agent: bot.destination ?? ""))
+            }
+        case .greeting:
+            if let leg = call.voicemailLeg, leg.state == .dialing, let box = leg.extensionID {
+                effects.append(.startGreeting(legID: leg.id, box: box))
+            }
+        case .forwarding:
+            if let leg = call.legs.last(where: { $0.kind == .sip && $0.key != "caller" }), leg.state == .dialing { try startForward(leg) }
+        default:
+            break
+        }
+    }
+
+    // MARK: - Ending
+
+    /// How a call that simply stopped ended: at the voicemail box, after an answer, or before one.
+    var naturalEnd: EndReason {
+        if call.action == .voicemail, call.voicemailLeg?.joinedAt != nil { return .voicemail }
+        return call.answeredAt == nil ? .callerHangup : .completed
+    }
+
+    /// Ends a live call: its open legs end with it, ringing stops. Nothing once it is over.
+    func end(_ reason: EndReason, failed: Bool = false) {
+        guard call.isLive else { return }
+        stopRinging(reason: reason.rawValue)
+        call.phase = failed ? .failed : .ended
+        call.endReason = reason
+        call.endedAt = now
+        for leg in call.legs where leg.state.isOpen { updateLeg(leg.id) { $0.end(at: now) } }
+    }
+
+    /// Something refused or broke the call: the leg fails with the reason (and SIP status), the call
+    /// fails, the room goes.
+    func fail(_ reason: EndReason, leg legID: UUID? = nil, detail: String, sipStatus: Int? = nil) {
+        guard call.isLive else { return }
+        if let legID { updateLeg(legID) { $0.fail(at: now, reason: detail, sipStatus: sipStatus) } }
+        if let sipStatus { call.sipStatus = sipStatus }
+        end(reason, failed: true)
+        effects.append(.deleteRoom)
+    }
+
+    /// The parties are connected.
+    func connect() {
+        guard call.isLive else { return }
+        call.phase = .active
+        call.answeredAt = call.answeredAt ?? now
+    }
+
+    // MARK: - Helpers
+
+    func newLeg(_ kind: LegKind, key: String?, destination: String? = nil) -> Leg {
+        Leg(id: ids.next(now), kind: kind, state: .dialing, key: key, destination: destination, startedAt: now)
+    }
+
+    func newID() -> UUID { ids.next(now) }
+
+    /// Changes the leg `id` (nothing when there is no such leg). The leg is changed as a copy, so the
+    /// change may read the machine's own values (`now`).
+    func updateLeg(_ id: UUID, _ change: (inout Leg) -> Void) {
+        guard let index = call.legs.firstIndex(where: { $0.id == id }) else { return }
+        var leg = call.legs[index]
+        change(&leg)
+        call.legs[index] = leg
+    }
+
+    func emit(_ effect: CallEffect) { effects.append(effect) }
+
+    func lookUp<T>(_ path: KeyPath<Directory, T?>, _ need: Directory.Need) throws(Missing) -> T? {
+        guard directory.loaded.contains(need) else { throw Missing(need: need) }
+        return directory[keyPath: path]
+    }
+
+    /// The extension, nil when it does not exist (any more); throws when it was not looked up.
+    func lookUp(extension id: UUID) throws(Missing) -> ExtensionFacts? {
+        guard directory.loaded.contains(.extension(id)) else { throw Missing(need: .extension(id)) }
+        return directory.extensions[id]
+    }
+}
+
+/// Where new ids come from (time-ordered in production, counted in tests).
+protocol IDSource: Sendable {
+    func next(_ now: Date) -> UUID
+}
+
+struct V7IDs: IDSource {
+    func next(_ now: Date) -> UUID { .v7(now: now) }
+}
