@@ -14,6 +14,13 @@ public func buildApplication(_ config: AppConfig, logger: Logger = Logger(label:
 
 /// The same, with the LiveKit event handler replaceable (tests record what reaches it).
 func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitEventHandler)?) async throws -> ScaiDialApplication {
+    try await buildApplicationAndServices(config, logger: logger, events: events).app
+}
+
+/// The application and the services it runs (tests drive the call engine and the job worker directly).
+func buildApplicationAndServices(
+    _ config: AppConfig, logger: Logger, events: (any LiveKitEventHandler)? = nil
+) async throws -> (app: ScaiDialApplication, services: AppServices) {
     guard let databaseURL = DatabaseURL.parse(config.databaseURL) else {
         throw ConfigurationError(problems: ["SCAIDIAL_DATABASE_URL is not a sqlite:// or postgres:// URL"])
     }
@@ -45,7 +52,7 @@ func buildApplication(_ config: AppConfig, logger: Logger, events: (any LiveKitE
                 "the softphone loads the LiveKit SDK without an integrity check; set SCAIDIAL_LIVEKIT_SDK_INTEGRITY (see the README)",
                 metadata: ["url": "\(config.liveKitSDK.url)"])
         }
-        return app
+        return (app, services)
     } catch {
         await persistence.shutdown()
         throw error

@@ -104,7 +104,8 @@ struct AppServices: Sendable {
         let engine = CallEngine(
             persistence: persistence,
             settings: CallSettings(rejoinGrace: config.rejoinGrace.timeInterval, voicemailMax: config.voicemailMaxMessage.timeInterval),
-            clock: config.clock, directory: DirectoryLoader(hub: hub), effects: runner, jobs: jobs, metrics: metrics, logger: logger)
+            clock: config.clock, directory: DirectoryLoader(hub: hub), effects: runner, jobs: jobs, metrics: metrics, logger: logger,
+            raceHook: config.callRaceHook)
         self.engine = engine
         dialer = OutboundDialer(engine: engine, liveKit: liveKit, logger: logger)
         let refer = ReferWork(

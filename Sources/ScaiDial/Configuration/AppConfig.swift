@@ -74,6 +74,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// Wall-clock time for everything time-driven (ring timeouts, grace periods, jobs, the sweeper);
     /// tests give a `ManualClock` and move it themselves.
     public var clock: any AppClock = SystemClock()
+    /// Tests only: runs after the call machine decided an event and before the decision is written,
+    /// so a test can make another event win the race at exactly that point.
+    var callRaceHook: (@Sendable (_ call: UUID, _ event: CallEvent) async -> Void)?
 
     public init(
         databaseURL: String = "sqlite://./scaidial.sqlite",

@@ -15,6 +15,8 @@ struct CallEngine: Sendable {
     let jobs: JobWorker
     let metrics: MetricsRegistry
     let logger: Logger
+    /// Tests only (`AppConfig.callRaceHook`): between deciding and writing.
+    var raceHook: (@Sendable (_ call: UUID, _ event: CallEvent) async -> Void)?
 
     /// The outcome of one event: the call as it is now, and the machine's refusal of a user's action.
     struct Applied: Sendable {
@@ -45,6 +47,7 @@ struct CallEngine: Sendable {
             guard let (after, transition) = outcome else { continue }
             let written = transition.effects.contains(where: \.isTransactional)
             if after != loaded.call || written {
+                await raceHook?(id, event)
                 guard try await CallStore.commit(loaded, after, effects: transition.effects, jobs: CallTimers(), on: db) else {
                     metrics.increment("scaidial_call_write_conflicts_total", help: "Call transitions recomputed after a concurrent write")
                     continue
