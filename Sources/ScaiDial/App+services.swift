@@ -46,7 +46,7 @@ struct AppServices: Sendable {
         let metrics = MetricsRegistry()
         self.metrics = metrics
         self.logger = logger
-        let dispatcher = InboundDispatcher(persistence: persistence, metrics: metrics, logger: logger)
+        let dispatcher = InboundDispatcher(persistence: persistence, metrics: metrics, logger: logger, clock: config.clock)
         self.dispatcher = dispatcher
         let liveKit =
             liveKit

@@ -14,7 +14,9 @@ struct ByteRangeTests {
         // Beyond Int.max saturates instead of failing to parse (it is simply beyond any object).
         #expect(ByteRange.parse("bytes=99999999999999999999999-") == .from(first: .max, last: nil))
         #expect(ByteRange.parse("bytes=9223372036854775807-") == .from(first: .max, last: nil))
-        for junk in [nil, "", "bytes=", "bytes=9-3", "bytes=0-1,5-6", "items=0-1", "bytes=-", "bytes=a-b", "bytes=+5-", "bytes=5-+9", "bytes=٣-"] {
+        for junk in [
+            nil, "", "bytes=", "bytes=9-3", "bytes=0-1,5-6", "items=0-1", "bytes=-", "bytes=a-b", "bytes=+5-", "bytes=5-+9", "bytes=٣-",
+        ] {
             #expect(ByteRange.parse(junk) == nil, "\(junk ?? "nil")")
         }
     }

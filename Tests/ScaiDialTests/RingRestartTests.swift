@@ -11,7 +11,11 @@ import Testing
 struct RingRestartTests {
     @Test("a ring timeout set before a restart still fires once after it, and the no_answer rule follows")
     func timeoutSurvivesRestart() async throws {
-        try await SharedDatabase.run(configure: { $0.jobPollInterval = .milliseconds(100) }) { shared in
+        let clock = ManualClock(now: Date())
+        try await SharedDatabase.run(configure: {
+            $0.clock = clock
+            $0.jobPollInterval = .seconds(3600)
+        }) { shared in
             // First life: the call rings an online browser, then the server stops.
             let first = try await shared.application()
             let (world, callID) = try await first.test(.live) { client in
@@ -26,12 +30,14 @@ struct RingRestartTests {
                 return (w, reply.json["scaidial_call_id"] as? String ?? "")
             }
             // Second life: nobody answers; the timeout fires here and the no_answer rule (voicemail) decides.
-            let second = try await shared.application()
+            let (second, services) = try await shared.applicationAndServices()
             try await second.test(.router) { client in
                 let api = API(client: client)
-                try await eventually(timeout: .seconds(20), "the timeout fired after the restart") {
+                clock.advance(by: .seconds(6))
+                try await services.jobs.runDue()
+                #expect(
                     try await api.get("\(world.a.base)/calls/\(callID)", token: world.a.adminToken).json["action"] as? String == "voicemail"
-                }
+                )
                 let call = try await api.get("\(world.a.base)/calls/\(callID)", token: world.a.adminToken)
                 let legs = call.json["legs"] as? [[String: Any]] ?? []
                 #expect(legs.filter { $0["kind"] as? String == "voicemail" }.count == 1)

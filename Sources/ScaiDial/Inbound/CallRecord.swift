@@ -40,7 +40,7 @@ struct CallRecord: Sendable {
             identity: call.participantIdentity ?? "sip_\(caller)")
     }
 
-    func reject(sipStatus: Int, reason: EndReason, planID: UUID? = nil, ruleID: UUID? = nil, now: Date = Date()) -> Pending {
+    func reject(sipStatus: Int, reason: EndReason, planID: UUID? = nil, ruleID: UUID? = nil, now: Date) -> Pending {
         var r = row(now: now)
         r.dialplanID = planID
         r.ruleID = ruleID
@@ -53,7 +53,7 @@ struct CallRecord: Sendable {
             legID: UUID.v7(now: now), now: now)
     }
 
-    func accept(rule: Dialplan.Rule, planID: UUID, now: Date = Date()) -> Pending {
+    func accept(rule: Dialplan.Rule, planID: UUID, now: Date) -> Pending {
         var r = row(now: now)
         r.dialplanID = planID
         r.ruleID = rule.id

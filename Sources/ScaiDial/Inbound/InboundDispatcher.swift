@@ -45,8 +45,8 @@ struct InboundDispatcher: Sendable {
     /// At most this many calls per batch (18 bound values each stay far below every driver's limit).
     static let maxBatch = 128
 
-    init(persistence: Persistence, metrics: MetricsRegistry, logger: Logger) {
-        let decider = Decider(persistence: persistence, metrics: metrics, logger: logger, plans: PlanCache())
+    init(persistence: Persistence, metrics: MetricsRegistry, logger: Logger, clock: any AppClock = SystemClock()) {
+        let decider = Decider(persistence: persistence, metrics: metrics, logger: logger, plans: PlanCache(), clock: clock)
         self.decider = decider
         self.batches = GroupCommit(maxBatch: Self.maxBatch) { calls in await decider.decide(calls) }
     }
@@ -61,6 +61,8 @@ struct InboundDispatcher: Sendable {
         let metrics: MetricsRegistry
         let logger: Logger
         let plans: PlanCache
+        /// When calls start and which time the dialplan's schedules see.
+        let clock: any AppClock
 
         /// Answers every call of the batch, in order. If the batch as a whole fails (a race with the
         /// other door on a unique column, or one call the database refuses), each call is decided on
@@ -136,6 +138,7 @@ struct InboundDispatcher: Sendable {
             }
             let kind = persistence.kind
             let plansByID = compiled
+            let now = clock.now
             let (pending, written) = try await db.transaction { tx in
                 // The tenants' rows stay locked until the calls are written (PostgreSQL): another
                 // replica's batch, or a click-to-call, waits, so the live-call limit holds across them.
@@ -145,7 +148,8 @@ struct InboundDispatcher: Sendable {
                 var pending: [CallRecord.Pending] = []
                 for (call, route) in zip(fresh, matched) {
                     guard let route else { continue }
-                    pending.append(Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live))
+                    pending.append(
+                        Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live, now: now))
                 }
                 return (pending, try await CallRecord.insert(pending, on: tx))
             }
@@ -165,23 +169,25 @@ struct InboundDispatcher: Sendable {
 
         /// One call's decision. `live` counts each tenant's live calls, including those accepted
         /// earlier in this batch.
-        static func decide(_ call: InboundCall, route: InboundRoute, plan: CompiledPlan?, live: inout [UUID: Int]) -> CallRecord.Pending {
+        static func decide(
+            _ call: InboundCall, route: InboundRoute, plan: CompiledPlan?, live: inout [UUID: Int], now: Date
+        ) -> CallRecord.Pending {
             let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
             let record = CallRecord(call: call, route: route, caller: caller)
             if live[route.tenantID, default: 0] >= route.maxConcurrentCalls {
-                return record.reject(sipStatus: 503, reason: .overLimit)
+                return record.reject(sipStatus: 503, reason: .overLimit, now: now)
             }
             guard let planID = route.dialplanID, let plan else {
-                return record.reject(sipStatus: 480, reason: .noRoute)
+                return record.reject(sipStatus: 480, reason: .noRoute, now: now)
             }
-            guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: Date())) else {
-                return record.reject(sipStatus: 480, reason: .noRoute, planID: planID)
+            guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: now)) else {
+                return record.reject(sipStatus: 480, reason: .noRoute, planID: planID, now: now)
             }
             if case .hangup(let status) = rule.action {
-                return record.reject(sipStatus: status ?? 603, reason: .hangupRule, planID: planID, ruleID: rule.id)
+                return record.reject(sipStatus: status ?? 603, reason: .hangupRule, planID: planID, ruleID: rule.id, now: now)
             }
             live[route.tenantID, default: 0] += 1
-            return record.accept(rule: rule, planID: planID)
+            return record.accept(rule: rule, planID: planID, now: now)
         }
 
         /// The E.164 forms the called number may stand for, best first.

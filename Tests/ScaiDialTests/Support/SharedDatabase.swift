@@ -44,4 +44,9 @@ struct SharedDatabase: Sendable {
 
     /// One instance of the application (a life, or a replica).
     func application() async throws -> ScaiDialApplication { try await buildApplication(config, logger: logger) }
+
+    /// One instance with its services (the job worker, the call engine).
+    func applicationAndServices() async throws -> (app: ScaiDialApplication, services: AppServices) {
+        try await buildApplicationAndServices(config, logger: logger)
+    }
 }

@@ -71,6 +71,16 @@ func withApp(
     configure: (inout AppConfig) -> Void = { _ in },
     _ body: @escaping @Sendable (API, TestDatabase) async throws -> Void
 ) async throws {
+    try await withAppServices(live: live, logs: logs, configure: configure) { api, database, _ in try await body(api, database) }
+}
+
+/// The same, with the application's services at hand (the call engine, the job worker, the hub).
+func withAppServices(
+    live: Bool = false,
+    logs: LogCapture? = nil,
+    configure: (inout AppConfig) -> Void = { _ in },
+    _ body: @escaping @Sendable (API, TestDatabase, AppServices) async throws -> Void
+) async throws {
     let database = try await TestDatabase.make()
     var config = database.config()
     if live { config.port = 0 }  // a real server on an ephemeral port
@@ -78,9 +88,9 @@ func withApp(
     do {
         var logger = logs.map { capture in Logger(label: "scaidial-test") { _ in capture } } ?? Logger(label: "scaidial-test")
         logger.logLevel = logs == nil ? .warning : .debug
-        let app = try await buildApplication(config, logger: logger)
+        let (app, services) = try await buildApplicationAndServices(config, logger: logger)
         _ = try await Admin.createPlatformAdmin(config, email: "root@platform.test", password: "root-password", displayName: "Root")
-        try await app.test(live ? .live : .router) { client in try await body(API(client: client), database) }
+        try await app.test(live ? .live : .router) { client in try await body(API(client: client), database, services) }
     } catch {
         try? await database.drop()
         throw error
