@@ -37,7 +37,9 @@ func buildApplicationAndServices(
             logger: logger)
         app.addServices(
             DatabaseService(persistence: persistence), services.jobs, EventHubService(hub: services.hub), services.dialer,
-            VoicemailRetention(persistence: persistence, storage: services.storage, interval: config.retentionInterval, logger: logger),
+            VoicemailRetention(
+                persistence: persistence, storage: services.storage, interval: config.retentionInterval, logger: logger,
+                clock: config.clock),
             services.registrations)
         if let shared = services.hub.shared { app.addServices(SharedEventsService(hub: services.hub, shared: shared)) }
         if let liveKit = services.liveKit {
@@ -63,7 +65,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(MetricsMiddleware(metrics: services.metrics))
     router.middlewares.add(ProblemMiddleware())
-    router.middlewares.add(AuthMiddleware(persistence: services.persistence))
+    router.middlewares.add(AuthMiddleware(persistence: services.persistence, clock: services.config.clock))
     OperationsController(services: services).register(on: router)
     AuthController(services: services).register(on: router)
     TenantController(services: services).register(on: router)

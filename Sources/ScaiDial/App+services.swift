@@ -70,7 +70,8 @@ struct AppServices: Sendable {
         let hub: EventHub
         if case .postgres(let url) = persistence.kind {
             hub = EventHub(
-                shared: try SharedEvents(persistence: persistence, postgresURL: url, searchPath: config.postgresSearchPath, logger: logger))
+                shared: try SharedEvents(
+                    persistence: persistence, postgresURL: url, searchPath: config.postgresSearchPath, logger: logger, clock: config.clock))
         } else {
             hub = EventHub()
         }

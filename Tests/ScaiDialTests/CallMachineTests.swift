@@ -38,10 +38,10 @@ struct CallMachineTests {
         #expect(call.legs(.voicemail).map(\.state) == [.dialing])
         #expect(!t.effects.contains { if case .startGreeting = $0 { true } else { false } })
         // The caller arrives: now the greeting starts, once.
-        let (arrived, a) = try F.run(call, .callerJoined(status: "ringing"), quiet)
+        let (arrived, a) = try F.run(call, .callerJoined(status: .ringing), quiet)
         let leg = try #require(arrived.voicemailLeg)
         #expect(a.has(.startGreeting(legID: leg.id, box: F.desk)))
-        let (_, again) = try F.run(arrived, .callerJoined(status: "ringing"), quiet)
+        let (_, again) = try F.run(arrived, .callerJoined(status: .ringing), quiet)
         #expect(again.effects.isEmpty)
     }
 
@@ -152,7 +152,7 @@ struct CallMachineTests {
         #expect(ended.endReason == .hangupByUser)
         let late: [CallEvent] = [
             .joined(identity: JoinedCall.identity(of: F.alice), kind: .standard, sipStatus: nil),
-            .joined(identity: F.caller, kind: .sip, sipStatus: "active"), .sipStatus(identity: F.caller, status: "active"),
+            .joined(identity: F.caller, kind: .sip, sipStatus: .active), .sipStatus(identity: F.caller, status: .active),
             .roomFinished, .roomGone, .hangUp(user: F.bob), .ringTimeout(round: 1), .answer(user: F.bob),
             .left(identity: F.caller, reason: nil), .browserGone(identity: JoinedCall.identity(of: F.alice), present: false),
         ]
@@ -188,7 +188,7 @@ struct CallMachineTests {
         // The browser joining its own room is not an answer.
         let browser = try F.run(dialing, .joined(identity: JoinedCall.identity(of: F.alice), kind: .standard, sipStatus: nil)).0
         #expect(browser.state == .ringing && browser.firstLeg(.wave)?.state == .answered)
-        let (answered, _) = try F.run(browser, .joined(identity: "sip_+31612345678", kind: .sip, sipStatus: "active"), at: 4)
+        let (answered, _) = try F.run(browser, .joined(identity: "sip_+31612345678", kind: .sip, sipStatus: .active), at: 4)
         #expect(answered.state == .active && answered.answeredAt == F.t0.addingTimeInterval(4))
         let (done, t) = try F.run(answered, .left(identity: "sip_+31612345678", reason: .clientInitiated), at: 64)
         #expect(done.endReason == .completed && done.legs.allSatisfy { $0.state == .ended } && t.has(.deleteRoom))
@@ -217,7 +217,7 @@ struct CallMachineTests {
     func voicemail() throws {
         let d = F.directory(.voicemail(F.desk))
         var call = try F.run(F.inbound(joined: true), .callerJoined(status: nil), d).0
-        call = try F.run(F.inbound(), .callerJoined(status: "ringing"), d).0
+        call = try F.run(F.inbound(), .callerJoined(status: .ringing), d).0
         let leg = try #require(call.voicemailLeg)
         call = try F.run(call, .greetingStarted(legID: leg.id, ingressID: "IN_g")).0
         #expect(call.voicemailLeg?.state == .ringing && call.state == .ringing)
@@ -261,7 +261,7 @@ struct CallMachineTests {
         let d = F.directory(.ringExtension(F.bot), [F.ext(F.bot, number: "900", type: .bot)])
         let (waiting, w) = try F.run(F.inbound(), .decided, d)
         #expect(waiting.phase == .botDialing && waiting.state == .ringing && w.effects.isEmpty)
-        let (dispatched, t) = try F.run(waiting, .joined(identity: F.caller, kind: .sip, sipStatus: "ringing"), d)
+        let (dispatched, t) = try F.run(waiting, .joined(identity: F.caller, kind: .sip, sipStatus: .ringing), d)
         let bot = try #require(dispatched.firstLeg(.bot))
         #expect(t.has(.dispatchBot(legID: bot.id, agent: "support-agent")))
         let (answered, _) = try F.run(dispatched, .joined(identity: "agent-AJ_1", kind: .agent, sipStatus: nil), d, at: 3)
@@ -273,7 +273,7 @@ struct CallMachineTests {
     @Test("a bridge forward dials the target over the call's trunk, presenting the DID (or the caller, if policy allows)")
     func bridge() throws {
         let d = F.directory(.forward(target: "+31611112222", mode: .bridge))
-        let (call, t) = try F.run(F.inbound(), .callerJoined(status: "ringing"), d)
+        let (call, t) = try F.run(F.inbound(), .callerJoined(status: .ringing), d)
         let dial = try #require(t.dials.first)
         #expect(dial.trunk == "ST_out" && dial.to == "+31611112222" && dial.callerID == "+31201110001")
         #expect(call.leg(id: dial.legID)?.identity == dial.identity && call.phase == .forwarding)

@@ -155,8 +155,7 @@ struct CallRaceTests {
                     ],
                 ]
             }
-            interloper.arm({ id, event in id == call && event == .joined(identity: "sip_+31612345678", kind: .sip, sipStatus: "ringing") })
-            {
+            interloper.arm({ id, event in id == call && event == .joined(identity: "sip_+31612345678", kind: .sip, sipStatus: .ringing) }) {
                 try await h.webhook(arrival("EV_r5b"))  // a second delivery (LiveKit's retry) under another id
             }
             try await h.webhook(arrival("EV_r5a"))

@@ -30,7 +30,7 @@ struct AuthController {
             _ = try await services.hasher.hash(password)
             throw Problem.unauthorized("email or password is wrong")
         }
-        let now = Date()
+        let now = services.config.clock.now
         if let until = user.lockedUntil, until > now {
             let wait = Int(until.timeIntervalSince(now).rounded(.up))
             throw Problem(
@@ -96,7 +96,8 @@ struct AuthController {
         let db = services.db
         guard let user = try await UserModel.find(identity.userID, on: db) else { throw Problem.unauthorized() }
         let (token, row) = try await issueToken(
-            for: user, kind: "api", name: name, expiresAt: days.map { Date().addingTimeInterval(TimeInterval($0) * 86400) }, on: db)
+            for: user, kind: "api", name: name,
+            expiresAt: days.map { services.config.clock.now.addingTimeInterval(TimeInterval($0) * 86400) }, on: db)
         return .init(
             status: .created,
             response: TokenDTO(

@@ -8,6 +8,7 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "scaidial_session"
     let persistence: Persistence
+    var clock: any AppClock = SystemClock()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -33,12 +34,12 @@ struct AuthMiddleware: RouterMiddleware {
     private func resolve(_ token: String) async throws -> Identity? {
         let db = persistence.db
         guard let row = try await AuthTokenModel.query(on: db).filter(\.$tokenHash == OpaqueToken.hash(token)).first(),
-            row.expiresAt.map({ $0 > Date() }) ?? true,
+            row.expiresAt.map({ $0 > clock.now }) ?? true,
             let user = try await UserModel.find(row.userID, on: db), !user.disabled
         else { return nil }
         // Remember use, but write at most every few minutes so reads stay reads.
-        if row.lastUsedAt.map({ Date().timeIntervalSince($0) > 300 }) ?? true {
-            row.lastUsedAt = Date()
+        if row.lastUsedAt.map({ clock.now.timeIntervalSince($0) > 300 }) ?? true {
+            row.lastUsedAt = clock.now
             try await row.update(on: db)
         }
         return Identity(

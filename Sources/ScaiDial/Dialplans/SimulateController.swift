@@ -33,7 +33,7 @@ struct SimulateController {
         let input = try await request.jsonObject(context: context)
         let fromRaw = input.string("from", maxLength: 64)
         let toRaw = input.string("to", required: true, maxLength: 64)
-        var at = Date()
+        var at = services.config.clock.now
         if let raw = input.string("at", maxLength: 40) {
             if let parsed = Timestamps.parse(raw) {
                 at = parsed

@@ -29,7 +29,8 @@ struct CallEventHandler: LiveKitEventHandler {
         case "track_published":
             // A SIP participant's `sip.callStatus`, when the event carries its attributes.
             guard let room = event.room?.name, let p = event.participant, p.kind == .sip, let identity = p.identity,
-                let status = p.attributes?["sip.callStatus"], let id = try await CallStore.callID(room: room, on: db)
+                let status = p.attributes?[SIPCallStatus.attribute].flatMap(SIPCallStatus.init(rawValue:)),
+                let id = try await CallStore.callID(room: room, on: db)
             else { return }
             try await engine.apply(.sipStatus(identity: identity, status: status), to: id, announce: true)
         case "room_finished":
@@ -56,7 +57,7 @@ struct CallEventHandler: LiveKitEventHandler {
     private func participantJoined(_ event: WebhookEvent) async throws {
         guard let room = event.room?.name, let p = event.participant, let identity = p.identity else { return }
         let kind = p.kind ?? .zero
-        let status = p.attributes?["sip.callStatus"]
+        let status = p.attributes?[SIPCallStatus.attribute].flatMap(SIPCallStatus.init(rawValue:))
         if let id = try await CallStore.callID(room: room, on: persistence.db) {
             try await engine.apply(.joined(identity: identity, kind: kind, sipStatus: status), to: id, announce: true)
             return

@@ -48,8 +48,7 @@ struct JobQueue: Sendable {
 
     /// Claims up to `limit` due jobs for `worker` for `lease`; a job whose lease ran out (its worker
     /// died) is claimable again.
-    static func claimDue(worker: String, lease: TimeInterval, limit: Int, now: Date, on db: any Database) async throws -> [Claimed]
-    {
+    static func claimDue(worker: String, lease: TimeInterval, limit: Int, now: Date, on db: any Database) async throws -> [Claimed] {
         let due = try await JobModel.query(on: db)
             .filter(\.$state == "pending").filter(\.$runAt <= now)
             .group(.or) { $0.filter(\.$lockedUntil == nil).filter(\.$lockedUntil < now) }

@@ -56,7 +56,7 @@ struct WebhookController {
         row.id = .v7()
         row.eventID = eventID
         row.event = event.event
-        row.receivedAt = Date()
+        row.receivedAt = services.config.clock.now
         try await row.create(on: db)
         return true
     }

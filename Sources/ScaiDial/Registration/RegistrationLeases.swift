@@ -13,7 +13,7 @@ struct RegistrationLeases: Sendable {
 
     /// Claims `trunkID` for this holder (or extends its own claim); false while another holder's
     /// lease runs.
-    func acquire(_ trunkID: UUID, now: Date = Date(), on db: any Database) async throws -> Bool {
+    func acquire(_ trunkID: UUID, now: Date, on db: any Database) async throws -> Bool {
         let sql = try db.sql()
         try await sql.insert(into: Self.table)
             .columns("trunk_id", "holder", "lease_until")
@@ -32,7 +32,7 @@ struct RegistrationLeases: Sendable {
 
     /// Extends every lease this holder has; returns the trunks it still holds (a lease that ran
     /// out and was taken over is gone from the answer).
-    func renew(now: Date = Date(), on db: any Database) async throws -> Set<UUID> {
+    func renew(now: Date, on db: any Database) async throws -> Set<UUID> {
         let sql = try db.sql()
         let rows = try await sql.update(Self.table)
             .set("lease_until", to: now.addingTimeInterval(duration))

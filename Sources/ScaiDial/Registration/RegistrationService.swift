@@ -23,6 +23,8 @@ final class RegistrationService: Service, Sendable {
     let interval: Duration
     let retry: RetryPolicy
     let timers: TransactionTimers
+    /// Lease times (the SIP transaction timers are the client's own, in real time).
+    private let clock: any AppClock
     let leases: RegistrationLeases
     private let entries = Mutex<[UUID: Entry]>([:])
     private let wakeups: AsyncStream<Void>
@@ -42,6 +44,7 @@ final class RegistrationService: Service, Sendable {
         self.interval = config.registrationInterval
         self.retry = config.registrationRetry
         self.timers = config.registrationTimers
+        self.clock = config.clock
         self.leases = RegistrationLeases(holder: "scaidial-\(UUID().uuidString.lowercased())", duration: config.registrationLease)
         (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
         (updates, update) = AsyncStream.makeStream()
@@ -81,7 +84,7 @@ final class RegistrationService: Service, Sendable {
             }
             // Leases first, trunks second: a trunk deleted in between (its lease goes with it) is
             // then seen as deleted, not as taken over by another replica.
-            let held = try await leases.renew(on: db)
+            let held = try await leases.renew(now: clock.now, on: db)
             let trunks = try await TrunkModel.query(on: db).filter(\.$register == true).all()
             let wanted = Dictionary(uniqueKeysWithValues: try trunks.map { (try $0.requireID(), $0) })
             for (id, entry) in entries.withLock({ $0 }) {
@@ -99,7 +102,7 @@ final class RegistrationService: Service, Sendable {
                 }
             }
             for trunk in trunks where try entries.withLock({ $0[try trunk.requireID()] }) == nil {
-                guard try await leases.acquire(try trunk.requireID(), on: db) else { continue }
+                guard try await leases.acquire(try trunk.requireID(), now: clock.now, on: db) else { continue }
                 try await start(trunk, contact: contact, group: &group)
             }
         } catch {

@@ -26,6 +26,8 @@ final class SharedEvents: Sendable {
     private let persistence: Persistence
     private let configuration: PostgresConnection.Configuration
     private let logger: Logger
+    /// Who counts as online: leases are renewed and expire on this clock.
+    private let clock: any AppClock
     private let outgoing: (stream: AsyncStream<Envelope>, continuation: AsyncStream<Envelope>.Continuation)
     private let kicks: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation)
     static let lease: TimeInterval = 60
@@ -41,8 +43,9 @@ final class SharedEvents: Sendable {
         let data: String
     }
 
-    init(persistence: Persistence, postgresURL: String, searchPath: [String]?, logger: Logger) throws {
+    init(persistence: Persistence, postgresURL: String, searchPath: [String]?, logger: Logger, clock: any AppClock = SystemClock()) throws {
         self.replica = UUID().uuidString
+        self.clock = clock
         self.persistence = persistence
         self.configuration = try SQLPostgresConfiguration(url: postgresURL).coreConfiguration
         self.logger = logger
@@ -70,7 +73,7 @@ final class SharedEvents: Sendable {
         guard !users.isEmpty else { return [] }
         let sql = try persistence.openDatabase().sql()
         let rows = try await sql.select().distinct().column("user_id").from("event_streams")
-            .where("user_id", .in, users).where("expires_at", .greaterThan, Date()).all()
+            .where("user_id", .in, users).where("expires_at", .greaterThan, clock.now).all()
         return Set(try rows.map { try $0.decode(column: "user_id", as: UUID.self) })
     }
 
@@ -107,7 +110,7 @@ final class SharedEvents: Sendable {
 
     func writePresence(_ users: Set<UUID>) async throws {
         let db = try persistence.openDatabase()
-        let expires = Date().addingTimeInterval(Self.lease)
+        let expires = clock.now.addingTimeInterval(Self.lease)
         let replica = self.replica
         try await db.transaction { tx in
             let sql = try tx.sql()
@@ -115,7 +118,7 @@ final class SharedEvents: Sendable {
             if !users.isEmpty { mine.where("user_id", .notIn, Array(users)) }
             try await mine.run()
             // Rows of replicas gone for an hour: nobody renews them any more.
-            try await sql.delete(from: "event_streams").where("expires_at", .lessThan, Date().addingTimeInterval(-3600)).run()
+            try await sql.delete(from: "event_streams").where("expires_at", .lessThan, self.clock.now.addingTimeInterval(-3600)).run()
             guard !users.isEmpty else { return }
             let insert = sql.insert(into: "event_streams").columns("replica", "user_id", "expires_at")
             for user in users { insert.values([replica, user, expires] as [any Encodable & Sendable]) }

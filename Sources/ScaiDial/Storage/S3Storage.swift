@@ -41,7 +41,8 @@ struct S3Storage: ObjectStorage {
             guard range.lowerBound < info.size else { throw StorageError.rangeNotSatisfiable(size: info.size) }
             let clamped = range.lowerBound...min(range.upperBound, info.size - 1)
             guard let slice = response.body.getSlice(at: response.body.readerIndex + clamped.lowerBound, length: clamped.count) else {
-                throw S3Error(kind: .badResponse, operation: "GET", key: key, httpStatus: 200, message: "the body is shorter than its own size")
+                throw S3Error(
+                    kind: .badResponse, operation: "GET", key: key, httpStatus: 200, message: "the body is shorter than its own size")
             }
             return StoredObject(info: info, body: slice, range: clamped)
         case 206:

@@ -15,7 +15,10 @@ struct GreetingMedia {
     @Sendable func greeting(_ request: Request, context: AppRequestContext) async throws -> Response {
         let links = MediaLinks(secretKey: services.config.secretKey, publicURL: services.config.publicURL)
         let query = request.uri.queryParameters
-        guard links.verify(request.uri.path, exp: query["exp"].map(String.init), sig: query["sig"].map(String.init)) else {
+        guard
+            links.verify(
+                request.uri.path, exp: query["exp"].map(String.init), sig: query["sig"].map(String.init), now: services.config.clock.now)
+        else {
             throw Problem.forbidden("this media link is not valid or has expired")
         }
         guard let id = context.parameters.get("extension_id").flatMap(UUID.init(uuidString:)),

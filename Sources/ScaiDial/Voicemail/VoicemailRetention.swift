@@ -11,17 +11,18 @@ struct VoicemailRetention: Service {
     let storage: any ObjectStorage
     let interval: Duration
     let logger: Logger
+    var clock: any AppClock = SystemClock()
 
     func run() async throws {
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
             guard persistence.isOpen else { return }
-            do { try await sweep() } catch { logger.warning("voicemail retention failed", metadata: ["error": "\(error)"]) }
+            do { try await sweep(now: clock.now) } catch { logger.warning("voicemail retention failed", metadata: ["error": "\(error)"]) }
         }
     }
 
     /// One pass over every tenant; returns how many messages it removed.
     @discardableResult
-    func sweep(now: Date = Date()) async throws -> Int {
+    func sweep(now: Date) async throws -> Int {
         let db = persistence.db
         var removed = 0
         for tenant in try await TenantModel.query(on: db).all() {

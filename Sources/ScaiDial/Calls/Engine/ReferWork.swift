@@ -47,7 +47,7 @@ struct ReferWork: Sendable {
                 try await engine.apply(.referCallerGone(legID: legID), to: callID)
                 return
             }
-            if me.attributes?["sip.callStatus"] == "active" { break }
+            if me.attributes?[SIPCallStatus.attribute] == SIPCallStatus.active.rawValue { break }
             guard engine.clock.now < deadline else {
                 let detail = "the caller was not answered within \(answerTimeout); no transfer attempted"
                 try await engine.apply(.referFailed(legID: legID, reason: .forwardFailed, sipStatus: nil, detail: detail), to: callID)

@@ -9,13 +9,13 @@ enum CallEvent: Equatable, Sendable {
     /// so only what needs no caller starts: ringing browsers).
     case decided
     /// livekit-sip put the caller in the room (`participant_joined` of the caller's SIP participant).
-    case callerJoined(status: String?)
+    case callerJoined(status: SIPCallStatus?)
 
     // MARK: LiveKit webhooks
     /// Another participant joined: a browser, an agent, a forward target (its `sip.callStatus` if SIP).
-    case joined(identity: String, kind: ParticipantKind, sipStatus: String?)
+    case joined(identity: String, kind: ParticipantKind, sipStatus: SIPCallStatus?)
     /// A SIP participant's `sip.callStatus` as an event carried it.
-    case sipStatus(identity: String, status: String)
+    case sipStatus(identity: String, status: SIPCallStatus)
     case left(identity: String, reason: DisconnectReason?)
     case roomFinished
     case ingressEnded(ingressID: String)

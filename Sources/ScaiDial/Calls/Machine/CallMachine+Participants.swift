@@ -3,7 +3,7 @@ import LiveKit
 
 /// Participants joining and leaving, and what users do: answer, decline, come back.
 extension CallMachine {
-    func joined(identity: String, kind: ParticipantKind, sipStatus status: String?) throws(Missing) {
+    func joined(identity: String, kind: ParticipantKind, sipStatus status: SIPCallStatus?) throws(Missing) {
         if kind == .sip, let caller = call.callerLeg, caller.identity == identity { return try callerJoined(status: status) }
         guard call.isLive else { return }
         switch kind {
@@ -38,12 +38,12 @@ extension CallMachine {
     }
 
     /// `sip.callStatus` of a SIP leg: `ringing`, `active` (answered), `hangup`.
-    func sipStatus(of leg: Leg, _ status: String) {
+    func sipStatus(of leg: Leg, _ status: SIPCallStatus) {
         guard call.isLive else { return }
         switch status {
-        case "ringing":
+        case .ringing:
             if leg.state == .dialing { updateLeg(leg.id) { $0.state = .ringing } }
-        case "active":
+        case .active:
             guard leg.state == .dialing || leg.state == .ringing else { return }
             updateLeg(leg.id) { $0.answer(at: now) }
             if leg.id == call.callerLeg?.id {
@@ -55,7 +55,7 @@ extension CallMachine {
                 // The far end of a click-to-call, or a bridged forward target, answered.
                 connect()
             }
-        case "hangup":
+        case .hangup:
             if let identity = leg.identity { left(identity: identity, reason: nil) }
         default:
             break

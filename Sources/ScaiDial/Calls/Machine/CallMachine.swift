@@ -234,7 +234,7 @@ final class CallMachine {
 
     // MARK: - The caller arrives
 
-    func callerJoined(status: String?) throws(Missing) {
+    func callerJoined(status: SIPCallStatus?) throws(Missing) {
         guard let caller = call.callerLeg else { return }
         if caller.joinedAt == nil {
             updateLeg(caller.id) { $0.joinedAt = now }
