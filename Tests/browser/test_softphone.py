@@ -116,8 +116,11 @@ def test_inbound_ring_answer_connects_and_hang_up_ends_it(page, server, world):
 
     page.click("#hang-up")
     expect(card).to_have_attribute("data-state", "ended")
-    status, call = server.get(f'{world["base"]}/calls/{decision["scaidial_call_id"]}', world["admin"])
-    assert (call["state"], call["end_reason"]) == ("ended", "hangup_by_user")
+    # The card says "ended" at once; the hang-up request is on its way.
+    def ended():
+        status, call = server.get(f'{world["base"]}/calls/{decision["scaidial_call_id"]}', world["admin"])
+        return (call["state"], call["end_reason"]) == ("ended", "hangup_by_user")
+    wait_for(ended, "the call is recorded as hung up by the user")
 
 
 def test_declining_a_ring_removes_it(page, server):
