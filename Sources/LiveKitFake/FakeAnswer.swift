@@ -6,6 +6,12 @@ struct FakeAnswer: Sendable {
     var status: Int
     var contentType: String
     var body: Data
+    /// Not an answer yet: the outcome of the dial of this participant identity.
+    var waitingFor: String?
+
+    static func waiting(for identity: String) -> FakeAnswer {
+        FakeAnswer(status: 0, contentType: "", body: Data(), waitingFor: identity)
+    }
 
     /// A 200 with `value` in LiveKit's answer encoding: proto names, unpopulated fields present.
     static func ok(_ value: some Encodable) -> FakeAnswer {

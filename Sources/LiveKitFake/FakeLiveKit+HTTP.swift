@@ -6,10 +6,12 @@ extension FakeLiveKit {
     /// The HTTP edge: reads the request, lets the actor decide, waits out an injected delay.
     nonisolated func respond(to request: Request) async throws -> Response {
         let body = try await request.body.collect(upTo: 10 << 20)
-        let (answer, delay) = await handle(
+        var (answer, delay) = await handle(
             method: request.method.rawValue, path: request.uri.path, contentType: request.headers[.contentType],
             authorization: request.headers[.authorization], body: Data(body.readableBytesView))
         if let delay { try? await Task.sleep(for: delay) }
+        // A dial with `wait_until_answered` answers when its far end does.
+        if let dial = answer.waitingFor { answer = await waitForDial(dial) }
         return Response(
             status: .init(code: answer.status), headers: [.contentType: answer.contentType],
             body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))

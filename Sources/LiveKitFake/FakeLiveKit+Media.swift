@@ -14,23 +14,35 @@ extension FakeLiveKit {
         return .ok(startEgress(EgressInfo(roomId: room.sid, roomName: roomName, track: request)))
     }
 
+    /// An egress starts and runs until stopped, until its participant leaves, or until a test ends
+    /// it (`endEgress`). The RPC answers `EGRESS_STARTING`; `egress_started` carries the same info
+    /// (livekit/livekit `pkg/service/ioservice.go` CreateEgress), then `egress_updated` says it is
+    /// `EGRESS_ACTIVE` (UpdateEgress) — both from the egress queue, not the room's.
     private func startEgress(_ info: EgressInfo) -> EgressInfo {
         var info = info
         info.egressId = Self.newID("EG_")
         info.sourceType = .sdk
         info.status = .starting
+        info.startedAt = Self.nowNanos
         info.updatedAt = Self.nowNanos
-        egresses.append(info)
+        emit("egress_started", egress: info)
+        var active = info
+        active.status = .active
+        egresses.append(active)
+        emit("egress_updated", egress: active)
         return info
     }
 
+    /// Stopping answers `ENDING`; the file is finished and `egress_ended` follows.
     func stopEgress(_ request: StopEgressRequest) throws -> FakeAnswer {
-        guard let index = egresses.firstIndex(where: { $0.egressId == request.egressId }) else {
+        guard let index = egresses.firstIndex(where: { $0.egressId == request.egressId }), egresses[index].isRunning else {
             throw FakeRefusal.notFound("egress does not exist")
         }
         egresses[index].status = .ending
         egresses[index].updatedAt = Self.nowNanos
-        return .ok(egresses[index])
+        let answer = egresses[index]
+        finishEgress(request.egressId ?? "")
+        return .ok(answer)
     }
 
     /// A URL ingress starts at once: its participant (kind INGRESS) joins the room.
@@ -50,25 +62,26 @@ extension FakeLiveKit {
             state: IngressState(status: .endpointInactive), enabled: request.enabled)
         ingresses.append(info)
         if input == .url {
+            // Its participant joins and publishes the file's audio (which answers a ringing caller).
+            let identity = request.participantIdentity ?? id
             addParticipant(
                 room: room,
-                ParticipantInfo(
-                    identity: request.participantIdentity ?? id, metadata: request.participantMetadata, name: request.participantName,
-                    kind: .ingress))
-            audioArrived(in: room)
+                ParticipantInfo(identity: identity, metadata: request.participantMetadata, name: request.participantName, kind: .ingress))
+            publishAudio(room: room, identity: identity)
+            var started = info
+            started.state = IngressState(status: .endpointPublishing, startedAt: Self.nowNanos)
+            emit("ingress_started", ingress: started)
         }
         return .ok(info)
     }
 
+    /// Deleting a playing ingress ends it: its participant leaves, `ingress_ended` follows.
     func deleteIngress(_ request: DeleteIngressRequest) throws -> FakeAnswer {
         guard let index = ingresses.firstIndex(where: { $0.ingressId == request.ingressId }) else {
             throw FakeRefusal.notFound("ingress does not exist")
         }
-        var info = ingresses.remove(at: index)
-        if let room = info.roomName, let identity = info.participantIdentity {
-            participants[room]?.removeAll { $0.identity == identity && $0.kind == .ingress }
-            refreshCounts(room)
-        }
+        var info = ingresses[index]
+        endIngress(request.ingressId ?? "")
         info.state?.status = .endpointComplete
         return .ok(info)
     }

@@ -9,6 +9,7 @@ extension FakeLiveKit {
     @discardableResult
     func ensureRoom(_ name: String, _ request: CreateRoomRequest? = nil) -> Room {
         if let room = rooms.first(where: { $0.name == name }) { return room }
+        defer { emit("room_started", room: name) }
         let room = Room(
             sid: Self.newID("RM_"), name: name, emptyTimeout: request?.emptyTimeout ?? 300,
             departureTimeout: request?.departureTimeout ?? 20,
@@ -34,11 +35,22 @@ extension FakeLiveKit {
         return .ok(ensureRoom(name, request))
     }
 
+    /// Everyone is disconnected (`ROOM_DELETED`), then the room finishes (livekit/livekit
+    /// `pkg/service/roommanager.go` DeleteRoom closes it with that reason).
     func deleteRoom(_ request: DeleteRoomRequest) throws -> FakeAnswer {
         guard let name = request.room, rooms.contains(where: { $0.name == name }) else { throw Self.roomNotFound }
-        rooms.removeAll { $0.name == name }
-        participants[name] = nil
+        for p in participants[name] ?? [] {
+            leave(room: name, identity: p.identity ?? "", reason: .roomDeleted)
+        }
+        closeRoom(name)
         return .empty
+    }
+
+    func getParticipant(_ request: RoomParticipantIdentity) throws -> FakeAnswer {
+        guard let p = participants[request.room ?? ""]?.first(where: { $0.identity == request.identity }) else {
+            throw Self.participantNotFound
+        }
+        return .ok(p)
     }
 
     func listParticipants(_ request: ListParticipantsRequest) throws -> FakeAnswer {
@@ -48,8 +60,7 @@ extension FakeLiveKit {
     func removeParticipant(_ request: RoomParticipantIdentity) throws -> FakeAnswer {
         let room = request.room ?? ""
         guard participants[room]?.contains(where: { $0.identity == request.identity }) == true else { throw Self.participantNotFound }
-        participants[room]?.removeAll { $0.identity == request.identity }
-        refreshCounts(room)
+        leave(room: room, identity: request.identity ?? "", reason: .participantRemoved)
         return .empty
     }
 

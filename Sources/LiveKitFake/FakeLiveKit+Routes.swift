@@ -9,6 +9,7 @@ extension FakeLiveKit {
         "SIP/CreateSIPDispatchRule", "SIP/UpdateSIPDispatchRule", "SIP/ListSIPDispatchRule", "SIP/DeleteSIPDispatchRule",
         "SIP/CreateSIPParticipant", "SIP/TransferSIPParticipant",
         "RoomService/CreateRoom", "RoomService/DeleteRoom", "RoomService/ListRooms", "RoomService/ListParticipants",
+        "RoomService/GetParticipant",
         "RoomService/RemoveParticipant", "RoomService/UpdateParticipant",
         "AgentDispatchService/CreateDispatch",
         "Egress/StartParticipantEgress", "Egress/StartTrackEgress", "Egress/StopEgress",
@@ -34,6 +35,7 @@ extension FakeLiveKit {
         case "RoomService/DeleteRoom": try deleteRoom(decode(json))
         case "RoomService/ListRooms": .ok(ListRoomsAnswer(rooms: rooms))
         case "RoomService/ListParticipants": try listParticipants(decode(json))
+        case "RoomService/GetParticipant": try getParticipant(decode(json))
         case "RoomService/RemoveParticipant": try removeParticipant(decode(json))
         case "RoomService/UpdateParticipant": try updateParticipant(decode(json))
         case "AgentDispatchService/CreateDispatch": try createDispatch(decode(json))

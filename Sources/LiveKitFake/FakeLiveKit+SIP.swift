@@ -45,8 +45,8 @@ extension FakeLiveKit {
         guard members.contains(true) else { throw FakeRefusal.invalid("missing rule") }
     }
 
-    /// Dials (instantly): the SIP participant joins the room, `active` when waiting for the answer,
-    /// else `dialing`, with livekit-sip's `sip.*` attributes.
+    /// Dials: the SIP participant joins the room `dialing`, and the far end does what
+    /// `setCallee` says (picks up by default); see `dial`.
     func createSIPParticipant(_ request: CreateSIPParticipantRequest) throws -> FakeAnswer {
         guard !(request.sipTrunkId.isBlank && request.trunk == nil && request.sipNumber.isBlank) else {
             throw FakeRefusal.invalid("missing sip trunk id and sip number")
@@ -61,25 +61,12 @@ extension FakeLiveKit {
             guard let found = outboundTrunks.first(where: { $0.sipTrunkId == id }) else { throw Self.trunkNotFound }
             trunk = found
         }
-        let callID = Self.newID("SCL_")
-        let identity = request.participantIdentity.isBlank ? "sip_\(callee)" : request.participantIdentity!
-        var attributes = request.participantAttributes ?? [:]
-        attributes["sip.callID"] = callID
-        attributes["sip.callStatus"] = request.waitUntilAnswered == true ? "active" : "dialing"
-        attributes["sip.trunkID"] = request.sipTrunkId
-        if request.hidePhoneNumber != true {
-            attributes["sip.phoneNumber"] = callee
-            attributes["sip.trunkPhoneNumber"] = request.sipNumber ?? trunk?.numbers?.first
-        }
-        let participant = ParticipantInfo(
-            sid: Self.newID("PA_"), identity: identity, state: .active, metadata: request.participantMetadata,
-            name: request.participantName ?? identity, kind: .sip, attributes: attributes)
-        addParticipant(room: roomName, participant)
-        return .ok(SIPParticipantInfo(participantId: participant.sid, participantIdentity: identity, roomName: roomName, sipCallId: callID))
+        return dial(request, room: roomName, callee: callee, trunk: trunk)
     }
 
     /// Transfers an answered SIP participant (instantly and successfully): it leaves the room. An
-    /// unanswered one is refused with 412, as real livekit-sip does.
+    /// unanswered one is refused with 412 "can't transfer non established call", as livekit-sip
+    /// does (`pkg/sip/service.go` TransferSIPParticipant; the REFER needs an established dialog).
     func transferSIPParticipant(_ request: TransferSIPParticipantRequest) throws -> FakeAnswer {
         guard let room = request.roomName, !room.isEmpty else { throw FakeRefusal.invalid("Missing room name") }
         guard let identity = request.participantIdentity, !identity.isEmpty else {
@@ -97,8 +84,11 @@ extension FakeLiveKit {
         guard participant.kind != .sip || participant.attributes?["sip.callStatus"] == "active" else {
             throw FakeRefusal.precondition("can't transfer non established call")
         }
-        participants[room]?.removeAll { $0.identity == identity }
-        refreshCounts(room)
+        // livekit-sip hands the caller to the target (REFER accepted): its participant leaves. The
+        // leave is queued before the RPC answers, so its webhook can overtake the answer, as it can
+        // in livekit-sip (`pkg/sip/inbound.go` transferCall: the peer's BYE, or Close after
+        // referByeTimeout, races the Twirp reply).
+        leave(room: room, identity: identity, reason: .clientInitiated)
         return .ok(
             TransferSIPParticipantResponse(
                 transferId: Self.newID("STR_"), status: .successful, reason: .completed, sipStatus: SIPStatus(code: .ok, status: "OK")))

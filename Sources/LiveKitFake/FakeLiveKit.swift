@@ -57,6 +57,18 @@ public actor FakeLiveKit {
 
     var faults: [String: [Fault]] = [:]
     var faultForAll: Fault?
+    // Webhooks (FakeLiveKit+Webhooks).
+    var delivery: Delivery?
+    var sent: [WebhookEvent] = []
+    var roomQueue: [WebhookEvent] = []
+    var mediaQueue: [WebhookEvent] = []
+    var roomDrain: Task<Void, Never>?
+    var mediaDrain: Task<Void, Never>?
+    // Outbound calls waiting for their far end (FakeLiveKit+Calls).
+    var pendingDials: [String: PendingDial] = [:]
+    var callees: [String: Callee] = [:]
+    /// SIP participants this fake dialed out (never "ringing callers" to answer).
+    var outboundIdentities: Set<String> = []
     private var server: (group: ServiceGroup, task: Task<Void, Never>)?
 
     /// A fake accepting tokens of `apiKey` signed with `apiSecret`.
@@ -94,6 +106,7 @@ public actor FakeLiveKit {
 
     /// Stops the server gracefully (requests in flight are answered first).
     public func stop() async {
+        abandonDials()
         guard let server else { return }
         await server.group.triggerGracefulShutdown()
         await server.task.value
@@ -114,44 +127,112 @@ public actor FakeLiveKit {
     public func participants(in room: String) -> [ParticipantInfo] { participants[room] ?? [] }
 
     /// Puts a participant into `room` (created if needed), as if it had joined: a missing sid,
-    /// state or join time is filled in. One with the same identity is replaced.
+    /// state or join time is filled in, and `participant_joined` is sent. One with the same
+    /// identity is replaced (`DUPLICATE_IDENTITY` for the old one, as livekit-server does).
     public func addParticipant(room: String, _ participant: ParticipantInfo) {
         var p = participant
         p.sid = p.sid ?? Self.newID("PA_")
         p.state = p.state ?? .active
-        p.kind = p.kind ?? .standard
         p.joinedAt = p.joinedAt ?? Self.nowSeconds
         p.joinedAtMs = p.joinedAtMs ?? Self.nowSeconds * 1000
-        _ = ensureRoom(room)
-        participants[room, default: []].removeAll { $0.identity == p.identity }
+        ensureRoom(room)
+        if let identity = p.identity, participants[room]?.contains(where: { $0.identity == identity }) == true {
+            leave(room: room, identity: identity, reason: .duplicateIdentity)
+        }
         participants[room, default: []].append(p)
         refreshCounts(room)
+        emit("participant_joined", room: room, participant: Self.webhookShape(p))
+        // livekit-sip unblocks a ringing caller when a second SIP participant joins its room
+        // (livekit/sip `pkg/sip/room.go` participantJoin: "unblocking subscription - second sip
+        // participant is in the room").
+        if p.kind == .sip { answerRingingCallers(in: room, except: p.identity) }
+    }
+
+    /// A participant publishes an audio track: `track_published` (sid and identity only, livekit/livekit
+    /// `pkg/telemetry/events.go` TrackPublished), and livekit-sip answers the ringing SIP callers of
+    /// the room, which subscribe to it (livekit/sip `pkg/sip/room.go` subscribeTo; `inbound.go`
+    /// waitSubscribe then sets the call `active`). No webhook says so.
+    public func publishAudio(room: String, identity: String) {
+        guard let index = participants[room]?.firstIndex(where: { $0.identity == identity }), var p = participants[room]?[index] else {
+            return
+        }
+        let track = TrackInfo(sid: Self.newID("TR_"), type: .audio, name: "audio", source: .microphone, mimeType: "audio/opus")
+        p.tracks = (p.tracks ?? []) + [track]
+        p.isPublisher = true
+        participants[room]?[index] = p
+        emit("track_published", room: room, participant: ParticipantInfo(sid: p.sid, identity: p.identity), track: track)
+        if answersWhenAudioArrives, p.kind != .sip { answerRingingCallers(in: room, except: identity) }
     }
 
     /// Like livekit-sip: a ringing inbound SIP participant is answered (`sip.callStatus` becomes
-    /// `active`) when someone else in its room publishes audio (an Ingress joining). Tests that
-    /// want to answer later themselves turn this off and call `setCallStatus`.
+    /// `active`) when someone else in its room publishes audio or a second SIP participant joins.
+    /// Tests that want to answer later themselves turn this off and call `setCallStatus`.
     public var answersWhenAudioArrives = true
 
     public func setAnswersWhenAudioArrives(_ value: Bool) { answersWhenAudioArrives = value }
 
-    /// Sets a SIP participant's `sip.callStatus` (`ringing`, `active`, …) as livekit-sip would.
+    /// Sets a SIP participant's `sip.callStatus` (`ringing`, `active`, …) as livekit-sip would: an
+    /// attribute change, which sends no webhook.
     public func setCallStatus(room: String, identity: String, _ status: String) {
-        guard let index = participants[room]?.firstIndex(where: { $0.identity == identity }) else { return }
-        participants[room]![index].attributes = (participants[room]![index].attributes ?? [:]).merging(["sip.callStatus": status]) { $1 }
-    }
-
-    /// Takes a participant out of its room, as if it had hung up.
-    public func dropParticipant(room: String, identity: String) {
-        participants[room]?.removeAll { $0.identity == identity }
-        refreshCounts(room)
-    }
-
-    func audioArrived(in room: String) {
-        guard answersWhenAudioArrives else { return }
-        for p in participants[room] ?? [] where p.kind == .sip && p.attributes?["sip.callStatus"] == "ringing" {
-            setCallStatus(room: room, identity: p.identity ?? "", "active")
+        guard let index = participants[room]?.firstIndex(where: { $0.identity == identity }), var p = participants[room]?[index] else {
+            return
         }
+        p.attributes = (p.attributes ?? [:]).merging([SIPCallStatus.attribute: status]) { $1 }
+        participants[room]?[index] = p
+    }
+
+    /// Takes a participant out of its room, as if it had hung up (`participant_left`).
+    public func dropParticipant(room: String, identity: String, reason: DisconnectReason = .clientInitiated) {
+        leave(room: room, identity: identity, reason: reason)
+    }
+
+    func answerRingingCallers(in room: String, except identity: String?) {
+        for p in participants[room] ?? []
+        where p.kind == .sip && p.identity != identity && p.attributes?[SIPCallStatus.attribute] == SIPCallStatus.ringing.rawValue
+            && !outboundIdentities.contains(p.identity ?? "")
+        {
+            setCallStatus(room: room, identity: p.identity ?? "", SIPCallStatus.active.rawValue)
+        }
+    }
+
+    /// A participant leaves: `participant_left` with its disconnect reason; its participant egress
+    /// ends with it. The room stays until `departureTimeoutPasses` (livekit-server closes a room its
+    /// last participant left once `departure_timeout`, 20 s by default, passed: `pkg/rtc/room.go`
+    /// CloseIfEmpty).
+    func leave(room: String, identity: String, reason: DisconnectReason) {
+        guard let index = participants[room]?.firstIndex(where: { $0.identity == identity }), var p = participants[room]?[index] else {
+            return
+        }
+        participants[room]?.remove(at: index)
+        refreshCounts(room)
+        p.state = .disconnected
+        p.disconnectReason = reason
+        emit("participant_left", room: room, participant: Self.webhookShape(p))
+        cancelPendingDial(identity: identity, room: room)
+        for egress in egresses where egress.roomName == room && egress.participant?.identity == identity && egress.isRunning {
+            finishEgress(egress.egressId ?? "")
+        }
+    }
+
+    /// `departure_timeout` passed since the last participant left `room`: it closes (`room_finished`).
+    public func departureTimeoutPasses(room: String) {
+        if participants[room]?.isEmpty ?? true, rooms.contains(where: { $0.name == room }) { closeRoom(room) }
+    }
+
+    /// The room goes: `room_finished` (livekit/livekit `pkg/telemetry/events.go` RoomEnded).
+    func closeRoom(_ name: String) {
+        emit("room_finished", room: name)
+        rooms.removeAll { $0.name == name }
+        participants[name] = nil
+    }
+
+    /// What a webhook carries of a participant: its info, without the tracks list.
+    static func webhookShape(_ p: ParticipantInfo) -> ParticipantInfo {
+        var shape = p
+        shape.tracks = nil
+        // Proto3 leaves zero values out: STANDARD is the absent kind, JOINING the absent state.
+        if shape.kind == .standard { shape.kind = nil }
+        return shape
     }
 
     func nextFault(for method: String) -> Fault? {

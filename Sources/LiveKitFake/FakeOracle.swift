@@ -17,14 +17,22 @@ public enum FakeOracle {
         try data.write(to: directory.appendingPathComponent(name), options: .atomic)
     }
 
+    /// The webhooks `fake` sent, signed, for the official SDK's `WebhookReceiver` to verify and parse
+    /// (`Tests/oracle/test_webhook_oracle.py`): `webhook.<tag>.json`.
+    public static func writeWebhooks(of fake: FakeLiveKit, tag: String) async throws {
+        let events = try await fake.signedWebhooks().map { ["body": $0.body, "authorization": $0.authorization] }
+        let file: [String: Any] = ["api_key": fake.apiKey, "api_secret": fake.apiSecret, "events": events]
+        try write(try JSONSerialization.data(withJSONObject: file, options: [.sortedKeys]), name: "webhook.\(tag).json")
+    }
+
     /// Every captured body; `tag` keeps one test's files apart from another's (the application's
     /// tests tag theirs, so the oracle also sees what ScaiDial itself sends, not only the client).
     public static func write(_ captured: [FakeLiveKit.Captured], tag: String? = nil) throws {
         var seen: [String: Int] = [:]
         for request in captured {
             let base = "livekit.\(request.service).\(request.method)" + (tag.map { ".\($0)" } ?? "")
-            seen[base, default: 0] += 1
-            let n = seen[base]!
+            let n = seen[base, default: 0] + 1
+            seen[base] = n
             try write(request.body, name: n == 1 ? "\(base).json" : "\(base).\(n).json")
         }
     }

@@ -46,7 +46,9 @@ struct AppServices: Sendable {
         let metrics = MetricsRegistry()
         self.metrics = metrics
         self.logger = logger
-        let dispatcher = InboundDispatcher(persistence: persistence, metrics: metrics, logger: logger, clock: config.clock)
+        let dispatcher = InboundDispatcher(
+            persistence: persistence, metrics: metrics, logger: logger, clock: config.clock,
+            callerArrival: config.callerArrivalTimeout.timeInterval)
         self.dispatcher = dispatcher
         let liveKit =
             liveKit
@@ -63,7 +65,7 @@ struct AppServices: Sendable {
         }
         jobs = JobWorker(
             persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval,
-            clock: config.clock)
+            clock: config.clock, wakes: config.jobWakeups)
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         registrations = RegistrationService(config: config, persistence: persistence, secrets: secrets, metrics: metrics, logger: logger)
         // Several replicas share one PostgreSQL database: their event streams are shared through it.
@@ -84,9 +86,7 @@ struct AppServices: Sendable {
                 OpenAITranscriptionClient(baseURL: $0, model: config.sttModel ?? "", apiKey: config.sttAPIKey, timeout: config.sttTimeout)
             }
         self.stt = stt
-        var runner = EffectRunner(
-            hub: hub, liveKit: liveKit, links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),
-            egressOutput: { key in storage.egressOutput(for: key, fileType: .ogg) }, persistence: persistence, logger: logger)
+        var runner = EffectRunner(hub: hub, persistence: persistence, logger: logger)
         // Without STT nothing is queued: opted-in tenants' messages stay `none`.
         if let stt {
             jobs.register(TranscriptionHandler(persistence: persistence, storage: storage, stt: stt, logger: logger))
@@ -104,21 +104,27 @@ struct AppServices: Sendable {
         }
         let engine = CallEngine(
             persistence: persistence,
-            settings: CallSettings(rejoinGrace: config.rejoinGrace.timeInterval, voicemailMax: config.voicemailMaxMessage.timeInterval),
+            settings: CallSettings(
+                rejoinGrace: config.rejoinGrace.timeInterval, voicemailMax: config.voicemailMaxMessage.timeInterval,
+                outboundRingingTimeoutS: max(1, Int(config.outboundRingingTimeout.timeInterval))),
             clock: config.clock, directory: DirectoryLoader(hub: hub), effects: runner, jobs: jobs, metrics: metrics, logger: logger,
             raceHook: config.callRaceHook)
         self.engine = engine
         dialer = OutboundDialer(engine: engine, liveKit: liveKit, logger: logger)
         let refer = ReferWork(
-            liveKit: liveKit, announcementURL: config.publicURL + Announcements.transferPath, poll: config.referPollInterval,
-            answerTimeout: config.referAnswerTimeout)
+            liveKit: liveKit, poll: config.referPollInterval, answerTimeout: config.referAnswerTimeout,
+            ringingTimeout: config.referRingingTimeout)
         for kind in CallTimers.kinds {
             jobs.register(CallTimerHandler(kind: kind, engine: engine, liveKit: liveKit, refer: refer))
         }
+        jobs.register(
+            LiveKitWorkHandler(
+                engine: engine, liveKit: liveKit, links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),
+                egressOutput: { key in storage.egressOutput(for: key, fileType: .ogg) },
+                announcementURL: config.publicURL + Announcements.transferPath, logger: logger))
         self.events =
             events
-            ?? CallEventHandler(
-                persistence: persistence, dispatcher: dispatcher, engine: engine, liveKit: liveKit, metrics: metrics, logger: logger)
+            ?? CallEventHandler(persistence: persistence, dispatcher: dispatcher, engine: engine, metrics: metrics, logger: logger)
     }
 
     var db: any Database { persistence.db }

@@ -9,6 +9,10 @@
 //   requests <Method>                        -> `requests <JSON array of the request bodies>`
 //   rooms                                    -> `rooms <JSON array of room names>`
 //   join <room> <identity> <callStatus>      a SIP caller in <room>, as livekit-sip puts it there
+//   callee <number> answers|busy|declines|no-answer|rings
+//                                            how the far end of a dial to <number> behaves from now on
+//   answer <room> <identity>                 the far end of a ringing dial picks up
+//   publish <room> <identity>                <identity> publishes its microphone (a browser's audio)
 //   ingresses / egresses                      -> `ingresses|egresses <JSON array of their ids>`
 //   quit
 //
@@ -43,6 +47,16 @@ func run(_ command: String, on fake: FakeLiveKit) async -> String {
     case ("join", 4):
         await fake.addParticipant(
             room: words[1], ParticipantInfo(identity: words[2], kind: .sip, attributes: ["sip.callStatus": words[3]]))
+    case ("callee", 3):
+        let behaviours: [String: FakeLiveKit.Callee] = [
+            "answers": .answers, "busy": .busy, "declines": .declines, "no-answer": .noAnswer, "rings": .rings,
+        ]
+        guard let behaviour = behaviours[words[2]] else { return "error unknown callee behaviour \(words[2])" }
+        await fake.setCallee(words[1], behaviour)
+    case ("answer", 3):
+        await fake.answerCallee(room: words[1], identity: words[2])
+    case ("publish", 3):
+        await fake.publishAudio(room: words[1], identity: words[2])
     case ("ingresses", 1):
         let ids = await fake.ingresses.compactMap(\.ingressId)
         return "ingresses " + String(decoding: try! JSONEncoder().encode(ids), as: UTF8.self)

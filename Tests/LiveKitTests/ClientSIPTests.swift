@@ -65,6 +65,7 @@ struct ClientSIPTests {
     func callAndTransfer() async throws {
         try await withFake { fake, client in
             let trunk = try await client.createSIPOutboundTrunk(SIPFixtures.outbound)
+            await fake.setCallee("+15550123", .rings)
             let call = try await client.createSIPParticipant(SIPFixtures.participant(trunkID: try #require(trunk.sipTrunkId)))
             #expect(call.sipCallId?.hasPrefix("SCL_") == true)
             #expect(call.participantIdentity == "pstn-1" && call.roomName == "call-1")
@@ -76,7 +77,8 @@ struct ClientSIPTests {
             // Like livekit-sip, no REFER before the far end answered: 412.
             let early = await #expect(throws: LiveKitError.self) { try await client.transferSIPParticipant(SIPFixtures.transfer) }
             #expect(early?.twirpCode == "failed_precondition" && early?.httpStatus == 412)
-            await fake.setCallStatus(room: "call-1", identity: "pstn-1", "active")
+            await fake.answerCallee(room: "call-1", identity: "pstn-1")
+            #expect(await fake.participants(in: "call-1").first?.attributes?["sip.callStatus"] == "active")
             let transfer = try await client.transferSIPParticipant(SIPFixtures.transfer)
             #expect(transfer.status == .successful && transfer.sipStatus?.code == .ok)
             #expect(await fake.participants(in: "call-1").isEmpty)

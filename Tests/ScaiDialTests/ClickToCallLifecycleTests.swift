@@ -36,11 +36,10 @@ struct ClickToCallLifecycleTests {
         try await ClickToCallEnv.run(configure: configure) { env in
             await env.fake.fail("CreateSIPParticipant", with: fault)
             let (callID, room, events) = try await placed(env)
-            let update = try await events.next("call_updated", timeout: .seconds(15))
-            #expect(update.json["call_id"] as? String == callID)
-            #expect(update.json["state"] as? String == "failed")
-            #expect(update.json["end_reason"] as? String == reason)
-            #expect(update.json["sip_status"] as? Int == sip)
+            let update = try await next(events, state: "failed")
+            #expect(update["call_id"] as? String == callID)
+            #expect(update["end_reason"] as? String == reason)
+            #expect(update["sip_status"] as? Int == sip)
             let call = try await env.call(callID)
             #expect(call["state"] as? String == "failed" && call["end_reason"] as? String == reason)
             #expect(call["sip_status"] as? Int == sip && call["ended_at"] is String)
@@ -48,7 +47,10 @@ struct ClickToCallLifecycleTests {
             #expect(leg["state"] as? String == "failed" && leg["sip_status"] as? Int == sip)
             #expect((leg["failure_reason"] as? String)?.contains(detail) == true, "\(leg["failure_reason"] ?? "")")
             #expect(env.leg(call, "wave")?["state"] as? String == "ended")
-            #expect(await env.fake.requests("DeleteRoom").contains { (try? $0.decode(DeleteRoomRequest.self))?.room == room })
+            // The room goes in a job written with the failure (it may come just after the update).
+            try await eventually("the room is deleted") {
+                await env.fake.requests("DeleteRoom").contains { (try? $0.decode(DeleteRoomRequest.self))?.room == room }
+            }
             #expect(try await env.api.get("/me/calls/active", token: env.user).items.isEmpty)
             events.close()
         }
@@ -67,16 +69,22 @@ struct ClickToCallLifecycleTests {
         try await Self.dialFails(.unavailable, reason: "livekit_error", sip: nil, detail: "unavailable")
     }
 
-    @Test("LiveKit does not answer in time")
+    @Test("LiveKit does not answer in time (the ring time plus LiveKit's own timeout)")
     func liveKitTimeout() async throws {
         try await Self.dialFails(
-            .delay(.seconds(3)), reason: "livekit_error", sip: nil, detail: "did not answer",
-            configure: { $0.liveKitTimeout = .milliseconds(500) })
+            .delay(.seconds(4)), reason: "livekit_error", sip: nil, detail: "did not answer",
+            configure: {
+                $0.liveKitTimeout = .milliseconds(500)
+                $0.outboundRingingTimeout = .seconds(1)
+            })
     }
 
     @Test("LiveKit is unreachable")
     func liveKitUnreachable() async throws {
-        try await ClickToCallEnv.run(configure: { $0.liveKitTimeout = .seconds(2) }) { env in
+        try await ClickToCallEnv.run(configure: {
+            $0.liveKitTimeout = .seconds(2)
+            $0.outboundRingingTimeout = .seconds(1)
+        }) { env in
             await env.fake.stop()
             let (callID, _, events) = try await Self.placed(env)
             let update = try await events.next("call_updated", timeout: .seconds(15))
@@ -87,63 +95,71 @@ struct ClickToCallLifecycleTests {
         }
     }
 
-    @Test("the far end answers (webhook): the leg is answered, the call active; its hang-up ends the call and the room")
-    func answeredByWebhook() async throws {
+    @Test("the far end answers: only the dial's return says so; the leg is answered, the call active; its hang-up ends the call")
+    func answered() async throws {
         try await ClickToCallEnv.run { env in
+            await env.fake.setCallee("+31612345678", .rings)
             let (callID, room, events) = try await Self.placed(env)
-            #expect(try await events.next("call_updated").json["state"] as? String == "ringing")
             // The browser joining its own room does not make the call active: nobody answered yet.
-            _ = try await env.webhooks.send([
-                "event": "participant_joined", "id": "EV_u", "room": ["name": room],
-                "participant": ["identity": "user_\(env.world.a.userID.lowercased())", "state": "ACTIVE"],
-            ])
+            let me = "user_\(env.world.a.userID.lowercased())"
+            await env.fake.browserJoins(room: room, identity: me)
+            await env.fake.publishAudio(room: room, identity: me)
+            // livekit-sip's participant joins while dialing and publishes at once (the dial tone).
+            #expect(try await Self.next(events, state: "ringing")["call_id"] as? String == callID)
+            await env.fake.flush()
             var call = try await env.call(callID)
-            #expect(call["state"] as? String == "ringing")
+            #expect(call["state"] as? String == "ringing" && !(call["answered_at"] is String))
             #expect(env.leg(call, "wave")?["state"] as? String == "answered")
-            // livekit-sip joins the room while dialing; the answer shows in sip.callStatus.
-            try await env.sip("participant_joined", room: room, destination: "+31612345678", status: "dialing", id: "EV_d")
-            #expect(try await env.call(callID)["state"] as? String == "ringing")
-            try await env.sip("track_published", room: room, destination: "+31612345678", status: "active", id: "EV_a")
+            #expect(env.leg(call, "sip")?["state"] as? String == "dialing")
+            #expect(await env.callee(room)?.attributes?["sip.callStatus"] == "ringing")
+            // The far end picks up: no webhook, only CreateSIPParticipant returning.
+            let before = await env.fake.sentEvents.count
+            await env.fake.answerCallee(room: room, identity: "sip_+31612345678")
+            #expect(try await Self.next(events, state: "active")["call_id"] as? String == callID)
+            #expect(await env.fake.sentEvents.count == before)
             call = try await env.call(callID)
             #expect(call["state"] as? String == "active" && call["answered_at"] is String)
             #expect(env.leg(call, "sip")?["state"] as? String == "answered")
-            #expect(try await Self.next(events, state: "active")["call_id"] as? String == callID)
-            // The callee hangs up: the call ends as completed and the room goes (the browser with it).
-            try await env.sip("participant_left", room: room, destination: "+31612345678", status: "hangup", id: "EV_l")
-            call = try await env.call(callID)
-            #expect(call["state"] as? String == "ended" && call["end_reason"] as? String == "completed")
-            #expect(env.leg(call, "sip")?["state"] as? String == "ended")
+            // The callee hangs up: the call ends as completed (not no_answer) and the room goes.
+            await env.fake.dropParticipant(room: room, identity: "sip_+31612345678")
             #expect(try await Self.next(events, state: "ended")["end_reason"] as? String == "completed")
-            #expect(await env.fake.requests("DeleteRoom").count == 1)
+            call = try await env.call(callID)
+            #expect(env.leg(call, "sip")?["state"] as? String == "ended")
+            #expect(call["duration_s"] is Int && call["answered_at"] is String)
+            try await eventually("the room goes") { await env.fake.requests("DeleteRoom").count == 1 }
+            try await FakeOracle.writeWebhooks(of: env.fake, tag: "app-click-to-call")
             events.close()
         }
     }
 
-    @Test("the callee joins answered at once (participant_joined with sip.callStatus active)")
-    func answeredOnJoin() async throws {
+    @Test("a far end that picks up at once: active as soon as the dial returns")
+    func answeredAtOnce() async throws {
         try await ClickToCallEnv.run { env in
             let (callID, room, events) = try await Self.placed(env)
-            try await env.sip("participant_joined", room: room, destination: "+31612345678", status: "active", id: "EV_j")
-            #expect(try await env.call(callID)["state"] as? String == "active")
+            #expect(try await Self.next(events, state: "active")["call_id"] as? String == callID)
+            #expect(await env.callee(room)?.attributes?["sip.callStatus"] == "active")
             events.close()
         }
     }
 
-    @Test("the callee rejects after ringing: the leg fails with the reason, the call fails as carrier_rejected")
-    func rejectedAfterRinging() async throws {
+    @Test(
+        "the callee declines, is busy or does not answer: the leg says why with the SIP status; refused fails, unanswered ends",
+        arguments: [
+            (FakeLiveKit.Callee.declines, 603, "failed", "carrier_rejected"), (.busy, 486, "failed", "carrier_rejected"),
+            (.noAnswer, 480, "ended", "no_answer"),
+        ])
+    func notAnswered(callee: FakeLiveKit.Callee, sip: Int, state: String, reason: String) async throws {
         try await ClickToCallEnv.run { env in
-            let (callID, room, events) = try await Self.placed(env)
-            try await env.sip("participant_joined", room: room, destination: "+31612345678", status: "ringing", id: "EV_r")
-            try await env.sip("participant_left", room: room, destination: "+31612345678", status: nil, id: "EV_x", reason: "USER_REJECTED")
+            await env.fake.setCallee("+31612345678", callee)
+            let (callID, _, events) = try await Self.placed(env)
+            let update = try await Self.next(events, state: state)
+            #expect(update["end_reason"] as? String == reason)
+            try await eventually("the SIP status is recorded") { try await env.call(callID)["sip_status"] as? Int == sip }
             let call = try await env.call(callID)
-            #expect(call["state"] as? String == "failed" && call["end_reason"] as? String == "carrier_rejected")
-            #expect((env.leg(call, "sip")?["failure_reason"] as? String)?.contains("rejected") == true)
-            // Nobody answering is not a failure: it ended with no answer.
-            let (second, room2, _) = try await Self.placed(env, "+31612345670")
-            try await env.sip(
-                "participant_left", room: room2, destination: "+31612345670", status: nil, id: "EV_y", reason: "USER_UNAVAILABLE")
-            let unanswered = try await env.call(second)
-            #expect(unanswered["state"] as? String == "ended" && unanswered["end_reason"] as? String == "no_answer")
+            #expect(call["state"] as? String == state && call["end_reason"] as? String == reason)
+            #expect(env.leg(call, "sip")?["sip_status"] as? Int == sip)
+            #expect(env.leg(call, "sip")?["failure_reason"] is String)
+            #expect(!(call["answered_at"] is String))
             events.close()
         }
     }
@@ -164,7 +180,9 @@ struct ClickToCallLifecycleTests {
             #expect(try await env.api.post("/me/calls/\(callID)/hangup", token: env.user, [:]).status == .noContent)
             let call = try await env.call(callID)
             #expect(call["state"] as? String == "ended" && call["end_reason"] as? String == "hangup_by_user")
-            #expect(await env.fake.requests("DeleteRoom").contains { (try? $0.decode(DeleteRoomRequest.self))?.room == room })
+            try await eventually("the room is deleted") {
+                await env.fake.requests("DeleteRoom").contains { (try? $0.decode(DeleteRoomRequest.self))?.room == room }
+            }
             #expect(try await Self.next(events, state: "ended")["end_reason"] as? String == "hangup_by_user")
             #expect(try await env.api.get("/me/calls/active", token: env.user).items.isEmpty)
             #expect(try await env.api.get("\(w.a.base)/calls/active", token: w.a.adminToken).items.isEmpty)
@@ -172,18 +190,27 @@ struct ClickToCallLifecycleTests {
         }
     }
 
-    @Test("hanging up while the dial is still on its way: the room LiveKit makes for it goes too")
+    @Test("hanging up while the dial is still on its way: the callee it reaches afterwards is let go too")
     func hangupDuringDial() async throws {
         try await ClickToCallEnv.run { env in
+            // The far end picks up, but LiveKit's answer takes 800 ms; the first DeleteRoom fails
+            // (LiveKit briefly away), so the room is still there when the answer lands.
             await env.fake.fail("CreateSIPParticipant", with: .delay(.milliseconds(800)))
+            await env.fake.fail("DeleteRoom", with: .unavailable)
             let (callID, room, events) = try await Self.placed(env)
+            try await eventually("the dial reached LiveKit") { await !env.fake.requests("CreateSIPParticipant").isEmpty }
             #expect(try await env.api.post("/me/calls/\(callID)/hangup", token: env.user, [:]).status == .noContent)
-            try await eventually("the dial returned and its room was deleted") {
-                await env.fake.requests("DeleteRoom").count == 2
+            // The late answer of a call recorded as ended: the callee is taken out at once.
+            try await eventually("the late dial was answered and its callee removed") {
+                let removed = await env.fake.requests("RemoveParticipant").contains {
+                    (try? $0.decode(RoomParticipantIdentity.self))?.identity == "sip_+31612345678"
+                }
+                let callee = await env.callee(room)
+                return removed && callee == nil
             }
-            // One DeleteRoom from the hang-up, one from the dialer once LiveKit answered the dial.
-            try await Task.sleep(for: .milliseconds(1200))
-            #expect(!(await env.fake.rooms.contains { $0.name == room }))
+            // And the room goes once LiveKit is back (teardown is retried until it is done).
+            try await eventually(timeout: .seconds(30), "the room is deleted") { await !env.fake.rooms.contains { $0.name == room } }
+            #expect(await env.fake.requests("DeleteRoom").count >= 2)
             #expect(try await env.call(callID)["end_reason"] as? String == "hangup_by_user")
             events.close()
         }

@@ -41,9 +41,10 @@ struct ClickToCallTests {
         }
     }
 
-    @Test("the dial: the oldest synced trunk, the DID as caller id, no waiting for the answer, ringback, the policy's longest call")
+    @Test("the dial: the oldest synced trunk, the DID as caller id, waiting for the answer, ringback, the policy's longest call")
     func dialRequest() async throws {
         try await ClickToCallEnv.run { env in
+            await env.fake.setCallee("+31612345678", .rings)
             try await env.policy(["max_call_duration_s": 1200])
             let callID = try #require(try await env.place("+31612345678").json["call_id"] as? String)
             try await eventually("LiveKit was asked to dial") { try await env.dials().count == 1 }
@@ -53,14 +54,18 @@ struct ClickToCallTests {
             #expect(dial.sipCallTo == "+31612345678")
             #expect(dial.sipNumber == "+31201110001")
             #expect(dial.participantIdentity == "sip_+31612345678")
-            #expect(dial.waitUntilAnswered == false)
+            #expect(dial.waitUntilAnswered == true)
             #expect(dial.playDialtone == true)
             #expect(dial.maxCallDuration == .seconds(1200))
             #expect(dial.ringingTimeout == .seconds(60))
-            // Once LiveKit has the callee's phone ringing, the call says so and knows LiveKit's call id.
+            // livekit-sip's participant is in the room while the phone rings: the call says so.
             try await eventually("the call is ringing") { try await env.call(callID)["state"] as? String == "ringing" }
-            #expect((try await env.call(callID)["livekit_call_id"] as? String)?.hasPrefix("SCL_") == true)
             #expect(try await env.call(callID)["room_name"] as? String == dial.roomName)
+            #expect(!(try await env.call(callID)["answered_at"] is String))
+            // The answer is the dial returning: then the call is active and knows LiveKit's call id.
+            await env.fake.answerCallee(room: dial.roomName ?? "", identity: "sip_+31612345678")
+            try await eventually("the call is active") { try await env.call(callID)["state"] as? String == "active" }
+            #expect((try await env.call(callID)["livekit_call_id"] as? String)?.hasPrefix("SCL_") == true)
             try FakeOracle.write(await env.fake.requests, tag: "app-click-to-call")
         }
     }
@@ -142,6 +147,7 @@ struct ClickToCallTests {
             ).id
             _ = try await env.api.post("\(w.a.base)/extensions/\(w.a.extensionID)/grants", token: w.a.adminToken, ["user_id": other])
             let otherToken = try await env.api.login("o@a.test", "other-password")
+            await env.fake.setCallee("+31612345678", .rings)
             let callID = try #require(try await env.place("+31612345678").json["call_id"] as? String)
             try await eventually("the call is ringing") { try await env.call(callID)["state"] as? String == "ringing" }
             #expect(try await env.api.post("/me/calls/\(callID)/answer", token: otherToken, [:]).status == .notFound)

@@ -64,7 +64,9 @@ struct ReplicaEventsTests {
                         #expect(cancelled.json["call_id"] as? String == callID && cancelled.json["reason"] as? String == "answered")
                         #expect(try await apiB.post("/me/calls/\(callID)/answer", token: otherToken, [:]).status == .conflict)
 
-                        // Only the browser on A is left: a call B decides still finds someone online and rings.
+                        // The user hangs up (a user on a call is busy, not rung), and only the browser on A
+                        // is left: a call B decides still finds someone online and rings.
+                        #expect(try await apiA.post("/me/calls/\(callID)/hangup", token: w.a.userToken, [:]).status == .noContent)
                         theirs.close()
                         try await eventually("B's user went offline") { try await streamRows() == 1 }
                         let second = try await InboundDispatchTests.hook(apiB, InboundDispatchTests.body("SCL_only_a"))

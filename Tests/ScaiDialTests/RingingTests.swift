@@ -34,6 +34,28 @@ struct RingingTests {
         func calls() async throws -> [[String: Any]] {
             try await api.get("\(world.a.base)/calls", token: world.a.adminToken).items
         }
+
+        var hooks: WebhookDoorTests.Env {
+            WebhookDoorTests.Env(api: api, world: world, fake: fake, key: lk.apiKey, secret: lk.apiSecret, services: services)
+        }
+
+        /// livekit-sip puts the caller the hook door accepted into its room (ringing, its track
+        /// published); from then on the fake's own webhooks tell the application what happens.
+        @discardableResult
+        func callerJoins(_ decision: Reply, callID: String, from: String = "+31612345678") async throws -> (room: String, identity: String)
+        {
+            await hooks.liveKitSendsWebhooks()
+            let room = try #require(decision.json["room_name"] as? String)
+            let identity = decision.json["participant_identity"] as? String ?? "sip_\(from)"
+            await fake.sipInbound(room: room, from: from, to: "+31201110001", callID: callID, identity: identity)
+            await fake.flush()
+            return (room, identity)
+        }
+
+        /// The SIP caller's `sip.callStatus` at the fake (livekit-sip's view of it).
+        func callerStatus(_ room: String, _ identity: String) async -> String? {
+            await fake.participants(in: room).first { $0.identity == identity }?.attributes?["sip.callStatus"]
+        }
     }
 
     func run(
@@ -91,26 +113,33 @@ struct RingingTests {
             // The other user's answer loses and its browser stops ringing.
             #expect(try await env.api.post("/me/calls/\(callID)/answer", token: env.otherToken, [:]).status == .conflict)
             #expect(try await theirs.next("ring_cancelled").json["reason"] as? String == "answered")
-            // The browser joins the room: the call is active and its wave leg answered.
+            // The browser joins the room: not yet the answer (livekit-sip answers the caller on audio).
             let identity = try #require(claims.sub)
-            let joined: [String: Any] = [
-                "event": "participant_joined", "id": "EV_w", "room": ["name": decision.json["room_name"] as? String ?? ""],
-                "participant": ["identity": identity, "state": "ACTIVE"],
-            ]
-            _ = try await WebhookDoorTests.Env(api: env.api, world: env.world, fake: env.fake, key: env.lk.apiKey, secret: env.lk.apiSecret)
-                .send(joined)
+            let (room, caller) = try await env.callerJoins(decision, callID: "SCL_ring")
+            await env.fake.browserJoins(room: room, identity: identity)
+            await env.fake.flush()
+            #expect(try await env.calls().first?["state"] as? String == "ringing")
+            #expect(await env.callerStatus(room, caller) == "ringing")
+            // Its microphone's track is published: the caller is answered, the call active, the wave leg answered.
+            await env.fake.publishAudio(room: room, identity: identity)
+            await env.fake.flush()
+            #expect(await env.callerStatus(room, caller) == "active")
             let call = try #require(try await env.calls().first)
             #expect(call["state"] as? String == "active")
-            let update = try await mine.next("call_updated")
-            #expect(update.json["call_id"] as? String == callID && update.json["state"] as? String == "active")
+            #expect(call["answered_at"] is String)
+            let update = try await ClickToCallLifecycleTests.next(mine, state: "active")
+            #expect(update["call_id"] as? String == callID)
             let legs = call["legs"] as? [[String: Any]] ?? []
             #expect(legs.contains { $0["kind"] as? String == "wave" && $0["state"] as? String == "answered" })
             // Hang-up from the browser deletes the room and ends the call.
             #expect(try await env.api.post("/me/calls/\(callID)/hangup", token: env.world.a.userToken, [:]).status == .noContent)
             #expect(try await env.calls().first?["end_reason"] as? String == "hangup_by_user")
-            let ended = try await mine.next("call_updated")
-            #expect(ended.json["state"] as? String == "ended" && ended.json["end_reason"] as? String == "hangup_by_user")
+            let ended = try await ClickToCallLifecycleTests.next(mine, state: "ended")
+            #expect(ended["end_reason"] as? String == "hangup_by_user")
+            try await env.advance(.zero)
             #expect(await env.fake.requests("DeleteRoom").count == 1)
+            #expect(await env.fake.participants(in: room).isEmpty)
+            try await FakeOracle.writeWebhooks(of: env.fake, tag: "app-ringing")
             mine.close()
             theirs.close()
         }
@@ -130,25 +159,26 @@ struct RingingTests {
             let answer = try await env.api.post("/me/calls/\(callID)/answer", token: env.world.a.userToken, [:])
             let claims = try TokenVerifier(apiKey: env.lk.apiKey, apiSecret: env.lk.apiSecret).verify(answer.json["token"] as? String ?? "")
             let identity = try #require(claims.sub)
-            let hooks = WebhookDoorTests.Env(api: env.api, world: env.world, fake: env.fake, key: env.lk.apiKey, secret: env.lk.apiSecret)
-            func left(_ id: String, _ reason: String) -> [String: Any] {
-                [
-                    "event": "participant_left", "id": id, "room": ["name": room],
-                    "participant": ["identity": identity, "state": "DISCONNECTED", "disconnectReason": reason],
-                ]
-            }
-            _ = try await hooks.send([
-                "event": "participant_joined", "id": "EV_l1", "room": ["name": room],
-                "participant": ["identity": identity, "state": "ACTIVE"],
-            ])
+            let (_, caller) = try await env.callerJoins(decision, callID: "SCL_leave")
+            await env.fake.browserJoins(room: room, identity: identity)
+            await env.fake.publishAudio(room: room, identity: identity)
+            await env.fake.flush()
             #expect(try await env.calls().first?["state"] as? String == "active")
+            #expect(await env.callerStatus(room, caller) == "active")
 
             // The user opened the call in a second tab: LiveKit drops the first session as a duplicate.
-            #expect(try await hooks.send(left("EV_l2", "DUPLICATE_IDENTITY")).status == .ok)
+            await env.fake.browserJoins(room: room, identity: identity)
+            await env.fake.flush()
+            #expect(
+                await env.fake.sentEvents.contains {
+                    $0.event == "participant_left" && $0.participant?.disconnectReason == .duplicateIdentity
+                })
+            #expect(try await env.calls().first?["state"] as? String == "active")
 
             // A reload: the browser leaves and is back (LiveKit has it in the room) before the grace period ends.
-            #expect(try await hooks.send(left("EV_l3", "CLIENT_INITIATED")).status == .ok)
-            await env.fake.addParticipant(room: room, ParticipantInfo(identity: identity, kind: .standard))
+            await env.fake.dropParticipant(room: room, identity: identity)
+            await env.fake.browserJoins(room: room, identity: identity)
+            await env.fake.flush()
             #expect(try await env.calls().first?["state"] as? String == "active")
             let rejoined = try await env.api.post("/me/calls/\(callID)/rejoin", token: env.world.a.userToken, [:])
             #expect(rejoined.status == .ok)
@@ -156,10 +186,8 @@ struct RingingTests {
                 rejoined.json["token"] as? String ?? "")
             #expect(again.sub == identity && again.video?.room == room && again.video?.roomJoin == true)
             #expect(try await env.api.post("/me/calls/\(callID)/rejoin", token: env.otherToken, [:]).status == .notFound)
-            try await env.advance(.seconds(9))
-            #expect(await env.fake.requests("ListParticipants").isEmpty)  // still within the grace period
-            try await env.advance(.seconds(2))
-            #expect(await env.fake.requests("ListParticipants").count == 1)  // after it, LiveKit was asked who is in the room
+            // Its joining again (the webhook) called off the wait: nothing ends after the grace period.
+            try await env.advance(.seconds(11))
             let still = try #require(try await env.calls().first)
             #expect(still["state"] as? String == "active")
             #expect(
@@ -170,17 +198,21 @@ struct RingingTests {
             // The tab is closed for good: after the grace period the call ends as the user's hang-up,
             // and the room goes with the caller.
             await env.fake.dropParticipant(room: room, identity: identity)
-            #expect(try await hooks.send(left("EV_l4", "CLIENT_INITIATED")).status == .ok)
+            await env.fake.flush()
             try await env.advance(.seconds(11))
             #expect(try await env.calls().first?["state"] as? String == "ended")
             #expect(try await env.calls().first?["end_reason"] as? String == "hangup_by_user")
+            try await env.advance(.zero)
             #expect(await env.fake.requests("DeleteRoom").compactMap { try? $0.decode(DeleteRoomRequest.self).room } == [room])
+            #expect(await env.fake.participants(in: room).isEmpty)  // the caller went with the room
             // The browser heard the call go on (active after each event), then end.
             var states: [String] = []
             while states.last != "ended" && states.count < 10 {
                 states.append(try await mine.next("call_updated").json["state"] as? String ?? "")
             }
-            #expect(states.last == "ended" && !states.dropLast().isEmpty && states.dropLast().allSatisfy { $0 == "active" }, "\(states)")
+            // (ringing while the caller and the browser came in; active from the answer on, to the end)
+            let afterAnswer = states.drop { $0 != "active" }
+            #expect(states.last == "ended" && afterAnswer.count >= 2 && afterAnswer.dropLast().allSatisfy { $0 == "active" }, "\(states)")
             #expect(try await env.api.post("/me/calls/\(callID)/rejoin", token: env.world.a.userToken, [:]).status == .conflict)
             mine.close()
         }
@@ -270,10 +302,8 @@ struct RingingTests {
             _ = try await stream.next()
             let decision = try await env.call("SCL_gone")
             _ = try await stream.next("ring")
-            let sender = WebhookDoorTests.Env(api: env.api, world: env.world, fake: env.fake, key: env.lk.apiKey, secret: env.lk.apiSecret)
-            _ = try await sender.send([
-                "event": "room_finished", "id": "EV_gone", "room": ["name": decision.json["room_name"] as? String ?? ""],
-            ])
+            let (room, caller) = try await env.callerJoins(decision, callID: "SCL_gone")
+            await env.fake.callerHangsUp(room: room, identity: caller)
             #expect(try await stream.next("ring_cancelled").json["reason"] as? String == "caller_hangup")
             let callID = decision.json["scaidial_call_id"] as? String ?? ""
             #expect(try await env.api.post("/me/calls/\(callID)/answer", token: env.world.a.userToken, [:]).status == .conflict)

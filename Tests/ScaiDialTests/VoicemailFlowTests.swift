@@ -16,12 +16,17 @@ struct VoicemailFlowTests {
         var world: World { ringing.world }
         var fake: FakeLiveKit { ringing.fake }
         var hooks: WebhookDoorTests.Env {
-            WebhookDoorTests.Env(api: api, world: world, fake: fake, key: ringing.lk.apiKey, secret: ringing.lk.apiSecret)
+            WebhookDoorTests.Env(
+                api: api, world: world, fake: fake, key: ringing.lk.apiKey, secret: ringing.lk.apiSecret,
+                services: ringing.services)
         }
 
         func call() async throws -> [String: Any] { try #require(try await ringing.calls().first) }
         func leg() async throws -> [String: Any]? {
             (try await call()["legs"] as? [[String: Any]])?.first { $0["kind"] as? String == "voicemail" }
+        }
+        func call(when what: String, _ condition: @escaping @Sendable ([String: Any]) -> Bool) async throws -> [String: Any] {
+            try await hooks.call(when: what, condition)
         }
         func messages() async throws -> [[String: Any]] {
             try await api.get("\(world.a.base)/voicemails", token: world.a.adminToken).items
@@ -42,38 +47,28 @@ struct VoicemailFlowTests {
         }
     }
 
-    /// livekit-sip puts the caller in the room (ringing) and LiveKit tells us. Each caller comes a
-    /// second after the one before (the clock is the test's), so calls list newest first.
-    static func callerArrives(_ env: Env, room: String, callID: String, event: String) async throws {
+    /// livekit-sip puts the caller in the room (ringing, its track published) and LiveKit tells us.
+    /// Each caller comes a second after the one before (the clock is the test's), so calls list
+    /// newest first. The greeting's Ingress is in the room once this returns.
+    @discardableResult
+    static func callerArrives(_ env: Env, room: String, callID: String) async throws -> String {
         try await env.ringing.advance(.seconds(1))
-        await env.fake.addParticipant(
-            room: room,
-            ParticipantInfo(identity: "sip_+31612345678", kind: .sip, attributes: ["sip.callID": callID, "sip.callStatus": "ringing"]))
-        let r = try await env.hooks.send(WebhookDoorTests.joined(event, room: room, callID: callID))
-        #expect(r.status == .ok, "\(r.text)")
+        let ingresses = await env.fake.ingresses.count
+        await env.hooks.liveKitSendsWebhooks()
+        let identity = await env.fake.sipInbound(room: room, from: "+31612345678", to: "+31201110001", callID: callID)
+        try await eventually("the greeting plays") { await env.fake.ingresses.count > ingresses }
+        return identity
     }
 
-    static func ingressEnded(_ env: Env, _ id: String, event: String) async throws {
-        let r = try await env.hooks.send([
-            "event": "ingress_ended", "id": event, "ingressInfo": ["ingressId": id, "state": ["status": "ENDPOINT_COMPLETE"]],
-        ])
-        #expect(r.status == .ok, "\(r.text)")
+    /// The greeting's Ingress ends (its media is over): `ingress_ended`.
+    static func greetingEnds(_ env: Env) async throws {
+        let ingress = try #require(await env.fake.ingresses.last?.ingressId)
+        try await eventually("the recording started") { await env.fake.egresses.contains { $0.status == .active } }
+        await env.fake.endIngress(ingress)
+        try await eventually("the greeting is over") { try await env.leg()?["state"] as? String != "ringing" }
     }
 
-    static func egressEnded(
-        _ env: Env, _ id: String, event: String, status: String = "EGRESS_COMPLETE", seconds: Int = 12, size: Int = 48_000,
-        error: String? = nil
-    ) async throws {
-        var info: [String: Any] = [
-            "egressId": id, "status": status,
-            "fileResults": [["filename": "x.ogg", "duration": String(seconds * 1_000_000_000), "size": String(size)]],
-        ]
-        if let error { info["error"] = error }
-        let r = try await env.hooks.send(["event": "egress_ended", "id": event, "egressInfo": info])
-        #expect(r.status == .ok, "\(r.text)")
-    }
-
-    @Test("greeting from a signed link, then the caller is recorded, then one message — announced to the box's users")
+    @Test("greeting from a signed link, recorded from its start, then one message — announced to the box's users")
     func wholeMessage() async throws {
         try await run { env in
             let w = env.world
@@ -81,7 +76,7 @@ struct VoicemailFlowTests {
             defer { events.close() }
             _ = try await events.next("ready")
             let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_vm"
-            try await Self.callerArrives(env, room: room, callID: "SCL_vm", event: "EV_vm1")
+            let caller = try await Self.callerArrives(env, room: room, callID: "SCL_vm")
 
             // 1. The greeting: a URL Ingress into the caller's room, from a link that works only signed.
             let ingress = try #require(try await env.fake.requests("CreateIngress").first?.decode(CreateIngressRequest.self))
@@ -96,40 +91,61 @@ struct VoicemailFlowTests {
             #expect(tampered.status == .forbidden)
             let unsigned = try await env.api.get(link.path, token: nil)
             #expect(unsigned.status == .forbidden)
-            #expect(try await env.leg()?["state"] as? String == "ringing")
+            // The greeting's audio answered the caller (livekit-sip subscribes to it).
+            #expect(await env.fake.participants(in: room).first { $0.identity == caller }?.attributes?["sip.callStatus"] == "active")
 
-            // 2. The greeting ends: the caller is recorded into the storage.
-            let ingressID = try #require(await env.fake.ingresses.first?.ingressId)
-            try await Self.ingressEnded(env, ingressID, event: "EV_vm2")
+            // 2. The caller is recorded from the greeting's start, so the first words after the tone are kept.
+            try await eventually("the recording starts") { await !env.fake.requests("StartParticipantEgress").isEmpty }
             let egress = try #require(
                 try await env.fake.requests("StartParticipantEgress").first?.decode(ParticipantEgressRequest.self))
-            #expect(egress.roomName == room && egress.identity == "sip_+31612345678")
+            #expect(egress.roomName == room && egress.identity == caller)
             let output = try #require(egress.fileOutputs?.first)
             #expect(output.fileType == .ogg)
-            #expect(output.filepath?.hasSuffix("/voicemail/\(w.a.id.lowercased())/\(w.a.extensionID.lowercased())/") == false)
             #expect(output.filepath?.contains("/voicemail/\(w.a.id.lowercased())/\(w.a.extensionID.lowercased())/") == true)
             #expect(output.filepath?.hasSuffix(".ogg") == true)
+            #expect(await env.fake.ingresses.count == 1)  // the greeting still plays
+            #expect(try await env.leg()?["state"] as? String == "ringing")
+
+            // 3. The greeting ends: the caller is connected to the box.
+            try await Self.greetingEnds(env)
             #expect(try await env.leg()?["state"] as? String == "answered")
             #expect(try await env.call()["state"] as? String == "active")
 
-            // 3. The recording ends: one message, however often LiveKit says so.
-            let egressID = try #require(await env.fake.egresses.first?.egressId)
-            try await Self.egressEnded(env, egressID, event: "EV_vm3")
-            try await Self.egressEnded(env, egressID, event: "EV_vm3b")
+            // 4. The caller hangs up: the participant egress ends with it; one message, however often LiveKit says so.
+            await env.fake.callerHangsUp(room: room, identity: caller)
+            try await eventually("the message is stored") { try await env.messages().count == 1 }
+            let egressEnded = try #require(await env.fake.sentEvents.last { $0.event == "egress_ended" })
+            _ = try await env.hooks.send(
+                try JSONSerialization.jsonObject(with: ProtoJSON.encode(egressEnded, keys: .camelCase)) as? [String: Any] ?? [:])
             let messages = try await env.messages()
             #expect(messages.count == 1)
             let message = try #require(messages.first)
             #expect(message["caller"] as? String == "+31612345678")
-            #expect(message["duration_s"] as? Double == 12 && message["size_bytes"] as? Int == 48_000)
+            #expect(message["duration_s"] as? Double == 6 && message["size_bytes"] as? Int == 48_000)
             #expect(message["extension_id"] as? String == w.a.extensionID && message["read"] as? Bool == false)
             try FakeOracle.write(await env.fake.requests, tag: "app-voicemail")
+            try await FakeOracle.writeWebhooks(of: env.fake, tag: "app-voicemail")
             let event = try await events.next("voicemail")
             #expect(event.json["voicemail_id"] as? String == message["id"] as? String)
-
-            // The caller hangs up: the call ran its course in voicemail.
-            _ = try await env.hooks.send(WebhookDoorTests.left("EV_vm4", room: room, identity: "sip_+31612345678"))
             let call = try await env.call()
             #expect(call["state"] as? String == "ended" && call["end_reason"] as? String == "voicemail")
+        }
+    }
+
+    @Test("egress_ended overtaking the caller's participant_left still makes the message")
+    func egressOvertakes() async throws {
+        try await run { env in
+            let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_ov"
+            _ = try await Self.callerArrives(env, room: room, callID: "SCL_ov")
+            try await Self.greetingEnds(env)
+            // The recording ends first (the egress queue is not the room's): then the caller leaves.
+            let egressID = try #require(await env.fake.egresses.last?.egressId)
+            await env.fake.endEgress(egressID, seconds: 9)
+            try await eventually("the message is stored") { try await env.messages().count == 1 }
+            #expect(try await env.messages().first?["duration_s"] as? Double == 9)
+            await env.fake.callerHangsUp(room: room, identity: "sip_+31612345678")
+            _ = try await env.call(when: "the call ends") { $0["state"] as? String == "ended" }
+            #expect(try await env.messages().count == 1)
         }
     }
 
@@ -138,40 +154,45 @@ struct VoicemailFlowTests {
         try await run { env in
             for (n, failed) in [(1, false), (2, true)] {
                 let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_e\(n)"
-                try await Self.callerArrives(env, room: room, callID: "SCL_e\(n)", event: "EV_e\(n)a")
-                let ingressID = try #require(await env.fake.ingresses.last?.ingressId)
-                try await Self.ingressEnded(env, ingressID, event: "EV_e\(n)b")
+                let caller = try await Self.callerArrives(env, room: room, callID: "SCL_e\(n)")
+                try await Self.greetingEnds(env)
                 let egressID = try #require(await env.fake.egresses.last?.egressId)
                 if failed {
-                    try await Self.egressEnded(env, egressID, event: "EV_e\(n)c", status: "EGRESS_FAILED", error: "upload refused")
+                    await env.fake.endEgress(egressID, status: .failed, error: "upload refused")
                 } else {
-                    try await Self.egressEnded(env, egressID, event: "EV_e\(n)c", seconds: 0, size: 0)
+                    await env.fake.endEgress(egressID, seconds: 0, size: 0)
                 }
+                try await eventually("the recording's end is recorded") { try await env.leg()?["failure_reason"] is String }
                 let leg = try #require(try await env.leg())
                 #expect(leg["state"] as? String == (failed ? "failed" : "ended"))
                 #expect((leg["failure_reason"] as? String)?.contains(failed ? "upload refused" : "empty recording") == true)
-                _ = try await env.hooks.send(WebhookDoorTests.left("EV_e\(n)d", room: room, identity: "sip_+31612345678"))
+                await env.fake.callerHangsUp(room: room, identity: caller)
+                _ = try await env.call(when: "the call ends") { $0["state"] as? String == "ended" || $0["state"] as? String == "failed" }
             }
             #expect(try await env.messages().isEmpty)
         }
     }
 
-    @Test("at the maximum message length the recording stops and the caller is let go")
+    @Test(
+        "at the maximum message length (counted from the greeting's start, plus its allowance) the recording stops and the caller is let go"
+    )
     func maximumLength() async throws {
         try await run(configure: { $0.voicemailMaxMessage = .seconds(30) }) { env in
             let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_max"
-            try await Self.callerArrives(env, room: room, callID: "SCL_max", event: "EV_max1")
-            let ingressID = try #require(await env.fake.ingresses.first?.ingressId)
-            try await Self.ingressEnded(env, ingressID, event: "EV_max2")
+            let caller = try await Self.callerArrives(env, room: room, callID: "SCL_max")
+            try await Self.greetingEnds(env)
             let egressID = try #require(await env.fake.egresses.first?.egressId)
-            try await env.ringing.advance(.seconds(29))
+            let allowance = Int(CallMachine.greetingAllowance)
+            try await env.ringing.advance(.seconds(30 + allowance - 1))
             #expect(await env.fake.requests("StopEgress").isEmpty)
             #expect(try await env.call()["state"] as? String == "active")
             try await env.ringing.advance(.seconds(1))
+            try await eventually("the recording stops") { await !env.fake.requests("StopEgress").isEmpty }
             #expect(try await env.fake.requests("StopEgress").first?.decode(StopEgressRequest.self).egressId == egressID)
-            #expect(try await env.call()["state"] as? String == "ended")
-            #expect(try await env.call()["end_reason"] as? String == "voicemail")
-            #expect(await env.fake.requests("DeleteRoom").count >= 1)
+            let call = try await env.call(when: "the call ends") { $0["state"] as? String == "ended" }
+            #expect(call["end_reason"] as? String == "voicemail")
+            try await eventually("the caller is let go") { await env.fake.participants(in: room).allSatisfy { $0.identity != caller } }
+            try await eventually("the message is stored") { try await env.messages().count == 1 }
         }
     }
 
@@ -179,15 +200,16 @@ struct VoicemailFlowTests {
     func hangsUpDuringGreeting() async throws {
         try await run { env in
             let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_hu"
-            try await Self.callerArrives(env, room: room, callID: "SCL_hu", event: "EV_hu1")
-            _ = try await env.hooks.send(WebhookDoorTests.left("EV_hu2", room: room, identity: "sip_+31612345678"))
-            let ingressID = try #require(await env.fake.ingresses.first?.ingressId)
-            try await Self.ingressEnded(env, ingressID, event: "EV_hu3")
-            #expect(await env.fake.requests("StartParticipantEgress").isEmpty)
-            #expect((try await env.leg()?["failure_reason"] as? String)?.contains("during the greeting") == true)
-            // The caller left: the room empties by itself, nobody is removed from it.
-            #expect(await env.fake.requests("DeleteRoom").isEmpty)
+            let caller = try await Self.callerArrives(env, room: room, callID: "SCL_hu")
+            try await eventually("the recording started") { await env.fake.egresses.contains { $0.status == .active } }
+            await env.fake.callerHangsUp(room: room, identity: caller)
+            try await eventually("the leg says why") {
+                (try await env.leg()?["failure_reason"] as? String)?.contains("during the greeting") == true
+            }
+            #expect(try await env.messages().isEmpty)
             #expect(try await env.call()["end_reason"] as? String == "voicemail")
+            // The caller left: nobody is removed from the room.
+            #expect(await env.fake.requests("RemoveParticipant").isEmpty)
         }
     }
 
@@ -197,12 +219,17 @@ struct VoicemailFlowTests {
             let answer = try await env.ringing.call("SCL_vmhook")
             #expect(answer.json["result"] as? String == "ACCEPT")
             let room = try #require(answer.json["room_name"] as? String)
+            try await env.ringing.advance(.zero)
             #expect(await env.fake.requests("CreateIngress").isEmpty)
-            try await Self.callerArrives(env, room: room, callID: "SCL_vmhook", event: "EV_vmhook")
+            _ = try await Self.callerArrives(env, room: room, callID: "SCL_vmhook")
             #expect(await env.fake.requests("CreateIngress").count == 1)
             // A repeated webhook plays nothing twice.
-            _ = try await env.hooks.send(WebhookDoorTests.joined("EV_vmhook", room: room, callID: "SCL_vmhook"))
-            _ = try await env.hooks.send(WebhookDoorTests.joined("EV_vmhook2", room: room, callID: "SCL_vmhook"))
+            let joined = try #require(await env.fake.sentEvents.first { $0.event == "participant_joined" })
+            var again = try JSONSerialization.jsonObject(with: ProtoJSON.encode(joined, keys: .camelCase)) as? [String: Any] ?? [:]
+            _ = try await env.hooks.send(again)
+            again["id"] = "EV_other"
+            _ = try await env.hooks.send(again)
+            try await env.ringing.advance(.zero)
             #expect(await env.fake.requests("CreateIngress").count == 1)
         }
     }

@@ -17,9 +17,8 @@ struct VoicemailInboxTests {
     @discardableResult
     static func leave(_ env: VoicemailFlowTests.Env, _ n: Int, audio: [UInt8] = audio) async throws -> (id: String, path: String) {
         let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_in\(n)"
-        try await VoicemailFlowTests.callerArrives(env, room: room, callID: "SCL_in\(n)", event: "EV_in\(n)a")
-        let ingressID = try #require(await env.fake.ingresses.last?.ingressId)
-        try await VoicemailFlowTests.ingressEnded(env, ingressID, event: "EV_in\(n)b")
+        let caller = try await VoicemailFlowTests.callerArrives(env, room: room, callID: "SCL_in\(n)")
+        try await VoicemailFlowTests.greetingEnds(env)
         let output = try #require(
             try await env.fake.requests("StartParticipantEgress").last?.decode(ParticipantEgressRequest.self).fileOutputs?.first)
         let path = try #require(output.filepath)
@@ -27,8 +26,13 @@ struct VoicemailInboxTests {
         try Data(audio).write(to: URL(fileURLWithPath: path))
         let egressID = try #require(await env.fake.egresses.last?.egressId)
         // Egress reports what it recorded; `audio` is what the storage holds (empty in one test).
-        try await VoicemailFlowTests.egressEnded(env, egressID, event: "EV_in\(n)c", seconds: 7, size: Self.audio.count)
-        _ = try await env.hooks.send(WebhookDoorTests.left("EV_in\(n)d", room: room, identity: "sip_+31612345678"))
+        await env.fake.endEgress(egressID, seconds: 7, size: Self.audio.count)
+        await env.fake.callerHangsUp(room: room, identity: caller)
+        try await eventually("the message is stored") {
+            let mine = try await env.api.get("/me/voicemails", token: env.world.a.userToken).items
+            let state = try await env.call()["state"] as? String
+            return !mine.isEmpty && state == "ended"
+        }
         let mine = try await env.api.get("/me/voicemails", token: env.world.a.userToken).items
         return (try #require(mine.first?["id"] as? String), path)
     }

@@ -34,9 +34,8 @@ struct VoicemailTranscriptionFlowTests {
             let w = env.world
             _ = try await env.api.patch(w.a.base, token: w.rootToken, ["policy": ["voicemail_transcription": true]])
             let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_stt"
-            try await VoicemailFlowTests.callerArrives(env, room: room, callID: "SCL_stt", event: "EV_stt1")
-            let ingressID = try #require(await env.fake.ingresses.first?.ingressId)
-            try await VoicemailFlowTests.ingressEnded(env, ingressID, event: "EV_stt2")
+            let caller = try await VoicemailFlowTests.callerArrives(env, room: room, callID: "SCL_stt")
+            try await VoicemailFlowTests.greetingEnds(env)
 
             // Egress records the caller where ScaiDial told it to.
             let request = try #require(
@@ -44,7 +43,8 @@ struct VoicemailTranscriptionFlowTests {
             let output = try #require(request.fileOutputs?.first)
             try await Self.record(speech, as: output, store: store, directory: directory)
             let egressID = try #require(await env.fake.egresses.first?.egressId)
-            try await VoicemailFlowTests.egressEnded(env, egressID, event: "EV_stt3", seconds: 2, size: speech.count)
+            await env.fake.endEgress(egressID, seconds: 2, size: speech.count)
+            await env.fake.callerHangsUp(room: room, identity: caller)
 
             try await eventually("transcribed") { try await env.messages().first?["transcript_state"] as? String == "done" }
             let message = try #require(try await env.messages().first)

@@ -17,6 +17,7 @@ struct WebhookDoorTests {
         let fake: FakeLiveKit
         let key: String
         let secret: String
+        let services: AppServices
 
         func send(_ event: [String: Any]) async throws -> Reply {
             let body = String(decoding: try JSONSerialization.data(withJSONObject: event), as: UTF8.self)
@@ -27,6 +28,22 @@ struct WebhookDoorTests {
 
         func calls() async throws -> [[String: Any]] {
             try await api.get("\(world.a.base)/calls", token: world.a.adminToken).items
+        }
+
+        /// From now on the fake sends its own webhooks (what it plays, signed, in LiveKit's order)
+        /// to the application.
+        func liveKitSendsWebhooks() async {
+            let api = self.api
+            await fake.deliverWebhooks { body, authorization in
+                _ = try? await api.call(
+                    .post, "/livekit/webhook", raw: String(decoding: body, as: UTF8.self), headers: [.authorization: authorization])
+            }
+        }
+
+        /// The first call's record once `condition` holds for it.
+        func call(when what: String, _ condition: @escaping @Sendable ([String: Any]) -> Bool) async throws -> [String: Any] {
+            try await eventually(what) { try await calls().first.map(condition) ?? false }
+            return try await calls().first ?? [:]
         }
     }
 
@@ -52,12 +69,20 @@ struct WebhookDoorTests {
     func run(configure: (inout AppConfig) -> Void = { _ in }, _ body: @escaping @Sendable (Env) async throws -> Void) async throws {
         let fake = FakeLiveKit()
         let lk = try await fake.start()
-        try await withApp(configure: {
+        try await withAppServices(configure: {
             $0.liveKit = LiveKitSettings(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret)
             $0.sipInboundSecret = InboundDispatchTests.secret
             configure(&$0)
-        }) { api, _ in
-            try await body(Env(api: api, world: try await World.build(api), fake: fake, key: lk.apiKey, secret: lk.apiSecret))
+        }) { api, _, services in
+            let env = Env(api: api, world: try await World.build(api), fake: fake, key: lk.apiKey, secret: lk.apiSecret, services: services)
+            do {
+                try await body(env)
+            } catch {
+                await fake.abandonDials()
+                throw error
+            }
+            // A dial still ringing must not hold the application's shutdown for its ringing time.
+            await fake.abandonDials()
         }
         await fake.stop()
     }
@@ -105,6 +130,8 @@ struct WebhookDoorTests {
             let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_rj"
             await env.fake.addParticipant(room: room, ParticipantInfo(sid: "PA_rj", identity: "sip_+31612345678", kind: .sip))
             _ = try await env.send(Self.joined("EV_rj", room: room, callID: "SCL_rj"))
+            // Taken out by a job (the webhook is answered first), retried until LiveKit confirms.
+            try await eventually("the caller is removed") { await !env.fake.requests("RemoveParticipant").isEmpty }
             let removals = await env.fake.requests("RemoveParticipant")
             #expect(removals.count == 1)
             let removed = String(decoding: removals.first?.body ?? Data(), as: UTF8.self)

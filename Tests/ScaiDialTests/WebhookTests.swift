@@ -13,10 +13,13 @@ import Testing
 final class RecordingHandler: LiveKitEventHandler {
     private let seen = Mutex<[String]>([])
     var events: [String] { seen.withLock { $0 } }
-    func handle(_ event: WebhookEvent) async throws {
+    let persistence: Mutex<Persistence?> = Mutex(nil)
+    func handle(_ event: WebhookEvent, delivery: WebhookDelivery) async throws -> Bool {
         seen.withLock {
             $0.append("\(event.event) \(event.id ?? "-") \(event.participant.map { $0.kind.map { "\($0)" } ?? "absent" } ?? "none")")
         }
+        guard let db = persistence.withLock({ $0 })?.db else { return true }
+        return try await delivery.recordAlone(at: Date(), on: db)
     }
 }
 
@@ -46,7 +49,8 @@ struct WebhookTests {
         var logger = Logger(label: "t")
         logger.logLevel = .critical
         let handler = RecordingHandler()
-        let app = try await buildApplication(config, logger: logger, events: handler)
+        let (app, services) = try await buildApplicationAndServices(config, logger: logger, events: handler)
+        handler.persistence.withLock { $0 = services.persistence }
         try await app.test(.router) { client in try await body(API(client: client), handler) }
         try await database.drop()
     }

@@ -225,6 +225,15 @@ def browser_joined(room: str, identity: str, event_id: str) -> webhook.WebhookEv
                                                                    state=models.ParticipantInfo.ACTIVE))
 
 
+def audio_published(room: str, identity: str, event_id: str) -> webhook.WebhookEvent:
+    """`track_published` as livekit-server sends it: the participant is named by sid and identity
+    only (livekit/livekit pkg/telemetry/events.go), the track is the microphone's."""
+    return webhook.WebhookEvent(event="track_published", id=event_id, created_at=int(time.time()), room=models.Room(name=room),
+                                participant=models.ParticipantInfo(sid=f"PA_{identity}", identity=identity),
+                                track=models.TrackInfo(sid=f"TR_{event_id}", type=models.AUDIO,
+                                                       source=models.TrackSource.MICROPHONE))
+
+
 def recording(path: Path):
     """A real OGG Vorbis file of a few seconds of speech, as Egress would have written it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -243,7 +252,11 @@ def leave_message(server, fake, did: str, caller: str, call_id: str) -> Path:
     assert status == 200 and decision["result"] == "ACCEPT", decision
     room = decision["room_name"]
     assert fake.command(f"join {room} sip_{caller} ringing") == "ok"
+    egresses_before = len(fake.requests("StartParticipantEgress"))
     server.webhook(sip_event("participant_joined", room, caller, "ringing", f"{call_id}_joined"))
+    # The server's LiveKit work runs after the webhook is answered: the greeting (an Ingress), and
+    # with it the recording of the caller (a participant Egress), so no word after the tone is lost.
+    wait_for(lambda: len(fake.requests("StartParticipantEgress")) > egresses_before, "the greeting plays and the recording starts")
     ingress_id = fake.command("ingresses").split(" ", 1)[1].strip('[]"').split('","')[-1]
     server.webhook(webhook.WebhookEvent(event="ingress_ended", id=f"{call_id}_greeting", created_at=int(time.time()),
                                         ingress_info=ingress.IngressInfo(ingress_id=ingress_id)))

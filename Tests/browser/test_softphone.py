@@ -6,7 +6,7 @@ import time
 from livekit import api
 from playwright.sync_api import expect
 
-from conftest import DID, HOOK_SECRET, KEY, SECRET, browser_joined, shot, sip_event, wait_for
+from conftest import DID, HOOK_SECRET, KEY, SECRET, audio_published, browser_joined, shot, sip_event, wait_for
 
 
 def stub(page) -> dict:
@@ -31,12 +31,17 @@ def test_only_granted_extensions_are_offered(page):
 
 
 def test_place_call_goes_dialing_then_connected_when_the_callee_answers_then_hang_up(page, server, fake, world):
+    assert fake.command("callee +31612345678 rings") == "ok"
     request = dial(page, fake, "0612345678")
     card = page.locator("#call-card")
     expect(card).to_be_visible()
+    expect(card).to_have_attribute("data-state", "dialing")
+    # livekit-sip puts the callee's participant in the room before its INVITE: the phone rings.
+    server.webhook(sip_event("participant_joined", request["room_name"], "+31612345678", "dialing", "EV_dialing"))
     expect(card).to_have_attribute("data-state", "ringing")
     expect(page.locator("#card-peer")).to_have_text("0612345678")
-    assert request["sip_call_to"] == "+31612345678" and request["wait_until_answered"] is False
+    # The dial waits for the far end: its answer is the only sign of it (no webhook says so).
+    assert request["sip_call_to"] == "+31612345678" and request["wait_until_answered"] is True
     # The browser joined the call's room with the token ScaiDial minted, and published its microphone.
     wait_for(lambda: stub(page)["microphone"] == [True], "the microphone is published")
     joined = stub(page)["connects"][0]
@@ -45,7 +50,7 @@ def test_place_call_goes_dialing_then_connected_when_the_callee_answers_then_han
     assert joined["url"] == server.env["LIVEKIT_URL"].replace("http://", "ws://")
     shot(page, "1-dialing")
 
-    server.webhook(sip_event("participant_joined", request["room_name"], "+31612345678", "active", "EV_answer"))
+    assert fake.command(f"answer {request['room_name']} {request['participant_identity']}") == "ok"
     expect(card).to_have_attribute("data-state", "connected")
     expect(page.locator("#card-state")).to_have_text("Connected")
     expect(page.locator("#card-timer")).to_have_text("00:01", timeout=5000)
@@ -108,8 +113,11 @@ def test_inbound_ring_answer_connects_and_hang_up_ends_it(page, server, world):
     token = stub(page)["connects"][0]["token"]
     claims = api.TokenVerifier(KEY, SECRET).verify(token)
     assert claims.video.room == decision["room_name"]
-    # The browser is in the room: LiveKit says so, and livekit-sip answers the caller.
+    # The browser is in the room and its microphone is published: livekit-sip answers the caller
+    # on that audio, and only then is the call connected.
     server.webhook(browser_joined(decision["room_name"], claims.identity, "EV_browser"))
+    expect(page.locator("#card-state")).to_have_text("Connecting…")
+    server.webhook(audio_published(decision["room_name"], claims.identity, "EV_browser_audio"))
     expect(card).to_have_attribute("data-state", "connected")
     expect(page.locator("#card-peer")).to_have_text("+31687654321")
     shot(page, "6-answered")
@@ -147,14 +155,15 @@ def test_sign_in_refused_in_words(browser, server, world):
 
 
 def test_leaving_the_page_during_a_call_asks_first(page, server, fake, world):
+    assert fake.command("callee +31612345679 rings") == "ok"
     request = dial(page, fake, "0612345679")
-    expect(page.locator("#call-card")).to_have_attribute("data-state", "ringing")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "dialing")
     with page.expect_event("dialog") as asked:
         page.close(run_before_unload=True)
     assert asked.value.type == "beforeunload"
     asked.value.dismiss()  # "stay on the page"
     # Staying kept the call: still on the card, and hanging up works as ever.
-    expect(page.locator("#call-card")).to_have_attribute("data-state", "ringing")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "dialing")
     page.click("#hang-up")
     expect(page.locator("#call-card")).to_have_attribute("data-state", "ended")
     wait_for(lambda: any(r["room"] == request["room_name"] for r in fake.requests("DeleteRoom")), "the room was deleted")
@@ -167,8 +176,7 @@ def test_leaving_the_page_during_a_call_asks_first(page, server, fake, world):
 
 
 def test_a_reloaded_page_rejoins_its_call(page, server, fake, world):
-    request = dial(page, fake, "0612345670")
-    server.webhook(sip_event("participant_joined", request["room_name"], "+31612345670", "active", "EV_reload"))
+    request = dial(page, fake, "0612345670")  # the far end picks up at once
     expect(page.locator("#call-card")).to_have_attribute("data-state", "connected")
     first = stub(page)["connects"][0]
 

@@ -174,9 +174,14 @@ def test_what_the_application_sends_parses_and_means_what_it_should():
     assert record.file_outputs[0].file_type == egress.EncodedFileType.OGG and record.file_outputs[0].filepath.endswith(".ogg")
     assert record.identity and record.room_name
     bridge = json_format.Parse(json.dumps(app_body("livekit.SIP.CreateSIPParticipant", "bridge")), sip.CreateSIPParticipantRequest())
-    assert bridge.sip_call_to.startswith("+") and not bridge.wait_until_answered and bridge.sip_trunk_id
+    # A bridged forward waits for the far end (livekit-sip answers the caller on the second SIP
+    # participant), rings at most 30 s and is bounded by the tenant's max_call_duration.
+    assert bridge.sip_call_to.startswith("+") and bridge.wait_until_answered and bridge.sip_trunk_id
+    assert bridge.ringing_timeout.seconds == 30 and bridge.max_call_duration.seconds > 0
     dial = json_format.Parse(json.dumps(app_body("livekit.SIP.CreateSIPParticipant", "click-to-call")), sip.CreateSIPParticipantRequest())
-    assert dial.play_dialtone and not dial.wait_until_answered and dial.max_call_duration.seconds > 0
+    # Click-to-call learns the answer from the dial's return: no webhook tells it (livekit-wire.md §4).
+    assert dial.play_dialtone and dial.wait_until_answered and dial.max_call_duration.seconds > 0
+    assert dial.ringing_timeout.seconds == 60
     bot = json_format.Parse(json.dumps(app_body("livekit.AgentDispatchService.CreateDispatch", "bot")), agent_dispatch.CreateAgentDispatchRequest())
     assert bot.agent_name == "support-agent" and bot.room
 

@@ -114,3 +114,63 @@ def test_wrong_secret_and_missing_header_are_refused(server):
     assert post(server, body, None)[0] == 401
     # Nothing was applied by the refused deliveries: the genuine one still applies.
     assert post(server, body, sign(body))[1].get("status") == "applied"
+
+
+# ---------------------------------------------------------------------------------------------
+# (d) The fake LiveKit's own webhooks, as the application tests played them, are what
+# livekit-server sends: signed so the official WebhookReceiver accepts them, and parsing strictly
+# into LiveKit's WebhookEvent (a field LiveKit does not have would fail here).
+
+ORACLE = Path(os.environ.get("SCAIDIAL_ORACLE_DIR") or ROOT / ".build" / "oracle")
+# The events livekit-server sends (protocol webhook/consts.go).
+LIVEKIT_EVENTS = {
+    "room_started", "room_finished", "participant_joined", "participant_left", "participant_connection_aborted",
+    "track_published", "track_unpublished", "egress_started", "egress_updated", "egress_ended",
+    "ingress_started", "ingress_ended",
+}
+
+
+def fake_webhook_files():
+    return sorted(ORACLE.glob("webhook.*.json"))
+
+
+def test_the_application_tests_left_the_fakes_webhooks():
+    tags = {p.name for p in fake_webhook_files()}
+    for tag in ("app-bridge", "app-voicemail", "app-click-to-call", "app-ringing", "app-bot"):
+        assert f"webhook.{tag}.json" in tags, f"run swift test first: no webhooks of {tag}"
+
+
+def test_the_fakes_webhooks_verify_and_parse_as_livekits():
+    from google.protobuf import json_format
+    seen = set()
+    for path in fake_webhook_files():
+        data = json.loads(path.read_text())
+        receiver = api.WebhookReceiver(api.TokenVerifier(data["api_key"], data["api_secret"]))
+        assert data["events"], f"{path.name}: no events"
+        for e in data["events"]:
+            event = receiver.receive(e["body"], e["authorization"])
+            strict = json_format.Parse(e["body"], webhook.WebhookEvent(), ignore_unknown_fields=False)
+            assert strict == event
+            assert event.event in LIVEKIT_EVENTS, f"{path.name}: {event.event} is not an event LiveKit sends"
+            assert event.id.startswith("EV_") and event.created_at > 0
+            seen.add(event.event)
+            if event.event.startswith("participant_") or event.event == "track_published":
+                assert event.room.name and event.participant.identity
+            if event.event == "track_published":
+                # livekit-server's TrackPublished names the participant by sid and identity only.
+                only = models.ParticipantInfo(sid=event.participant.sid, identity=event.participant.identity)
+                assert event.participant == only, f"{path.name}: track_published carries more than sid and identity"
+                assert event.track.sid
+            if event.event == "participant_joined" and event.participant.kind == models.ParticipantInfo.Kind.SIP:
+                status = event.participant.attributes.get("sip.callStatus")
+                # livekit-sip's participants join dialing (outbound) or ringing (inbound), never answered.
+                assert status in ("dialing", "ringing"), f"{path.name}: a SIP participant joined {status}"
+            if event.event.startswith("egress_"):
+                assert event.egress_info.egress_id
+            if event.event.startswith("ingress_"):
+                assert event.ingress_info.ingress_id
+            # A tampered body is refused by the official receiver.
+            with pytest.raises(Exception):
+                receiver.receive(e["body"].replace("EV_", "EV_x", 1), e["authorization"])
+    assert {"participant_joined", "participant_left", "track_published"} <= seen
+    assert {"ingress_ended", "egress_ended"} <= seen

@@ -40,6 +40,8 @@ public protocol LiveKitAPI: Sendable {
     func deleteRoom(_ room: String) async throws
     /// Who is in a room.
     func listParticipants(room: String) async throws -> [ParticipantInfo]
+    /// One participant of a room (its `sip.callStatus` among its attributes); `not_found` when gone.
+    func getParticipant(room: String, identity: String) async throws -> ParticipantInfo
     /// Removes a participant (hangs up a SIP participant).
     func removeParticipant(room: String, identity: String) async throws
     /// Changes a participant's metadata, name, attributes or permissions.

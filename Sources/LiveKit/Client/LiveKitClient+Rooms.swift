@@ -17,6 +17,12 @@ extension LiveKitClient {
         ).participants ?? []
     }
 
+    /// One participant (RoomService.GetParticipant): its state and attributes (`sip.callStatus`).
+    public func getParticipant(room: String, identity: String) async throws -> ParticipantInfo {
+        try await twirp.call(
+            "RoomService", "GetParticipant", RoomParticipantIdentity(room: room, identity: identity), room: room, as: ParticipantInfo.self)
+    }
+
     public func removeParticipant(room: String, identity: String) async throws {
         _ = try await twirp.call(
             "RoomService", "RemoveParticipant", RoomParticipantIdentity(room: room, identity: identity), room: room,

@@ -64,17 +64,19 @@ public struct LiveKitClient: LiveKitAPI {
     }
 
     public func createSIPParticipant(_ request: CreateSIPParticipantRequest) async throws -> SIPParticipantInfo {
-        // Waiting for the callee to answer can take the whole ringing time (server default 80 s).
+        // Waiting for the callee to answer can take the whole ringing time (server default 80 s),
+        // and LiveKit's usual answer time after it.
         var timeout: Duration?
         if request.waitUntilAnswered == true {
-            timeout = max(twirp.timeout, (request.ringingTimeout?.duration ?? .seconds(78)) + .seconds(2))
+            timeout = (request.ringingTimeout?.duration ?? .seconds(80)) + twirp.timeout
         }
         return try await twirp.call("SIP", "CreateSIPParticipant", request, timeout: timeout)
     }
 
     public func transferSIPParticipant(_ request: TransferSIPParticipantRequest) async throws -> TransferSIPParticipantResponse {
-        // The server waits up to the ringing timeout (default 30 s) for the transfer target.
-        let timeout = max(twirp.timeout, (request.ringingTimeout?.duration ?? .seconds(30)) + .seconds(2))
+        // The server waits up to the ringing timeout (default 30 s) for the transfer target, then
+        // answers in its usual time.
+        let timeout = (request.ringingTimeout?.duration ?? .seconds(30)) + twirp.timeout
         return try await twirp.call("SIP", "TransferSIPParticipant", request, room: request.roomName, timeout: timeout)
     }
 }

@@ -45,6 +45,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var liveKitTimeout: Duration = .seconds(10)
     /// How often the job worker looks for due jobs (it is also woken when work is queued).
     public var jobPollInterval: Duration = .seconds(1)
+    /// Whether queued work wakes the job worker at once. Tests that run every job themselves, in
+    /// order (`JobWorker.runDue`), turn it off.
+    var jobWakeups = true
     /// How often live calls are checked against LiveKit, and how old a call must be to be checked.
     public var sweepInterval: Duration = .seconds(60)
     /// How often an open `/me/events` stream gets a keep-alive comment; a browser that went away
@@ -53,10 +56,17 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// How long a connected call waits for a browser that left it (a reload, a network change) to
     /// come back before the call ends as that user's hang-up.
     public var rejoinGrace: Duration = .seconds(10)
+    /// How long livekit-sip has to put a caller the hook door accepted into its room; a caller that
+    /// never comes (it hung up meanwhile) ends the call `caller_gone`.
+    public var callerArrivalTimeout: Duration = .seconds(CallMachine.Opening.callerArrivalTimeout)
+    /// How long the far end of a click-to-call rings (livekit-sip's `ringing_timeout` of the dial).
+    public var outboundRingingTimeout: Duration = .seconds(60)
     public var sweepGrace: TimeInterval = 300
     /// A `refer` forward asks LiveKit this often whether the caller is answered, for this long.
     public var referPollInterval: Duration = .milliseconds(500)
     public var referAnswerTimeout: Duration = .seconds(20)
+    /// How long the target of a `refer` forward may ring before livekit-sip gives up on the REFER.
+    public var referRingingTimeout: Duration = .seconds(30)
     /// The longest voicemail message (`SCAIDIAL_VOICEMAIL_MAX_SECONDS`); the caller is hung up then.
     public var voicemailMaxMessage: Duration = .seconds(120)
     /// How often recordings past their tenant's retention are removed.

@@ -46,6 +46,7 @@ struct RuleController {
                 try await Self.bumpVersion(plan, on: tx)
             }
         }
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return .init(status: .created, response: try RuleDTO(rule))
     }
 
@@ -64,6 +65,7 @@ struct RuleController {
                 try await Self.bumpVersion(plan, on: tx)
             }
         }
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return try RuleDTO(rule)
     }
 
@@ -76,6 +78,7 @@ struct RuleController {
             try await rule.delete(on: tx)
             try await Self.bumpVersion(plan, on: tx)
         }
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return .noContent
     }
 

@@ -82,6 +82,7 @@ struct ExtensionController {
         try input.errors.check()
         try await ensureUniqueNumber(ext, scope)
         try await db.uniquely("an extension with this number") { try await ext.update(on: db) }
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return try ExtensionDTO(ext)
     }
 

@@ -64,6 +64,7 @@ struct ForwardRuleController {
         try await apply(input, to: rule, ext: ext, scope: scope, creating: true)
         try await ensureOnePerTrigger(rule, scope)
         try await db.uniquely("a forward rule for this trigger") { try await rule.create(on: db) }
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return .init(status: .created, response: try ForwardRuleDTO(rule))
     }
 
@@ -76,6 +77,7 @@ struct ForwardRuleController {
         try await apply(input, to: rule, ext: ext, scope: scope, creating: false)
         try await ensureOnePerTrigger(rule, scope)
         try await db.uniquely("a forward rule for this trigger") { try await rule.update(on: db) }
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return try ForwardRuleDTO(rule)
     }
 
@@ -84,6 +86,7 @@ struct ForwardRuleController {
         let scope = try await context.adminScope(db)
         let ext = try await ExtensionController.find(context, scope, db)
         try await find(context, scope, ext).delete(on: db)
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return .noContent
     }
 

@@ -78,7 +78,9 @@ struct CallRecord: Sendable {
     /// Writes the calls and their SIP legs (inside the caller's transaction): two multi-row
     /// inserts. A call whose livekit-sip call id is already recorded (the other door or a retry got
     /// there first) is skipped with its leg; the answer is the ids that were written.
-    static func insert(_ pending: [Pending], on tx: any Database) async throws -> Set<String> {
+    static func insert(
+        _ pending: [Pending], callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout, on tx: any Database
+    ) async throws -> Set<String> {
         guard !pending.isEmpty else { return [] }
         let sql = try tx.sql()
         let calls = sql.insert(into: "calls").columns(callColumns)
@@ -103,6 +105,22 @@ struct CallRecord: Sendable {
             any = true
         }
         if any { try await legs.run() }
+        // A hook-door caller that livekit-sip never puts in its room (it hung up before) must not
+        // leave a call ringing browsers and counting against the limit: each gets a timer.
+        let arrivals = pending.filter { inserted.contains($0.liveKitCallID) && $0.opening == .accepted && $0.record.call.roomName == nil }
+        if !arrivals.isEmpty {
+            let jobs = sql.insert(into: JobModel.schema).columns(
+                "id", "kind", "tenant_id", "dedupe_key", "payload", "state", "run_at", "attempts", "generation", "created_at")
+            for p in arrivals {
+                let payload = String(decoding: try JSONEncoder().encode(CallTimers.Payload(callID: p.row.id)), as: UTF8.self)
+                jobs.values([
+                    SQLBind(UUID.v7(now: p.now)), SQLBind(CallTimers.callerArrival), SQLBind(p.record.route.tenantID),
+                    SQLBind(CallTimers.dedupeKey(.callerArrival, p.row.id)), SQLBind(payload), SQLBind("pending"),
+                    SQLBind(p.now.addingTimeInterval(callerArrival)), SQLBind(0), SQLBind(0), SQLBind(p.now),
+                ])
+            }
+            try await jobs.run()
+        }
         return inserted
     }
 }

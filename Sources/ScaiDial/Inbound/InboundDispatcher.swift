@@ -45,8 +45,12 @@ struct InboundDispatcher: Sendable {
     /// At most this many calls per batch (18 bound values each stay far below every driver's limit).
     static let maxBatch = 128
 
-    init(persistence: Persistence, metrics: MetricsRegistry, logger: Logger, clock: any AppClock = SystemClock()) {
-        let decider = Decider(persistence: persistence, metrics: metrics, logger: logger, plans: PlanCache(), clock: clock)
+    init(
+        persistence: Persistence, metrics: MetricsRegistry, logger: Logger, clock: any AppClock = SystemClock(),
+        callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout
+    ) {
+        let decider = Decider(
+            persistence: persistence, metrics: metrics, logger: logger, plans: PlanCache(), clock: clock, callerArrival: callerArrival)
         self.decider = decider
         self.batches = GroupCommit(maxBatch: Self.maxBatch) { calls in await decider.decide(calls) }
     }
@@ -63,6 +67,8 @@ struct InboundDispatcher: Sendable {
         let plans: PlanCache
         /// When calls start and which time the dialplan's schedules see.
         let clock: any AppClock
+        /// How long a hook-door caller has to arrive in its room before the call is a ghost.
+        var callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout
 
         /// Answers every call of the batch, in order. If the batch as a whole fails (a race with the
         /// other door on a unique column, or one call the database refuses), each call is decided on
@@ -151,7 +157,7 @@ struct InboundDispatcher: Sendable {
                     pending.append(
                         Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live, now: now))
                 }
-                return (pending, try await CallRecord.insert(pending, on: tx))
+                return (pending, try await CallRecord.insert(pending, callerArrival: callerArrival, on: tx))
             }
             for p in pending where written.contains(p.liveKitCallID) { answers[p.liveKitCallID] = p.decision }
             // Repeats of calls recorded earlier, or meanwhile by the other door: the first answer stands.
@@ -212,11 +218,14 @@ struct InboundDispatcher: Sendable {
 
     /// The decision a stored call stands for (repeats of the same call get the same answer).
     static func decision(for call: CallModel, on db: any Database) async throws -> InboundDecision {
-        if call.state == .failed {
-            return .reject(callID: call.id, sipStatus: call.sipStatus ?? 480, reason: call.endReason?.rawValue ?? "rejected")
-        }
         let leg = try await CallLegModel.query(on: db).filter(\.$callID == call.requireID()).filter(\.$kind == .sip)
             .sort(\.$startedAt).first()
+        // Refused, or ended before its caller ever reached the room (the hook door said REJECT).
+        if call.state == .failed || (!call.state.isLive && leg?.joinedAt == nil) {
+            return .reject(
+                callID: call.id, sipStatus: call.sipStatus ?? call.endReason?.sipStatus ?? 480,
+                reason: call.endReason?.rawValue ?? "rejected")
+        }
         let tenant = try await TenantModel.find(call.tenantID, on: db)
         return .accept(
             callID: try call.requireID(), roomName: call.roomName, participantIdentity: leg?.participantIdentity ?? "",

@@ -61,6 +61,9 @@ struct JobQueue: Sendable {
             let rows = try await sql.update(JobModel.schema)
                 .set("locked_by", to: lock)
                 .set("locked_until", to: now.addingTimeInterval(lease))
+                // A lease that ran out means the run holding it died (a crash, a restart): that run
+                // counts as an attempt, so a handler knows it may have been half done.
+                .set(SQLIdentifier("attempts"), to: SQLRaw("CASE WHEN locked_by IS NULL THEN attempts ELSE attempts + 1 END"))
                 .where("id", .equal, try job.requireID())
                 .where("state", .equal, "pending")
                 .where { $0.where("locked_until", .is, SQLLiteral.null).orWhere("locked_until", .lessThan, now) }
@@ -69,7 +72,8 @@ struct JobQueue: Sendable {
             if !rows.isEmpty {
                 claimed.append(
                     Claimed(
-                        id: try job.requireID(), kind: job.kind, payload: job.payload, attempts: job.attempts, generation: job.generation,
+                        id: try job.requireID(), kind: job.kind, payload: job.payload,
+                        attempts: job.attempts + (job.lockedBy == nil ? 0 : 1), generation: job.generation,
                         lock: lock))
             }
         }

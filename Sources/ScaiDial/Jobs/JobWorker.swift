@@ -22,14 +22,16 @@ final class JobWorker: Service, Sendable {
     /// Decides when a job is due and when a failed one runs again.
     let clock: any AppClock
     let name = "worker-\(UUID().uuidString.prefix(8))"
+    private let wakes: Bool
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
 
     init(
         persistence: Persistence, handlers: [any JobHandler], backoff: Backoff, logger: Logger, interval: Duration = .seconds(1),
-        clock: any AppClock = SystemClock()
+        clock: any AppClock = SystemClock(), wakes: Bool = true
     ) {
         self.clock = clock
+        self.wakes = wakes
         self.persistence = persistence
         self.handlers = Mutex(Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) }))
         self.backoff = backoff
@@ -44,7 +46,7 @@ final class JobWorker: Service, Sendable {
     }
 
     /// Run due jobs now instead of at the next poll.
-    func wake() { wakeup.yield() }
+    func wake() { if wakes { wakeup.yield() } }
 
     /// Polls for due jobs and runs each in its own task, so a slow job (LiveKit timing out) never
     /// holds up the others — a ring timeout must fire on time. On graceful shutdown it stops

@@ -53,7 +53,11 @@ struct TrunkSyncHandler: JobHandler {
             try await trunk.update(on: db)
             return
         }
-        let desired = try TrunkSyncPlan(trunk: trunk, numbers: numbers, secrets: secrets, tag: tag)
+        let tenant = try await TenantModel.find(trunk.tenantID, on: db)
+        let desired = try TrunkSyncPlan(
+            trunk: trunk, numbers: numbers, secrets: secrets, tag: tag,
+            ringingTimeoutS: try await RingingBudget.seconds(trunk: trunk.requireID(), tenant: trunk.tenantID, on: db),
+            maxCallDurationS: tenant?.maxCallDurationS ?? 3600)
         // Each id is saved as soon as it is known, so a failure later in the sync never forgets it.
         let inbound = try await upsertInbound(desired.inbound, known: trunk.livekitInboundTrunkID, tag: tag)
         trunk.livekitInboundTrunkID = inbound

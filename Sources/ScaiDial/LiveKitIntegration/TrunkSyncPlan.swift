@@ -8,7 +8,9 @@ struct TrunkSyncPlan {
     private let name: String
     private let tag: String
 
-    init(trunk: TrunkModel, numbers: [String], secrets: SecretBox, tag: String) throws {
+    /// `ringingTimeoutS`: how long livekit-sip keeps an unanswered caller (the longest ring chain of
+    /// the trunk's numbers, `RingingBudget`); `maxCallDurationS`: the tenant's longest call.
+    init(trunk: TrunkModel, numbers: [String], secrets: SecretBox, tag: String, ringingTimeoutS: Int, maxCallDurationS: Int) throws {
         name = "scaidial \(trunk.name) (\(try trunk.requireID().uuidString.lowercased().prefix(8)))"
         self.tag = tag
         let addresses = StringList.decode(trunk.allowedAddressesJSON)
@@ -17,7 +19,8 @@ struct TrunkSyncPlan {
         inbound = SIPInboundTrunkInfo(
             name: name, metadata: tag, numbers: numbers, allowedAddresses: addresses.isEmpty ? nil : addresses,
             authUsername: trunk.inboundAuthUsername,
-            authPassword: try trunk.inboundAuthPasswordSealed.map(secrets.open))
+            authPassword: try trunk.inboundAuthPasswordSealed.map(secrets.open),
+            ringingTimeout: .seconds(Int64(ringingTimeoutS)), maxCallDuration: .seconds(Int64(maxCallDurationS)))
         // Outbound: where livekit-sip dials — the carrier, with our numbers as caller ids and our
         // credentials at the carrier.
         outbound = SIPOutboundTrunkInfo(

@@ -31,6 +31,19 @@ struct TrunkSyncScheduler: Sendable {
             dedupeKey: "trunk_delete:\(try trunk.requireID())", runAt: worker.clock.now, on: db)
     }
 
+    /// What the tenant's calls may ring through changed (extensions, forward rules, dialplan rules,
+    /// the policy): its trunks at LiveKit are synced again, so their inbound `ringing_timeout`
+    /// (`RingingBudget`) and `max_call_duration` follow. Their state stays as it is meanwhile.
+    func routingChanged(tenant: UUID, on db: any Database) async throws {
+        guard liveKitConfigured else { return }
+        for trunk in try await TrunkModel.query(on: db).filter(\.$tenantID == tenant).filter(\.$syncState ~~ [.synced, .failed]).all() {
+            try await JobQueue.enqueue(
+                TrunkSyncHandler.kind, payload: TrunkSyncHandler.Payload(trunkID: try trunk.requireID()),
+                dedupeKey: "trunk_sync:\(try trunk.requireID())", tenantID: tenant, runAt: worker.clock.now, on: db)
+        }
+        kick()
+    }
+
     /// Run queued syncs now (after the change has been committed).
     func kick() { if liveKitConfigured { worker.wake() } }
 }

@@ -4,11 +4,43 @@ import Foundation
 import Hummingbird
 import LiveKit
 
-/// Where verified LiveKit events go. The call lifecycle implements this. Handlers must be
-/// idempotent: a delivery is only marked applied after its handler returns, so a failure (or two
-/// deliveries racing) may run a handler twice for one event.
+/// Where verified LiveKit events go (`CallEventHandler`). A handler records the delivery
+/// (`WebhookDelivery.record`) in the same transaction as what the event changed, or alone when it
+/// changed nothing: a delivery that failed half-way left nothing behind, and its retry applies it
+/// whole; a delivery applied already is not applied again. Returns false for one applied before.
 protocol LiveKitEventHandler: Sendable {
-    func handle(_ event: WebhookEvent) async throws
+    func handle(_ event: WebhookEvent, delivery: WebhookDelivery) async throws -> Bool
+}
+
+/// One delivery of a LiveKit event (its id, `EV_…`).
+struct WebhookDelivery: Sendable, Equatable {
+    let id: String
+    let event: String
+
+    /// Records the delivery (inside the caller's transaction, when there is one). A constraint
+    /// failure means it was recorded before.
+    func record(at now: Date, on db: any Database) async throws {
+        let row = WebhookEventModel()
+        row.id = .v7()
+        row.eventID = id
+        row.event = event
+        row.receivedAt = now
+        try await row.create(on: db)
+    }
+
+    func seen(on db: any Database) async throws -> Bool {
+        try await WebhookEventModel.query(on: db).filter(\.$eventID == id).count() > 0
+    }
+
+    /// Records a delivery that changed nothing; false when it was recorded before.
+    func recordAlone(at now: Date, on db: any Database) async throws -> Bool {
+        do {
+            try await record(at: now, on: db)
+            return true
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            return false
+        }
+    }
 }
 
 /// `POST /livekit/webhook`: LiveKit's signed events. A bad or missing signature is 401 and
@@ -46,18 +78,11 @@ struct WebhookController {
         }
     }
 
-    /// Applies the event unless its id was applied before, then records the id. LiveKit calls made
-    /// by handlers never run inside a database transaction (SQLite has a single connection).
+    /// Applies the event unless its id was applied before; the handler records the id with what
+    /// the event changed. No LiveKit call is made here: the calls' LiveKit work is left as jobs.
     private func apply(_ event: WebhookEvent, id eventID: String) async throws -> Bool {
-        let db = services.db
-        if try await WebhookEventModel.query(on: db).filter(\.$eventID == eventID).count() > 0 { return false }
-        try await services.events.handle(event)
-        let row = WebhookEventModel()
-        row.id = .v7()
-        row.eventID = eventID
-        row.event = event.event
-        row.receivedAt = services.config.clock.now
-        try await row.create(on: db)
-        return true
+        let delivery = WebhookDelivery(id: eventID, event: event.event)
+        if try await delivery.seen(on: services.db) { return false }
+        return try await services.events.handle(event, delivery: delivery)
     }
 }

@@ -8,8 +8,6 @@ import LiveKit
 struct ClickToCallController {
     let services: AppServices
     /// How long LiveKit lets the callee's phone ring before giving up (a carrier's voicemail
-    /// usually answers before this).
-    static let ringingTimeoutS = 60
 
     func register(on router: some RouterMethods<AppRequestContext>) {
         router.post("/me/click-to-call", use: place)
@@ -38,7 +36,9 @@ struct ClickToCallController {
             services.dialer.dial(
                 .init(
                     callID: call.call.id, legID: call.sipLeg?.id ?? call.call.id,
-                    request: try Self.dialRequest(call, trunk: trunk, tenant: tenant, ext: ext)))
+                    request: try Self.dialRequest(
+                        call, trunk: trunk, tenant: tenant, ext: ext,
+                        ringingTimeoutS: services.engine.settings.outboundRingingTimeoutS)))
             services.metrics.increment(
                 "scaidial_click_to_call_total", help: "Click-to-calls placed, by outcome", labels: [("outcome", "placed")])
             return .init(status: .created, response: joined)
@@ -83,11 +83,11 @@ struct ClickToCallController {
         return (call, ext, outboundTrunk, liveKit)
     }
 
-    /// The dial, exactly as LiveKit's `CreateSIPParticipantRequest` names it: no waiting for the
-    /// answer, ringback (dial tone) into the room while the callee's phone rings, the policy's
-    /// longest call.
+    /// The dial, exactly as LiveKit's `CreateSIPParticipantRequest` names it: waiting for the answer
+    /// (the only way to learn of it), ringback (dial tone) into the room while the callee's phone
+    /// rings for at most `ringingTimeoutS` (`outboundRingingTimeout`), the policy's longest call.
     static func dialRequest(
-        _ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ExtensionModel
+        _ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ExtensionModel, ringingTimeoutS: Int
     ) throws -> CreateSIPParticipantRequest {
         let c = call.call
         return CreateSIPParticipantRequest(
@@ -95,7 +95,7 @@ struct ClickToCallController {
             participantIdentity: call.sipLeg?.identity, participantName: c.toNumber,
             participantMetadata: try EffectRunner.json(["scaidial_call_id": c.id.uuidString, "extension": ext.number]),
             playDialtone: true, ringingTimeout: .seconds(Int64(ringingTimeoutS)),
-            maxCallDuration: .seconds(Int64(tenant.maxCallDurationS)), waitUntilAnswered: false)
+            maxCallDuration: .seconds(Int64(tenant.maxCallDurationS)), waitUntilAnswered: true)
     }
 
     /// The user's calls in progress (placed or answered by them), newest first, with their legs.

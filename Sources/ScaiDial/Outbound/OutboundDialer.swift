@@ -4,13 +4,14 @@ import Logging
 import ServiceLifecycle
 
 /// Dials click-to-calls in the background (fire-and-forget from the request's point of view):
-/// `CreateSIPParticipant` without waiting for the answer; LiveKit's reply, or its failure, goes to
-/// the call machine (`dialed` / `dialFailed`), and the answer arrives later as a webhook.
+/// `CreateSIPParticipant` with `wait_until_answered`, so LiveKit answers when the far end picks up
+/// (`dialAnswered`) or with the SIP status of why it did not (`dialFailed`). No webhook says a
+/// callee answered (livekit-sip only changes an attribute), so this answer is the one that counts.
 ///
 /// A `Service` with a queue rather than a durable job: a click-to-call is interactive, so a dial
 /// that survives a restart and rings someone minutes later is worse than none, and a retry after
-/// a timeout could ring the callee twice. Dials in flight finish on graceful shutdown; a dial lost
-/// to a crash leaves its call live until the user hangs up or the sweeper finds the room empty.
+/// a timeout could ring the callee twice. Dials in flight finish on graceful shutdown; the answer to
+/// a dial lost to a crash is asked of LiveKit later (the `dial_check` timer the callee's joining set).
 final class OutboundDialer: Service, Sendable {
     struct Dial: Sendable {
         let callID: UUID
@@ -51,7 +52,7 @@ final class OutboundDialer: Service, Sendable {
                     kind: .unreachable, method: "CreateSIPParticipant", httpStatus: nil, message: "LiveKit is not configured")
             }
             let info = try await liveKit.createSIPParticipant(dial.request)
-            event = .dialed(legID: dial.legID, sipCallID: info.sipCallId)
+            event = .dialAnswered(legID: dial.legID, sipCallID: info.sipCallId)
         } catch let error as LiveKitError {
             // The carrier refused, LiveKit answered 5xx, timed out or was unreachable.
             logger.notice("click-to-call dial failed", metadata: ["call_id": "\(dial.callID)", "detail": "\(error.description)"])

@@ -56,6 +56,7 @@ struct TenantController {
         try input.errors.check()
         try await ensureUniqueName(tenant, on: db)
         try await db.uniquely("a tenant with this name") { try await tenant.update(on: db) }
+        try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return try TenantDTO(tenant)
     }
 

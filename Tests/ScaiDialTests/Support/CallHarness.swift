@@ -50,6 +50,11 @@ struct CallHarness: Sendable {
             try await app.test(.router) { client in
                 let api = API(client: client)
                 let world = try await World.build(api)
+                // LiveKit's own webhooks, for what the fake plays.
+                await fake.deliverWebhooks { body, authorization in
+                    _ = try? await api.call(
+                        .post, "/livekit/webhook", raw: String(decoding: body, as: UTF8.self), headers: [.authorization: authorization])
+                }
                 try await body(
                     CallHarness(api: api, services: services, fake: fake, lk: lk, clock: clock, world: world, database: database))
             }
@@ -68,12 +73,20 @@ struct CallHarness: Sendable {
         try await services.jobs.runDue()
     }
 
-    /// A call through the hook door; its id.
+    /// A call through the hook door; its id. Unless `joins` is false, livekit-sip then puts the
+    /// caller in the room (ringing, its track published) and LiveKit's webhooks say so.
     @discardableResult
-    func inbound(_ lkCallID: String, from: String = "+31612345678") async throws -> UUID {
+    func inbound(_ lkCallID: String, from: String = "+31612345678", joins: Bool = true) async throws -> UUID {
         let reply = try await InboundDispatchTests.hook(api, InboundDispatchTests.body(lkCallID, from: from))
-        guard let id = (reply.json["scaidial_call_id"] as? String).flatMap(UUID.init(uuidString:)) else {
+        guard let id = (reply.json["scaidial_call_id"] as? String).flatMap(UUID.init(uuidString:)),
+            let room = reply.json["room_name"] as? String
+        else {
             throw TestFailure("no call: \(reply.text)")
+        }
+        if joins {
+            await fake.sipInbound(
+                room: room, from: from, to: "+31201110001", callID: lkCallID, identity: reply.json["participant_identity"] as? String)
+            await fake.flush()
         }
         return id
     }

@@ -5,17 +5,20 @@ import Testing
 
 @testable import ScaiDial
 
-/// A live server with the fake LiveKit, the two-tenant world, and tenant A's trunk synced (it
-/// carries click-to-calls).
+/// A live server with the fake LiveKit (sending its own webhooks), the two-tenant world, and
+/// tenant A's trunk synced (it carries click-to-calls).
 struct ClickToCallEnv {
     let api: API
     let port: Int
     let world: World
     let fake: FakeLiveKit
     let lk: LiveKitCredentials
+    let services: AppServices
 
     var user: String { world.a.userToken }
-    var webhooks: WebhookDoorTests.Env { .init(api: api, world: world, fake: fake, key: lk.apiKey, secret: lk.apiSecret) }
+    var webhooks: WebhookDoorTests.Env {
+        .init(api: api, world: world, fake: fake, key: lk.apiKey, secret: lk.apiSecret, services: services)
+    }
 
     static func run(
         configure: @escaping @Sendable (inout AppConfig) -> Void = { _ in },
@@ -23,7 +26,7 @@ struct ClickToCallEnv {
     ) async throws {
         let fake = FakeLiveKit()
         let lk = try await fake.start()
-        try await withApp(
+        try await withAppServices(
             live: true,
             configure: {
                 $0.liveKit = LiveKitSettings(url: lk.url, apiKey: lk.apiKey, apiSecret: lk.apiSecret)
@@ -31,11 +34,21 @@ struct ClickToCallEnv {
                 $0.jobPollInterval = .milliseconds(100)
                 configure(&$0)
             }
-        ) { api, _ in
+        ) { api, _, services in
             let world = try await World.build(api)
-            let env = ClickToCallEnv(api: api, port: try #require(api.client.port), world: world, fake: fake, lk: lk)
+            let env = ClickToCallEnv(
+                api: api, port: try #require(api.client.port), world: world, fake: fake, lk: lk, services: services)
             try await eventually("trunk synced") { try await env.trunkState() == "synced" }
-            try await body(env)
+            // From here on the fake tells the application what it plays, as LiveKit would.
+            await env.webhooks.liveKitSendsWebhooks()
+            do {
+                try await body(env)
+            } catch {
+                await fake.abandonDials()
+                throw error
+            }
+            // A dial still ringing must not hold the application's shutdown for its ringing time.
+            await fake.abandonDials()
         }
         await fake.stop()
     }
@@ -68,14 +81,9 @@ struct ClickToCallEnv {
         #expect(reply.status == .ok, "\(reply.text)")
     }
 
-    /// A signed webhook about the call's SIP participant (the callee).
-    func sip(_ event: String, room: String, destination: String, status: String?, id: String, reason: String? = nil) async throws {
-        var attributes: [String: Any] = ["sip.callID": "SCL_x", "sip.phoneNumber": destination, "sip.trunkPhoneNumber": "+31201110001"]
-        if let status { attributes["sip.callStatus"] = status }
-        var participant: [String: Any] = ["identity": "sip_\(destination)", "kind": "SIP", "state": "ACTIVE", "attributes": attributes]
-        if let reason { participant["disconnectReason"] = reason }
-        let reply = try await webhooks.send(["event": event, "id": id, "room": ["name": room], "participant": participant])
-        #expect(reply.status == .ok, "\(reply.text)")
+    /// The far end's participant in the call's room (livekit-sip's, named after the number).
+    func callee(_ room: String, _ destination: String = "+31612345678") async -> ParticipantInfo? {
+        await fake.participants(in: room).first { $0.identity == "sip_\(destination)" }
     }
 
     /// The dials LiveKit received, decoded.

@@ -22,6 +22,10 @@ struct CallEngine: Sendable {
     struct Applied: Sendable {
         let call: Call
         let refusal: CallRefusal?
+        /// The webhook delivery was applied before: nothing was done.
+        var duplicate = false
+        /// On `decided`: the hook door's `ringing_timeout` (see `CallMachine.ringingBudget`).
+        var ringingTimeoutS: Int?
     }
 
     /// How often a transition is recomputed after losing a race before the event fails.
@@ -29,8 +33,10 @@ struct CallEngine: Sendable {
 
     /// Applies `event` to call `id` (nil when there is no such call). With `announce`, the call's own
     /// users hear where it stands even when nothing changed (every webhook about a call repeats it).
+    /// A webhook's `delivery` is recorded in the same transaction as the change (or alone when
+    /// nothing changed): applied once, however often LiveKit delivers it.
     @discardableResult
-    func apply(_ event: CallEvent, to id: UUID, announce: Bool = false) async throws -> Applied? {
+    func apply(_ event: CallEvent, to id: UUID, announce: Bool = false, delivery: WebhookDelivery? = nil) async throws -> Applied? {
         let db = persistence.db
         for _ in 0..<Self.maxAttempts {
             guard let loaded = try await CallStore.load(id, on: db) else { return nil }
@@ -48,16 +54,28 @@ struct CallEngine: Sendable {
             let written = transition.effects.contains(where: \.isTransactional)
             if after != loaded.call || written {
                 await raceHook?(id, event)
-                guard try await CallStore.commit(loaded, after, effects: transition.effects, jobs: CallTimers(), on: db) else {
+                let committed: Bool
+                do {
+                    committed = try await CallStore.commit(loaded, after, effects: transition.effects, now: now, delivery: delivery, on: db)
+                } catch {
+                    // The same delivery, applied meanwhile by a concurrent one: nothing more to do.
+                    if (error as? any DatabaseError)?.isConstraintFailure == true, let delivery, try await delivery.seen(on: db) {
+                        return Applied(call: loaded.call, refusal: nil, duplicate: true)
+                    }
+                    throw error
+                }
+                guard committed else {
                     metrics.increment("scaidial_call_write_conflicts_total", help: "Call transitions recomputed after a concurrent write")
                     continue
                 }
-                if transition.effects.contains(where: \.schedules) { jobs.wake() }
+                if transition.effects.contains(where: \.startsJob) { jobs.wake() }
+            } else if let delivery, try await !delivery.recordAlone(at: now, on: db) {
+                return Applied(call: loaded.call, refusal: nil, duplicate: true)
             }
             var afterCommit = transition.effects
             if announce && !afterCommit.contains(.notify) { afterCommit.append(.notify) }
-            await effects.run(afterCommit, for: after, engine: self)
-            return Applied(call: after, refusal: transition.refusal)
+            await effects.run(afterCommit, for: after)
+            return Applied(call: after, refusal: transition.refusal, ringingTimeoutS: transition.ringingTimeoutS)
         }
         logger.error("call event lost to contention", metadata: ["call_id": "\(id)", "event": "\(event)"])
         throw CallEngineError.contention(id)
@@ -74,16 +92,17 @@ enum CallEngineError: Error, CustomStringConvertible {
 }
 
 extension CallEffect {
-    /// Written in the transition's transaction.
+    /// Written in the transition's transaction (timers, messages, LiveKit work).
     var isTransactional: Bool {
         switch self {
         case .schedule, .cancel, .storeMessage: true
-        default: false
+        default: LiveKitWork(self) != nil
         }
     }
 
-    var schedules: Bool {
+    /// Leaves a job for the worker (a timer, LiveKit work).
+    var startsJob: Bool {
         if case .schedule = self { return true }
-        return false
+        return LiveKitWork(self) != nil
     }
 }

@@ -39,14 +39,16 @@ struct CallStore: Sendable {
 
     /// The call one of whose legs holds the LiveKit object `ref` (an Ingress or Egress id).
     static func callID(liveKitRef ref: String, on db: any Database) async throws -> UUID? {
-        try await CallLegModel.query(on: db).filter(\.$livekitRef == ref).field(\.$callID).first()?.callID
+        try await CallLegModel.query(on: db).group(.or) { $0.filter(\.$livekitRef == ref).filter(\.$recordingRef == ref) }
+            .field(\.$callID).first()?.callID
     }
 
     /// Writes `after` over `before` if nobody wrote the call since it was read; false when someone did.
     static func commit(
-        _ before: Loaded, _ after: Call, effects: [CallEffect], jobs: CallTimers, on db: any Database
+        _ before: Loaded, _ after: Call, effects: [CallEffect], now: Date, delivery: WebhookDelivery? = nil, on db: any Database
     ) async throws -> Bool {
-        try await db.transaction { tx in
+        let jobs = CallTimers()
+        return try await db.transaction { tx in
             let sql = try tx.sql()
             let call = after
             let updated = try await sql.update(CallModel.schema)
@@ -68,6 +70,8 @@ struct CallStore: Sendable {
                 .returning("id")
                 .all()
             guard !updated.isEmpty else { return false }
+            // The webhook that caused this, recorded with it (a repeat fails here, and writes nothing).
+            try await delivery?.record(at: now, on: tx)
             let old = Dictionary(before.call.legs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for leg in call.legs where old[leg.id] != leg {
                 let row = old[leg.id] == nil ? CallLegModel() : try await CallLegModel.find(leg.id, on: tx) ?? CallLegModel()
@@ -88,7 +92,7 @@ struct CallStore: Sendable {
                 case .schedule(let timer, let at): try await jobs.schedule(timer, for: call, at: at, on: tx)
                 case .cancel(let kind): try await jobs.cancel(kind, for: call.id, on: tx)
                 case .storeMessage(let draft): try await storeMessage(draft, of: call, on: tx)
-                default: break
+                default: try await LiveKitWork(effect)?.enqueue(for: call, at: now, on: tx)
                 }
             }
             return true
@@ -175,6 +179,7 @@ struct CallStore: Sendable {
         leg.failureReason = row.failureReason
         leg.sipStatus = row.sipStatus
         leg.liveKitRef = row.livekitRef
+        leg.recordingRef = row.recordingRef
         leg.joinedAt = row.joinedAt
         leg.answeredAt = row.answeredAt
         leg.endedAt = row.endedAt
@@ -195,6 +200,7 @@ struct CallStore: Sendable {
         row.failureReason = leg.failureReason
         row.sipStatus = leg.sipStatus
         row.livekitRef = leg.liveKitRef
+        row.recordingRef = leg.recordingRef
         row.startedAt = leg.startedAt
         row.joinedAt = leg.joinedAt
         row.answeredAt = leg.answeredAt

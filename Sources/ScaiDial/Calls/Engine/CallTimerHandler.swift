@@ -32,7 +32,26 @@ struct CallTimerHandler: JobHandler {
             try await engine.apply(.browserGone(identity: identity, present: present), to: p.callID)
         case CallTimers.refer:
             guard let legID = p.legID, let target = p.transferTo else { return }
-            try await refer.run(callID: p.callID, legID: legID, transferTo: target, engine: engine)
+            try await refer.run(callID: p.callID, legID: legID, transferTo: target, attempt: attempt, engine: engine)
+        case CallTimers.noAudio:
+            guard let identity = p.identity else { return }
+            try await engine.apply(.noAudio(identity: identity), to: p.callID)
+        case CallTimers.callerArrival:
+            try await engine.apply(.callerNeverCame, to: p.callID)
+        case CallTimers.dialCheck:
+            // The dial's own answer may have been lost (a restart): LiveKit says how the leg stands.
+            guard let legID = p.legID, let loaded = try await CallStore.load(p.callID, on: engine.persistence.db),
+                let leg = loaded.call.leg(id: legID), leg.state == .dialing || leg.state == .ringing, let identity = leg.identity,
+                let liveKit
+            else { return }
+            let status: SIPCallStatus?
+            do {
+                let participant = try await liveKit.getParticipant(room: loaded.call.roomName, identity: identity)
+                status = participant.attributes?[SIPCallStatus.attribute].flatMap(SIPCallStatus.init(rawValue:))
+            } catch let error as LiveKitError where error.kind == .twirp(code: "not_found") {
+                status = nil
+            }
+            try await engine.apply(.dialCheck(legID: legID, status: status), to: p.callID)
         default:
             return
         }

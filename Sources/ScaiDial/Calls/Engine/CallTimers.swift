@@ -8,7 +8,10 @@ struct CallTimers: Sendable {
     static let browserGone = "browser_gone"
     static let voicemailLimit = "voicemail_limit"
     static let refer = "forward_refer"
-    static let kinds = [ringTimeout, browserGone, voicemailLimit, refer]
+    static let noAudio = "no_audio"
+    static let callerArrival = "caller_arrival"
+    static let dialCheck = "dial_check"
+    static let kinds = [ringTimeout, browserGone, voicemailLimit, refer, noAudio, callerArrival, dialCheck]
 
     /// What every call timer's job carries.
     struct Payload: Codable, Sendable {
@@ -28,6 +31,9 @@ struct CallTimers: Sendable {
         case .refer(let legID, let transferTo):
             payload.legID = legID
             payload.transferTo = transferTo
+        case .noAudio(let identity): payload.identity = identity
+        case .callerArrival: break
+        case .dialCheck(let legID): payload.legID = legID
         }
         try await JobQueue.enqueue(
             Self.jobKind(timer.kind), payload: payload, dedupeKey: Self.dedupeKey(timer.kind, call.id), tenantID: call.tenantID,
@@ -44,12 +50,17 @@ struct CallTimers: Sendable {
         case .browserGone: browserGone
         case .voicemailLimit: voicemailLimit
         case .refer: refer
+        case .noAudio: noAudio
+        case .callerArrival: callerArrival
+        case .dialCheck: dialCheck
         }
     }
 
     static func dedupeKey(_ kind: CallTimer.Kind, _ call: UUID) -> String {
         switch kind {
         case .browserGone(let identity): "\(browserGone):\(call):\(identity)"
+        case .noAudio(let identity): "\(noAudio):\(call):\(identity)"
+        case .dialCheck(let leg): "\(dialCheck):\(call):\(leg)"
         default: "\(jobKind(kind)):\(call)"
         }
     }

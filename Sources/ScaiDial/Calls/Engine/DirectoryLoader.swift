@@ -22,15 +22,15 @@ struct DirectoryLoader: Sendable {
             }
         case .tenant:
             if let tenant = try await TenantModel.find(call.tenantID, on: db) {
-                d.tenant = TenantFacts(forwardCallerID: tenant.forwardCallerID)
+                d.tenant = TenantFacts(forwardCallerID: tenant.forwardCallerID, maxCallDurationS: tenant.maxCallDurationS)
             }
         case .extension(let id):
-            d.extensions[id] = try await self.extension(id, tenant: call.tenantID, on: db)
+            d.extensions[id] = try await self.extension(id, tenant: call.tenantID, except: call.id, on: db)
         }
         return d
     }
 
-    private func `extension`(_ id: UUID, tenant: UUID, on db: any Database) async throws -> ExtensionFacts? {
+    private func `extension`(_ id: UUID, tenant: UUID, except call: UUID, on db: any Database) async throws -> ExtensionFacts? {
         guard let ext = try await ExtensionModel.find(id, on: db), ext.tenantID == tenant else { return nil }
         let rules = try await ForwardRuleModel.query(on: db).filter(\.$extensionID == id).filter(\.$enabled == true)
             .sort(\.$createdAt).all()
@@ -42,10 +42,22 @@ struct DirectoryLoader: Sendable {
             byTrigger[trigger] = ForwardRuleFacts(targetType: type, target: rule.target)
         }
         let users = try await GrantModel.enabledUsers(of: id, on: db)
-        return ExtensionFacts(
+        var facts = ExtensionFacts(
             id: id, number: ext.number, name: ext.name, type: ExtensionType(rawValue: ext.type) ?? .wave, targetRef: ext.targetRef,
             voicemailEnabled: ext.voicemailEnabled, ringTimeoutS: ext.ringTimeoutS, forwardRules: byTrigger, users: users,
             online: try await hub.online(users))
+        facts.busy = try await Self.onACall(users, except: call, on: db)
+        return facts
+    }
+
+    /// Of `users`, those in a live call (other than `call`) they answered or placed.
+    static func onACall(_ users: [UUID], except call: UUID, on db: any Database) async throws -> Set<UUID> {
+        guard !users.isEmpty else { return [] }
+        let calls = try await CallModel.query(on: db).filter(\.$state ~~ CallState.live).filter(\.$id != call)
+            .group(.or) { $0.filter(\.$answeredByUserID ~~ users).filter(\.$placedByUserID ~~ users) }
+            .field(\.$answeredByUserID).field(\.$placedByUserID).all()
+        let wanted = Set(users)
+        return Set(calls.flatMap { [$0.answeredByUserID, $0.placedByUserID] }.compactMap { $0 }).intersection(wanted)
     }
 
     static func action(_ rule: RuleModel) -> RuleAction? {

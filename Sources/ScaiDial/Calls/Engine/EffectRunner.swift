@@ -3,14 +3,11 @@ import Foundation
 import LiveKit
 import Logging
 
-/// Carries out the machine's effects after their transition is written: events to browsers, and
-/// LiveKit calls, whose answers (or failures) go back to the engine as the call's next events.
+/// Carries out the machine's effects that stay in this process, after their transition is
+/// written: events to browsers, and a new message handed to transcription. (What reaches LiveKit
+/// is `LiveKitWork`, a durable job written with the transition.)
 struct EffectRunner: Sendable {
     let hub: EventHub
-    let liveKit: (any LiveKitAPI)?
-    let links: MediaLinks
-    /// Where Egress writes a recording stored under a key (the storage's own output settings).
-    let egressOutput: @Sendable (_ key: String) -> EncodedFileOutput
     let persistence: Persistence
     let logger: Logger
     /// Called with each new voicemail message (transcription hooks in here).
@@ -18,10 +15,10 @@ struct EffectRunner: Sendable {
 
     static func greetingPath(box: UUID) -> String { "/media/greetings/\(box.uuidString)" }
 
-    func run(_ effects: [CallEffect], for call: Call, engine: CallEngine) async {
+    func run(_ effects: [CallEffect], for call: Call) async {
         for effect in effects {
             do {
-                try await run(effect, call, engine)
+                try await run(effect, call)
             } catch {
                 logger.error(
                     "a call effect failed",
@@ -30,7 +27,7 @@ struct EffectRunner: Sendable {
         }
     }
 
-    private func run(_ effect: CallEffect, _ call: Call, _ engine: CallEngine) async throws {
+    private func run(_ effect: CallEffect, _ call: Call) async throws {
         switch effect {
         case .schedule, .cancel, .storeMessage:
             break  // written with the transition
@@ -51,70 +48,9 @@ struct EffectRunner: Sendable {
             if let reason = call.endReason { fields["end_reason"] = reason.rawValue }
             if let status = call.sipStatus { fields["sip_status"] = status }
             hub.send(.make("call_updated", fields), to: users)
-        case .dispatchBot(let legID, let agent):
-            guard let liveKit else {
-                try await engine.apply(.botDispatchFailed(legID: legID, detail: "LiveKit is not configured"), to: call.id)
-                return
-            }
-            do {
-                let metadata = try Self.json(["scaidial_call_id": call.id.uuidString, "from": call.fromNumber, "to": call.toNumber])
-                _ = try await liveKit.createDispatch(CreateAgentDispatchRequest(agentName: agent, room: call.roomName, metadata: metadata))
-            } catch let error as LiveKitError {
-                try await engine.apply(.botDispatchFailed(legID: legID, detail: error.description), to: call.id)
-            }
-        case .dial(let dial):
-            guard let liveKit else {
-                try await engine.apply(.dialFailed(legID: dial.legID, sipStatus: nil, detail: "LiveKit is not configured"), to: call.id)
-                return
-            }
-            do {
-                _ = try await liveKit.createSIPParticipant(
-                    CreateSIPParticipantRequest(
-                        sipTrunkId: dial.trunk, sipCallTo: dial.to, sipNumber: dial.callerID, roomName: call.roomName,
-                        participantIdentity: dial.identity, participantName: dial.to, playDialtone: true, waitUntilAnswered: false))
-            } catch let error as LiveKitError {
-                try await engine.apply(
-                    .dialFailed(legID: dial.legID, sipStatus: error.sipStatusCode, detail: error.description), to: call.id)
-            }
-        case .startGreeting(let legID, let box):
-            guard let liveKit else {
-                // Without LiveKit no call reaches a room; the call waits like every other one would.
-                return logger.warning("voicemail needs LiveKit: LIVEKIT_URL is not set", metadata: ["call_id": "\(call.id)"])
-            }
-            do {
-                let ingress = try await liveKit.createIngress(
-                    CreateIngressRequest(
-                        inputType: .url, url: links.sign(Self.greetingPath(box: box), now: engine.clock.now),
-                        name: "scaidial-greeting-\(call.id.uuidString.lowercased())", roomName: call.roomName,
-                        participantIdentity: "vm_greeting_\(call.id.uuidString.lowercased().prefix(8))",
-                        participantName: "Voicemail greeting"))
-                try await engine.apply(.greetingStarted(legID: legID, ingressID: ingress.ingressId ?? ""), to: call.id)
-            } catch let error as LiveKitError {
-                try await engine.apply(.greetingFailed(legID: legID, detail: error.description), to: call.id)
-            }
-        case .startRecording(let legID, let caller, let key):
-            guard let liveKit else { return }
-            do {
-                let egress = try await liveKit.startParticipantEgress(
-                    ParticipantEgressRequest(roomName: call.roomName, identity: caller, fileOutputs: [egressOutput(key)]))
-                try await engine.apply(.recordingStarted(legID: legID, egressID: egress.egressId ?? "", key: key), to: call.id)
-            } catch let error as LiveKitError {
-                try await engine.apply(.recordingFailed(legID: legID, detail: error.description), to: call.id)
-            }
-        case .stopRecording(let egressID):
-            do {
-                _ = try await liveKit?.stopEgress(id: egressID)
-            } catch let error as LiveKitError where error.twirpCode == "not_found" || error.twirpCode == "failed_precondition" {
-                // Already ending.
-            }
-        case .deleteIngress(let id):
-            _ = try? await liveKit?.deleteIngress(id: id)
-        case .removeParticipant(let identity):
-            try await liveKit?.removeParticipant(room: call.roomName, identity: identity)
-        case .deleteRoom:
-            do {
-                try await liveKit?.deleteRoom(call.roomName)
-            } catch let error as LiveKitError where error.kind == .twirp(code: "not_found") {}
+        case .dispatchBot, .dial, .startGreeting, .startAnnouncement, .startRecording, .stopRecording, .deleteIngress,
+            .removeParticipant, .deleteRoom:
+            break  // LiveKit work: a durable job written with the transition (`LiveKitWork`)
         case .messageStored(let draft):
             let users = try await GrantModel.enabledUsers(of: draft.box, on: persistence.db)
             hub.send(

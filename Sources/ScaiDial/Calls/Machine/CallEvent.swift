@@ -16,7 +16,12 @@ enum CallEvent: Equatable, Sendable {
     case joined(identity: String, kind: ParticipantKind, sipStatus: SIPCallStatus?)
     /// A SIP participant's `sip.callStatus` as an event carried it.
     case sipStatus(identity: String, status: SIPCallStatus)
+    /// A participant published a track (`track_published` names only its sid and identity): a
+    /// browser's audio, the answer that counts.
+    case trackPublished(identity: String)
     case left(identity: String, reason: DisconnectReason?)
+    /// The webhook door refused the call while its caller waits in the room: it is taken out.
+    case rejectedInRoom(identity: String)
     case roomFinished
     case ingressEnded(ingressID: String)
     case egressEnded(EgressOutcome)
@@ -33,10 +38,18 @@ enum CallEvent: Equatable, Sendable {
     /// answer to "is it in the room again?".
     case browserGone(identity: String, present: Bool)
     case voicemailLimit
+    /// The browser that answered published no audio in time (refused or broken microphone).
+    case noAudio(identity: String)
+    /// A hook-door caller that livekit-sip never put in its room (it gave up before the room).
+    case callerNeverCame
+    /// After a restart, what LiveKit says of a leg still dialing: its `sip.callStatus`, or nil
+    /// when the participant is gone.
+    case dialCheck(legID: UUID, status: SIPCallStatus?)
 
     // MARK: LiveKit's answers to the machine's effects
-    /// LiveKit took a click-to-call's dial (the callee's phone is being rung).
-    case dialed(legID: UUID, sipCallID: String?)
+    /// The far end answered a dial (`CreateSIPParticipant` with `wait_until_answered` returned).
+    case dialAnswered(legID: UUID, sipCallID: String?)
+    /// The dial failed: the carrier's SIP status (busy, declined, no answer) or a LiveKit error.
     case dialFailed(legID: UUID, sipStatus: Int?, detail: String)
     case botDispatchFailed(legID: UUID, detail: String)
     case greetingStarted(legID: UUID, ingressID: String)
@@ -45,6 +58,7 @@ enum CallEvent: Equatable, Sendable {
     case recordingFailed(legID: UUID, detail: String)
     /// A `refer` forward's job reports: its announcement plays, the caller is answered, the REFER's outcome.
     case announcementStarted(legID: UUID, ingressID: String)
+    case announcementFailed(legID: UUID, detail: String)
     case referCallerAnswered(legID: UUID)
     case referred(legID: UUID)
     case referFailed(legID: UUID, reason: EndReason, sipStatus: Int?, detail: String)
@@ -83,6 +97,8 @@ enum CallEffect: Equatable, Sendable {
     case dispatchBot(legID: UUID, agent: String)
     case dial(Dial)
     case startGreeting(legID: UUID, box: UUID)
+    /// The transfer chime of a `refer` forward (a URL Ingress); it answers the caller.
+    case startAnnouncement(legID: UUID)
     case startRecording(legID: UUID, callerIdentity: String, key: String)
     case stopRecording(egressID: String)
     case deleteIngress(id: String)
@@ -93,12 +109,16 @@ enum CallEffect: Equatable, Sendable {
 }
 
 /// A forward leg to dial into the caller's room (`CreateSIPParticipant`).
-struct Dial: Equatable, Sendable {
+struct Dial: Equatable, Sendable, Codable {
     let legID: UUID
     let trunk: String
     let to: String
     let callerID: String
     let identity: String
+    /// How long livekit-sip lets the target's phone ring.
+    let ringingTimeoutS: Int
+    /// The tenant's longest call.
+    let maxCallDurationS: Int
 }
 
 /// A message to store from a finished recording (once per call).
@@ -115,11 +135,18 @@ enum CallTimer: Equatable, Sendable {
     case ringTimeout(round: Int)
     case browserGone(identity: String)
     case voicemailLimit
-    /// A `refer` forward's work (announce, wait for the answer, REFER): a job that runs at once.
+    /// A `refer` forward's work (wait for the answer, REFER): a job that runs at once.
     case refer(legID: UUID, transferTo: String)
+    /// The answering browser must publish audio by then.
+    case noAudio(identity: String)
+    /// A hook-door caller must be in its room by then.
+    case callerArrival
+    /// Asks LiveKit how a dial stands, in case its answer was lost (a restart).
+    case dialCheck(legID: UUID)
 
     enum Kind: Equatable, Hashable, Sendable {
-        case ringTimeout, browserGone(identity: String), voicemailLimit, refer
+        case ringTimeout, browserGone(identity: String), voicemailLimit, refer, noAudio(identity: String), callerArrival
+        case dialCheck(legID: UUID)
     }
 
     var kind: Kind {
@@ -128,6 +155,9 @@ enum CallTimer: Equatable, Sendable {
         case .browserGone(let identity): .browserGone(identity: identity)
         case .voicemailLimit: .voicemailLimit
         case .refer: .refer
+        case .noAudio(let identity): .noAudio(identity: identity)
+        case .callerArrival: .callerArrival
+        case .dialCheck(let legID): .dialCheck(legID: legID)
         }
     }
 }
@@ -150,4 +180,7 @@ enum CallRefusal: Error, Equatable, Sendable {
 struct Transition: Equatable, Sendable {
     var effects: [CallEffect] = []
     var refusal: CallRefusal?
+    /// On `decided`: how long livekit-sip must let the caller ring to cover the longest ring chain
+    /// the call may follow (the hook door's `ringing_timeout`).
+    var ringingTimeoutS: Int?
 }

@@ -13,6 +13,8 @@ extension CallMachine {
         var callerLeg: LegState { self == .accepted ? .ringing : .failed }
         /// The caller's leg is the call's first SIP leg, and this is its key.
         static let callerKey = "caller"
+        /// A hook-door caller livekit-sip has not put in its room by then gave up (`caller_gone`).
+        static let callerArrivalTimeout: TimeInterval = 15
     }
 
     /// A click-to-call as it is written before the dial: `routing`, the user's `wave` leg (their

@@ -28,6 +28,7 @@ final class CallMachine {
         let machine = CallMachine(call: call, directory: directory, settings: settings, now: now, ids: ids)
         let refusal = try machine.apply(event)
         var transition = Transition(effects: machine.effects, refusal: refusal)
+        if event == .decided, call.phase == .routing { transition.ringingTimeoutS = try machine.ringingBudget() }
         let after = machine.call
         if after.state != call.state || after.endReason != call.endReason || after.sipStatus != call.sipStatus {
             transition.effects.append(.notify)
@@ -54,9 +55,15 @@ final class CallMachine {
         case .joined(let identity, let kind, let status):
             try joined(identity: identity, kind: kind, sipStatus: status)
         case .sipStatus(let identity, let status):
-            if let leg = call.leg(identity: identity) { sipStatus(of: leg, status) }
+            if let leg = call.leg(identity: identity) { try sipStatus(of: leg, status) }
         case .left(let identity, let reason):
-            left(identity: identity, reason: reason)
+            try left(identity: identity, reason: reason)
+        case .rejectedInRoom(let identity):
+            // The call is over (refused); livekit-sip keeps the caller ringing until it is removed.
+            if let caller = call.callerLeg, caller.identity == identity, caller.joinedAt == nil {
+                updateLeg(caller.id) { $0.joinedAt = now }
+                emit(.removeParticipant(identity: identity))
+            }
         case .roomFinished:
             end(naturalEnd)
         case .roomGone:
@@ -70,27 +77,43 @@ final class CallMachine {
             end(.hangupByUser)
             effects.append(.deleteRoom)
         case .ringTimeout(let round):
-            guard call.phase == .ringing, round == nil || round == call.ringRound, let extID = call.extensionID else { return nil }
-            stopRinging(reason: "timeout")
-            try noAnswer(extension: extID, trigger: .noAnswer)
+            guard round == nil || round == call.ringRound, let extID = call.extensionID else { return nil }
+            if call.phase == .ringing {
+                stopRinging(reason: "timeout")
+                try noAnswer(extension: extID, trigger: .noAnswer)
+            } else if call.phase == .botDialing, let bot = call.firstLeg(.bot), bot.state == .dialing {
+                // No agent took the dispatch in the extension's ring time: nobody answered.
+                updateLeg(bot.id) { $0.fail(at: now, reason: "no agent joined within the ring timeout") }
+                try noAnswer(extension: extID, trigger: .noAnswer)
+            }
         case .browserGone(let identity, let present):
             browserGone(identity: identity, present: present)
         case .voicemailLimit:
-            guard call.phase == .recording, let leg = call.voicemailLeg else { return nil }
-            if let egress = leg.liveKitRef { effects.append(.stopRecording(egressID: egress)) }
+            guard call.phase == .recording || call.phase == .greeting, let leg = call.voicemailLeg else { return nil }
+            if let egress = leg.recordingRef { effects.append(.stopRecording(egressID: egress)) }
             end(.voicemail)
             effects.append(.deleteRoom)
-        case .dialed(_, let sipCallID):
-            guard call.direction == .outbound else { return nil }
-            // The user hung up while the dial was on its way: the room LiveKit just made goes too.
-            guard call.isLive else {
-                effects.append(.deleteRoom)
-                return nil
-            }
-            if call.liveKitCallID == nil { call.liveKitCallID = sipCallID }
-            if call.phase == .routing { call.phase = .dialing }
+        case .trackPublished(let identity):
+            trackPublished(identity: identity)
+        case .noAudio(let identity):
+            try noAudio(identity: identity)
+        case .callerNeverCame:
+            guard call.isLive, call.direction == .inbound, !call.callerInRoom else { return nil }
+            end(.callerGone)
+        case .dialAnswered(let legID, let sipCallID):
+            dialAnswered(legID, sipCallID: sipCallID)
         case .dialFailed(let legID, let sip, let detail):
-            fail(sip == nil ? .liveKitError : .carrierRejected, leg: legID, detail: detail, sipStatus: sip)
+            try dialFailed(legID, sipStatus: sip, detail: detail)
+        case .dialCheck(let legID, let status):
+            guard let leg = call.leg(id: legID), leg.state == .dialing || leg.state == .ringing else { return nil }
+            switch status {
+            case .active?: dialAnswered(legID, sipCallID: nil)
+            case nil, .hangup?:
+                try dialFailed(legID, sipStatus: nil, detail: "the dial ended while ScaiDial was not listening (LiveKit no longer has it)")
+            default:
+                // Still ringing: the dial's own answer should come; if not, LiveKit is asked again.
+                emit(.schedule(.dialCheck(legID: legID), at: now.addingTimeInterval(30)))
+            }
         case .botDispatchFailed(let legID, let detail):
             fail(.liveKitError, leg: legID, detail: detail)
         default:
@@ -123,11 +146,15 @@ final class CallMachine {
         if let always = ext.forwardRules[.always] { return try follow(always, from: ext) }
         call.extensionID = ext.id
         call.phase = .ringing
-        let online = ext.users.filter(ext.online.contains)
-        guard !online.isEmpty else { return try noAnswer(ext, trigger: .unavailable) }
+        // Who answered this call and published no audio is not rung for it again.
+        let failed = Set(call.legs.filter { $0.kind == .wave && $0.state == .failed }.compactMap(\.userID))
+        let online = ext.users.filter { ext.online.contains($0) && !failed.contains($0) }
+        // A user already on a call is busy (spec §3: `busy` when everyone declines or is on a call).
+        let free = online.filter { !ext.busy.contains($0) }
+        guard !free.isEmpty else { return try noAnswer(ext, trigger: online.isEmpty ? .unavailable : .busy) }
         call.ringRound += 1
-        call.ring = RingRound(users: online)
-        effects.append(.ring(users: online, extensionID: ext.id, number: ext.number, name: ext.name))
+        call.ring = RingRound(users: free)
+        effects.append(.ring(users: free, extensionID: ext.id, number: ext.number, name: ext.name))
         effects.append(.schedule(.ringTimeout(round: call.ringRound), at: now.addingTimeInterval(TimeInterval(ext.ringTimeoutS))))
     }
 
@@ -170,8 +197,10 @@ final class CallMachine {
         }
     }
 
-    /// Ends an unanswered call: the room goes, and the caller with it.
+    /// Ends an unanswered call: the room goes, and the caller with it. A caller livekit-sip has not
+    /// yet put in a room is refused at the hook door with the status this records.
     func hangUp(_ reason: EndReason) {
+        if !call.callerInRoom && call.direction == .inbound { call.sipStatus = call.sipStatus ?? reason.sipStatus }
         end(reason)
         effects.append(.deleteRoom)
     }
@@ -185,6 +214,9 @@ final class CallMachine {
         leg.extensionID = ext.id
         call.legs.append(leg)
         if call.callerInRoom { effects.append(.dispatchBot(legID: leg.id, agent: ext.targetRef ?? "")) }
+        // An agent that never comes is nobody answering: the extension's ring time bounds the wait.
+        call.ringRound += 1
+        effects.append(.schedule(.ringTimeout(round: call.ringRound), at: now.addingTimeInterval(TimeInterval(ext.ringTimeoutS))))
     }
 
     /// Hands the call to the voicemail box `box`: a `voicemail` leg; the greeting starts once the
@@ -204,11 +236,15 @@ final class CallMachine {
     /// `forward`: a second `sip` leg to the target. `bridge` dials it into the caller's room over the
     /// call's trunk; `refer` answers the caller with an announcement and transfers it (a job).
     func forward(to target: String, mode: ForwardMode) throws(Missing) {
-        guard !call.legs.contains(where: { $0.kind == .sip && $0.key != "caller" && $0.destination == target }) else { return }
+        let key = "forward:\(mode.rawValue):\(target)"
+        guard !call.legs.contains(where: { $0.key == key }) else { return }
+        let from = call.extensionID
         stopRinging(reason: "forwarded")
         call.action = .forward
         call.phase = .forwarding
-        var leg = newLeg(.sip, key: "forward:\(target)", destination: target)
+        var leg = newLeg(.sip, key: key, destination: target)
+        // The extension whose rule forwarded: where the call goes if the forward fails.
+        leg.extensionID = from
         // A bridge's target joins the room under this identity; a REFER's never does.
         if mode == .bridge { leg.identity = "fwd_\(leg.id.uuidString.lowercased().prefix(8))" }
         call.legs.append(leg)
@@ -219,8 +255,9 @@ final class CallMachine {
         let trunk = try lookUp(\.trunk, .trunk)
         guard let target = leg.destination else { return }
         guard let identity = leg.identity else {
-            // refer
+            // refer: the chime answers the caller (livekit-sip refuses a REFER before), the job transfers.
             guard let trunk else { return fail(.noTrunk, leg: leg.id, detail: "no trunk to address the transfer target with") }
+            effects.append(.startAnnouncement(legID: leg.id))
             return effects.append(.schedule(.refer(legID: leg.id, transferTo: trunk.referTarget(target)), at: now))
         }
         guard let outbound = trunk?.outboundTrunkID else {
@@ -229,13 +266,53 @@ final class CallMachine {
         // Carriers often refuse foreign caller ids: present our DID unless policy says otherwise.
         let tenant = try lookUp(\.tenant, .tenant)
         let callerID = tenant?.forwardCallerID == "caller" && call.fromNumber.hasPrefix("+") ? call.fromNumber : call.toNumber
-        effects.append(.dial(Dial(legID: leg.id, trunk: outbound, to: target, callerID: callerID, identity: identity)))
+        effects.append(
+            .dial(
+                Dial(
+                    legID: leg.id, trunk: outbound, to: target, callerID: callerID, identity: identity,
+                    ringingTimeoutS: settings.forwardRingingTimeoutS, maxCallDurationS: tenant?.maxCallDurationS ?? 3600)))
+    }
+
+    // MARK: - How long livekit-sip must let the caller ring
+
+    /// The hook door's `ringing_timeout` for a call ringing an extension: the longest chain of ring
+    /// times its forward rules can lead through, plus a margin for what answers it at the end (a
+    /// greeting, a bridged forward joining). nil for calls that do not ring an extension.
+    func ringingBudget() throws(Missing) -> Int? {
+        guard case .ringExtension(let id)? = try lookUp(\.rule, .rule), let ext = try lookUp(extension: id) else { return nil }
+        return try Self.ringChainSeconds(ext, maxHops: settings.maxHops) { id throws(Missing) in try lookUp(extension: id) }
+            + settings.ringingMarginS
+    }
+
+    /// The longest time a caller can ring from `ext` on: its ring time, then the longest of what its
+    /// `no_answer`, `busy` and `unavailable` rules lead to (`always` instead of ringing here), up to
+    /// `maxHops` forwards. A forward to a number or to voicemail answers the caller.
+    static func ringChainSeconds(
+        _ ext: ExtensionFacts, maxHops: Int, hops: Int = 0, lookUp: (UUID) throws(Missing) -> ExtensionFacts?
+    ) throws(Missing) -> Int {
+        if ext.type == .bot { return ext.ringTimeoutS }
+        let triggers: [ForwardTrigger] = ext.forwardRules[.always] != nil ? [.always] : [.noAnswer, .busy, .unavailable]
+        let here = ext.forwardRules[.always] != nil ? 0 : ext.ringTimeoutS
+        var longest = 0
+        guard hops < maxHops else { return here }
+        for trigger in triggers {
+            guard let rule = ext.forwardRules[trigger], rule.targetType == .extension,
+                let next = try rule.target.flatMap(UUID.init(uuidString:)).flatMap(lookUp)
+            else { continue }
+            longest = max(longest, try ringChainSeconds(next, maxHops: maxHops, hops: hops + 1, lookUp: lookUp))
+        }
+        return here + longest
     }
 
     // MARK: - The caller arrives
 
     func callerJoined(status: SIPCallStatus?) throws(Missing) {
         guard let caller = call.callerLeg else { return }
+        guard call.isLive else {
+            // Too late: the call is over (its caller took too long to arrive, say). It must not stay.
+            if caller.joinedAt == nil, let identity = caller.identity { emit(.removeParticipant(identity: identity)) }
+            return
+        }
         if caller.joinedAt == nil {
             updateLeg(caller.id) { $0.joinedAt = now }
             if call.phase == .routing {
@@ -244,7 +321,7 @@ final class CallMachine {
                 try resumeForCaller()
             }
         }
-        if let status, let leg = call.callerLeg { sipStatus(of: leg, status) }
+        if let status, let leg = call.callerLeg { try sipStatus(of: leg, status) }
     }
 
     /// What waited for the caller to be in the room starts now.
@@ -280,7 +357,11 @@ final class CallMachine {
         call.phase = failed ? .failed : .ended
         call.endReason = reason
         call.endedAt = now
-        for leg in call.legs where leg.state.isOpen { updateLeg(leg.id) { $0.end(at: now) } }
+        for leg in call.legs where leg.state.isOpen {
+            // An Ingress still playing (a greeting, a transfer announcement) would keep the room alive.
+            if let ingress = leg.liveKitRef, !effects.contains(.deleteIngress(id: ingress)) { effects.append(.deleteIngress(id: ingress)) }
+            updateLeg(leg.id) { $0.end(at: now) }
+        }
     }
 
     /// Something refused or broke the call: the leg fails with the reason (and SIP status), the call
@@ -293,11 +374,12 @@ final class CallMachine {
         effects.append(.deleteRoom)
     }
 
-    /// The parties are connected.
+    /// The parties are connected (an inbound caller is answered by livekit-sip then, too).
     func connect() {
         guard call.isLive else { return }
         call.phase = .active
         call.answeredAt = call.answeredAt ?? now
+        if let caller = call.callerLeg { updateLeg(caller.id) { $0.answer(at: now) } }
     }
 
     // MARK: - Helpers

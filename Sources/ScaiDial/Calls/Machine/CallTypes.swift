@@ -49,6 +49,20 @@ enum EndReason: String, Codable, CaseIterable, Sendable {
     case voicemailFailed = "voicemail_failed"
     /// A forward needed a synced trunk and the call's trunk has none.
     case noTrunk = "no_trunk"
+    /// A hook-door caller never reached its room (it hung up before livekit-sip put it there).
+    case callerGone = "caller_gone"
+
+    /// The SIP status the hook door rejects with when the decision already ended the call.
+    var sipStatus: Int {
+        switch self {
+        case .busy: 486
+        case .tooManyHops: 482
+        case .overLimit: 503
+        case .hangupRule: 603
+        case .noRoute: 480
+        default: 480
+        }
+    }
 }
 
 /// Where a call is, in more detail than `CallState`: the machine's own word, stored next to the

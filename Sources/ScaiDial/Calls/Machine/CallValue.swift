@@ -42,10 +42,20 @@ struct Call: Equatable, Sendable {
     /// Whether livekit-sip has put the caller in the room (its `participant_joined` arrived).
     var callerInRoom: Bool { callerLeg?.joinedAt != nil }
 
-    func leg(identity: String) -> Leg? { legs.first { $0.identity == identity } }
+    /// The leg of a participant identity: its open one, else its latest (a user who answered twice).
+    func leg(identity: String) -> Leg? {
+        legs.last { $0.identity == identity && $0.state.isOpen } ?? legs.last { $0.identity == identity }
+    }
     func leg(id: UUID) -> Leg? { legs.first { $0.id == id } }
     func firstLeg(_ kind: LegKind) -> Leg? { legs.first { $0.kind == kind } }
     var voicemailLeg: Leg? { firstLeg(.voicemail) }
+    /// The open leg of a `refer` forward whose caller is answered: its REFER is sent or about to be.
+    /// A caller who leaves now may be the transfer working (livekit-sip hangs up the caller once the
+    /// REFER succeeds, and that `participant_left` can overtake `TransferSIPParticipant`'s answer).
+    var referInFlight: Leg? {
+        guard phase == .active, direction == .inbound else { return nil }
+        return legs.first { $0.kind == .sip && $0.identity == nil && $0.id != callerLeg?.id && $0.state.isOpen && $0.answeredAt == nil }
+    }
 }
 
 /// One participant of a call (spec §3 Call leg).
@@ -62,8 +72,10 @@ struct Leg: Equatable, Sendable {
     var destination: String?
     var failureReason: String?
     var sipStatus: Int?
-    /// The LiveKit object working for this leg: a greeting or announcement Ingress, a recording Egress.
+    /// The LiveKit object working for this leg: a greeting or announcement Ingress.
     var liveKitRef: String?
+    /// The voicemail recording's Egress (it runs from the greeting's start).
+    var recordingRef: String?
     let startedAt: Date
     /// When its participant joined the room.
     var joinedAt: Date?

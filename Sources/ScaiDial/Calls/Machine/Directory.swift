@@ -42,6 +42,8 @@ struct ExtensionFacts: Equatable, Sendable {
     let users: [UUID]
     /// Those of `users` with a browser online now.
     let online: Set<UUID>
+    /// Those of `users` in a live call they answered or placed: not rung, they count as busy.
+    var busy: Set<UUID> = []
 }
 
 struct ForwardRuleFacts: Equatable, Sendable {
@@ -69,6 +71,8 @@ struct TrunkFacts: Equatable, Sendable {
 struct TenantFacts: Equatable, Sendable {
     /// `did` (present the called DID to forward targets) or `caller`.
     let forwardCallerID: String
+    /// The policy's longest call (forward legs carry it to livekit-sip).
+    var maxCallDurationS: Int = 3600
 }
 
 /// The machine's fixed settings (from the configuration).
@@ -79,4 +83,13 @@ struct CallSettings: Equatable, Sendable {
     var rejoinGrace: TimeInterval = 10
     /// The longest voicemail message.
     var voicemailMax: TimeInterval = 120
+    /// How long the browser that answered has to publish its audio.
+    var answerAudioTimeout: TimeInterval = 10
+    /// How long a forward target's phone rings (livekit-sip's `ringing_timeout` of the dial).
+    var forwardRingingTimeoutS = 30
+    /// How long the far end of a click-to-call rings.
+    var outboundRingingTimeoutS = 60
+    /// What livekit-sip is asked to wait for a ring chain beyond its ring timeouts (a greeting or a
+    /// dial to start).
+    var ringingMarginS = 30
 }

@@ -8,7 +8,7 @@ extension Migrations {
         CreateTrunks(), CreateDIDs(), CreateExtensions(), CreateExtensionGrants(), CreateForwardRules(),
         CreateCalls(), CreateCallLegs(), CreateVoicemailMessages(), CreateJobs(), CreateWebhookEvents(),
         UpdateTenantsAddUserCallRate(), CreateRingMembers(), CreateRegistrationLeases(), CreateEventStreams(),
-        UpdateVoicemailAddTranscriptError(), UpdateCallsAddMachineColumns(),
+        UpdateVoicemailAddTranscriptError(), UpdateCallsAddMachineColumns(), UpdateCallLegsAddRecordingRef(),
     ]
 }
 

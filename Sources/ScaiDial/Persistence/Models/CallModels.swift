@@ -52,6 +52,8 @@ final class CallLegModel: Model, @unchecked Sendable {
     @OptionalField(key: "sip_status") var sipStatus: Int?
     /// The LiveKit object working for this leg: a greeting or announcement Ingress, a recording Egress.
     @OptionalField(key: "livekit_ref") var livekitRef: String?
+    /// A voicemail leg's recording Egress.
+    @OptionalField(key: "recording_ref") var recordingRef: String?
     @Field(key: "started_at") var startedAt: Date
     @OptionalField(key: "joined_at") var joinedAt: Date?
     @OptionalField(key: "answered_at") var answeredAt: Date?
