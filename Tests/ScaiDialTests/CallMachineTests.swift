@@ -367,6 +367,19 @@ struct CallMachineTests {
         #expect(failed.endReason == .noTrunk && failed.state == .failed && f.has(.deleteRoom))
     }
 
+    @Test("the caller's leg is the one keyed caller, wherever the legs sort (a forward made in the same instant may sort first)")
+    func callerLegByKey() throws {
+        let d = F.directory(.forward(target: "+31611112222", mode: .bridge))
+        let (call, _) = try F.run(F.inbound(), .decided, d)
+        var shuffled = call
+        shuffled.legs.reverse()
+        #expect(shuffled.legs.first?.key != CallMachine.Opening.callerKey)
+        #expect(shuffled.callerLeg?.key == CallMachine.Opening.callerKey)
+        // The caller joining is the caller's, and the forward starts with it.
+        let (joined, t) = try F.run(shuffled, .callerJoined(status: .ringing), d)
+        #expect(joined.callerInRoom && t.dials.count == 1)
+    }
+
     @Test("a refer forward hands its work to a job, and the job's reports settle the call")
     func refer() throws {
         let d = F.directory(.forward(target: "+31611112222", mode: .refer))

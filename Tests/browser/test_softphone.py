@@ -198,3 +198,33 @@ def test_a_reloaded_page_rejoins_its_call(page, server, fake, world):
     page.click("#hang-up")
     expect(card).to_have_attribute("data-state", "ended")
     wait_for(lambda: any(r["room"] == request["room_name"] for r in fake.requests("DeleteRoom")), "the room was deleted")
+
+
+def test_a_microphone_that_never_starts_gives_the_call_back_and_says_why(page, server, world):
+    status, decision = server.call("POST", "/sip/inbound", {
+        "sip_trunk_id": "ST_in", "call": {"lk_call_id": f"SCL_mute_{time.time_ns()}", "from": {"user": "+31622223333"},
+                                          "to": {"user": DID}}}, headers={"Authorization": f"Bearer {HOOK_SECRET}"})
+    assert status == 200 and decision["result"] == "ACCEPT", decision
+    ring = page.locator(f'[data-ring="{decision["scaidial_call_id"]}"]')
+    expect(ring).to_be_visible()
+    ring.locator("[data-answer]").click()
+    expect(page.locator("#card-state")).to_have_text("Connecting…")
+    wait_for(lambda: len(stub(page)["connects"]) == 1, "the page joined the room")
+    identity = api.TokenVerifier(KEY, SECRET).verify(stub(page)["connects"][0]["token"]).identity
+    # LiveKit sees the browser join, but no track is ever published (the microphone was refused).
+    server.webhook(browser_joined(decision["room_name"], identity, f"EV_mute_{time.time_ns()}"))
+    card = page.locator("#call-card")
+    expect(card).to_have_attribute("data-state", "failed", timeout=20000)
+    expect(page.locator("#card-error")).to_have_text(
+        "Your microphone didn't start, so the caller couldn't hear you. The call was passed on.")
+    shot(page, "7-no-audio")
+    page.set_viewport_size({"width": 390, "height": 844})  # on a phone the words fit, nothing scrolls sideways
+    expect(page.locator("#card-error")).to_be_visible()
+    shot(page, "7-no-audio-phone", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    status, call = server.get(f'{world["base"]}/calls/{decision["scaidial_call_id"]}', world["admin"])
+    assert call["answered_at"] is None
+    leg = next(l for l in call["legs"] if l["kind"] == "wave")
+    assert leg["state"] == "failed" and "no audio" in leg["failure_reason"]
+    page.click("#card-close")
+    expect(card).to_be_hidden()

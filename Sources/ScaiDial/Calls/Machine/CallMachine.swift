@@ -184,7 +184,9 @@ final class CallMachine {
         switch rule.targetType {
         case .number:
             guard let target = rule.target, !target.isEmpty else { return hangUp(.noAnswer) }
-            try forward(to: target, mode: .bridge)
+            // The extension forwarding is where the call goes should the forward fail (an `always`
+            // rule forwards before the call ever rang there).
+            try forward(to: target, mode: .bridge, from: ext.id)
         case .extension:
             guard call.hops < settings.maxHops, let id = rule.target.flatMap(UUID.init(uuidString:)),
                 let next = try lookUp(extension: id)
@@ -235,10 +237,10 @@ final class CallMachine {
 
     /// `forward`: a second `sip` leg to the target. `bridge` dials it into the caller's room over the
     /// call's trunk; `refer` answers the caller with an announcement and transfers it (a job).
-    func forward(to target: String, mode: ForwardMode) throws(Missing) {
+    func forward(to target: String, mode: ForwardMode, from forwarding: UUID? = nil) throws(Missing) {
         let key = "forward:\(mode.rawValue):\(target)"
         guard !call.legs.contains(where: { $0.key == key }) else { return }
-        let from = call.extensionID
+        let from = forwarding ?? call.extensionID
         stopRinging(reason: "forwarded")
         call.action = .forward
         call.phase = .forwarding
@@ -246,7 +248,8 @@ final class CallMachine {
         // The extension whose rule forwarded: where the call goes if the forward fails.
         leg.extensionID = from
         // A bridge's target joins the room under this identity; a REFER's never does.
-        if mode == .bridge { leg.identity = "fwd_\(leg.id.uuidString.lowercased().prefix(8))" }
+        // (The UUID's random tail: its head is a timestamp, alike for two forwards of one call.)
+        if mode == .bridge { leg.identity = "fwd_\(leg.id.uuidString.lowercased().suffix(12))" }
         call.legs.append(leg)
         if call.callerInRoom { try startForward(leg) }
     }
@@ -336,7 +339,9 @@ final class CallMachine {
                 effects.append(.startGreeting(legID: leg.id, box: box))
             }
         case .forwarding:
-            if let leg = call.legs.last(where: { $0.kind == .sip && $0.key != "caller" }), leg.state == .dialing { try startForward(leg) }
+            if let leg = call.legs.last(where: { $0.kind == .sip && $0.key != Opening.callerKey }), leg.state == .dialing {
+                try startForward(leg)
+            }
         default:
             break
         }
@@ -368,7 +373,11 @@ final class CallMachine {
     /// fails, the room goes.
     func fail(_ reason: EndReason, leg legID: UUID? = nil, detail: String, sipStatus: Int? = nil) {
         guard call.isLive else { return }
-        if let legID { updateLeg(legID) { $0.fail(at: now, reason: detail, sipStatus: sipStatus) } }
+        if let legID, let leg = call.leg(id: legID), leg.state.isOpen {
+            // What the failing leg still plays (a greeting whose recording could not start) goes too.
+            if let ingress = leg.liveKitRef { effects.append(.deleteIngress(id: ingress)) }
+            updateLeg(legID) { $0.fail(at: now, reason: detail, sipStatus: sipStatus) }
+        }
         if let sipStatus { call.sipStatus = sipStatus }
         end(reason, failed: true)
         effects.append(.deleteRoom)

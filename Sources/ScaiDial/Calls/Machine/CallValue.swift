@@ -38,7 +38,12 @@ struct Call: Equatable, Sendable {
     var isLive: Bool { !phase.isOver }
 
     /// The inbound caller's own leg: the first SIP leg (forwards add later ones).
-    var callerLeg: Leg? { direction == .inbound ? legs.first { $0.kind == .sip } : nil }
+    /// The inbound caller's leg: the one keyed `caller` (a forward leg made in the same instant
+    /// may sort before it); rows written before leg keys existed fall back to the first SIP leg.
+    var callerLeg: Leg? {
+        guard direction == .inbound else { return nil }
+        return legs.first { $0.key == CallMachine.Opening.callerKey } ?? legs.first { $0.kind == .sip && $0.key == nil }
+    }
     /// Whether livekit-sip has put the caller in the room (its `participant_joined` arrived).
     var callerInRoom: Bool { callerLeg?.joinedAt != nil }
 

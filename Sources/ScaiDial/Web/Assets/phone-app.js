@@ -134,6 +134,11 @@
   function ringCancelled(c) {
     const entry = document.querySelector(`[data-ring="${c.call_id}"]`);
     if (entry) entry.remove();
+    // This browser answered, but its microphone never published: livekit-sip answers a caller
+    // only on audio, so the server gave the call back to the others (reason `no_audio`).
+    if (c.reason === "no_audio" && card.callId === c.call_id) {
+      card.fail("Your microphone didn't start, so the caller couldn't hear you. The call was passed on.");
+    }
   }
 
   async function answer(r, entry) {
