@@ -193,13 +193,15 @@ struct ClickToCallLifecycleTests {
     @Test("hanging up while the dial is still on its way: the callee it reaches afterwards is let go too")
     func hangupDuringDial() async throws {
         try await ClickToCallEnv.run { env in
-            // The far end picks up, but LiveKit's answer takes 800 ms; the first DeleteRoom fails
-            // (LiveKit briefly away), so the room is still there when the answer lands.
-            await env.fake.fail("CreateSIPParticipant", with: .delay(.milliseconds(800)))
+            // The far end is still ringing when the user hangs up, and the first DeleteRoom fails
+            // (LiveKit briefly away), so the room is still there when the far end picks up.
+            await env.fake.setCallee("+31612345678", .rings)
             await env.fake.fail("DeleteRoom", with: .unavailable)
             let (callID, room, events) = try await Self.placed(env)
             try await eventually("the dial reached LiveKit") { await !env.fake.requests("CreateSIPParticipant").isEmpty }
             #expect(try await env.api.post("/me/calls/\(callID)/hangup", token: env.user, [:]).status == .noContent)
+            try await eventually("LiveKit refused the first DeleteRoom") { await !env.fake.requests("DeleteRoom").isEmpty }
+            await env.fake.answerCallee(room: room, identity: "sip_+31612345678")
             // The late answer of a call recorded as ended: the callee is taken out at once.
             try await eventually("the late dial was answered and its callee removed") {
                 let removed = await env.fake.requests("RemoveParticipant").contains {
