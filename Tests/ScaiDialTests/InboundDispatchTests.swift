@@ -73,6 +73,28 @@ struct InboundDispatchTests {
         }
     }
 
+    @Test("a caller id of 100,000 characters, or with control and bidi characters, is kept short and clean at both doors")
+    func hostileCallerID() async throws {
+        // What a carrier (or someone posing as one) may put in From.
+        let long = "+3161234" + String(repeating: "9", count: 102_400)
+        let sneaky = "+31612\u{202E}345678\u{0}\n"
+        #expect(InboundCall.clean(long).count == InboundCall.callerIDLimit)
+        #expect(InboundCall.clean(sneaky) == "+31612345678")
+        #expect(InboundCall.clean("  anonymous ") == "anonymous")
+        try await run { api, w in
+            let reply = try await Self.hook(api, Self.body("SCL_long", from: long))
+            #expect(reply.json["result"] as? String == "ACCEPT", "\(reply.text.prefix(300))")
+            #expect(reply.text.utf8.count < 2_000)
+            #expect((reply.json["participant_identity"] as? String)?.count ?? .max <= InboundCall.callerIDLimit + 4)
+            #expect((reply.json["participant_name"] as? String)?.count ?? .max <= InboundCall.callerIDLimit + 6)
+            let dirty = try await Self.hook(api, Self.body("SCL_bidi", from: sneaky))
+            #expect(dirty.json["participant_identity"] as? String == "sip_+31612345678")
+            let froms = try await Self.calls(api, w).compactMap { $0["from"] as? String }
+            #expect(froms.count == 2 && froms.allSatisfy { $0.count <= InboundCall.callerIDLimit })
+            #expect(froms.contains("+31612345678"))
+        }
+    }
+
     @Test("the same call id twice gets the same answer and one record")
     func idempotent() async throws {
         try await run { api, w in

@@ -108,6 +108,21 @@ struct WebhookDoorTests {
         }
     }
 
+    @Test("a caller id of 100,000 characters at the webhook door is kept short and clean")
+    func hostileCallerID() async throws {
+        try await run { env in
+            await env.liveKitSendsWebhooks()
+            let long = "+3161234" + String(repeating: "9", count: 102_400) + "\u{202E}"
+            let room = "\(TrunkSyncHandler.roomPrefix)_long_ab12"
+            await env.fake.sipInbound(room: room, from: long, to: "+31201110001", callID: "SCL_wlong", identity: "sip_long")
+            await env.fake.flush()
+            let calls = try await env.calls()
+            #expect(calls.count == 1)
+            let from = try #require(calls.first?["from"] as? String)
+            #expect(from.count == InboundCall.callerIDLimit && from.hasPrefix("+3161234") && !from.contains("\u{202E}"))
+        }
+    }
+
     @Test("both doors for one call make one record")
     func bothDoors() async throws {
         try await run { env in

@@ -86,8 +86,9 @@ struct CallEventHandler: LiveKitEventHandler {
         }
         let decision = try await dispatcher.dispatch(
             InboundCall(
-                liveKitCallID: liveKitCallID, sipCallID: attributes["sip.callIDFull"], from: attributes["sip.phoneNumber"] ?? "",
-                to: attributes["sip.trunkPhoneNumber"] ?? "", liveKitTrunkID: attributes["sip.trunkID"], roomName: room,
+                liveKitCallID: liveKitCallID, sipCallID: attributes["sip.callIDFull"],
+                from: InboundCall.clean(attributes["sip.phoneNumber"] ?? ""),
+                to: InboundCall.clean(attributes["sip.trunkPhoneNumber"] ?? ""), liveKitTrunkID: attributes["sip.trunkID"], roomName: room,
                 participantIdentity: identity))
         switch decision {
         case .reject(let callID, _, _):

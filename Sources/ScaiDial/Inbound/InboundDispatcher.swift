@@ -18,6 +18,26 @@ struct InboundCall: Sendable {
     /// Webhook door: the room livekit-sip already put the caller in, and the caller's identity there.
     var roomName: String?
     var participantIdentity: String?
+
+    /// The longest caller id kept (E.164 is 16 characters; SIP user names are longer, but not this).
+    static let callerIDLimit = 128
+
+    /// A caller id or called number as a carrier sent it, made safe to keep and to show: control
+    /// and bidirectional-formatting characters dropped, whitespace trimmed, at most
+    /// `callerIDLimit` characters. It reaches records, participant identities and names, browser
+    /// events and PostgreSQL notifications, so neither its length nor its characters are the
+    /// carrier's to choose. (Truncated rather than refused: a call is not turned away for its
+    /// caller id.)
+    static func clean(_ raw: String) -> String {
+        let kept = raw.unicodeScalars.filter { scalar in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: false
+            default: true
+            }
+        }
+        let text = String(String.UnicodeScalarView(kept)).trimmingCharacters(in: .whitespaces)
+        return String(text.prefix(callerIDLimit))
+    }
 }
 
 /// The dispatcher's answer, the same for both doors and for every repeat of one call.

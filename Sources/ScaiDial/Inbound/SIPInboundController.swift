@@ -101,7 +101,7 @@ struct SIPInboundController {
         let lkCallID = field(call, "lk_call_id", "lkCallId", required: true)
         let to = call.object("to", required: true).flatMap { field($0, "user", "user", required: true) }
         // A withheld caller comes as an empty or missing user.
-        let from = call.object("from").flatMap { $0.rawString("user") }?.trimmingCharacters(in: .whitespaces) ?? ""
+        let from = InboundCall.clean(call.object("from").flatMap { $0.rawString("user") } ?? "")
         guard let lkCallID, let to else { return nil }
         return InboundCall(
             liveKitCallID: lkCallID, sipCallID: field(call, "sip_call_id", "sipCallId"), sourceIP: field(call, "source_ip", "sourceIp"),
