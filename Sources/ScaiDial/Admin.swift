@@ -22,7 +22,7 @@ public enum Admin {
     {
         let email = email.trimmingCharacters(in: .whitespaces).lowercased()
         guard UserController.looksLikeEmail(email) else { throw Failure(description: "--email must be an email address") }
-        guard password.count >= 8 else { throw Failure(description: "--password must be at least 8 characters") }
+        if let problem = PasswordRule.problem(password) { throw Failure(description: "--password \(problem)") }
         return try await withPersistence(config) { p in
             try await p.migrate()
             if try await UserModel.query(on: p.db).filter(\.$email == email).count() > 0 {

@@ -45,6 +45,22 @@ struct AuthTests {
         }
     }
 
+    @Test("wrong passwords sent in parallel are all counted: the account locks (the count is incremented in the database)")
+    func parallelFailuresLock() async throws {
+        try await withApp(configure: { $0.loginLockout = .init(maxFailures: 5, lockSeconds: 600) }) { api, _ in
+            // Ten at once: read-then-save would let them all read the same count and lock nothing.
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        _ = try? await api.post("/v1/auth/login", token: nil, ["email": "root@platform.test", "password": "bad-password"])
+                    }
+                }
+            }
+            let locked = try await api.post("/v1/auth/login", token: nil, ["email": "root@platform.test", "password": "root-password"])
+            #expect(locked.status == .tooManyRequests, "\(locked.text)")
+        }
+    }
+
     @Test("a lock expires: after the lock period the right password works again")
     func lockExpires() async throws {
         // A long lock whose end is then moved into the past in the database, as time passing would do:

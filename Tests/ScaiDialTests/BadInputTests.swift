@@ -116,6 +116,36 @@ struct BadInputTests {
         }
     }
 
+    @Test("passwords bcrypt would cut are refused: more than 72 bytes, or a NUL; exactly 72 bytes works; create-admin says the same")
+    func passwordLimits() async throws {
+        #expect(PasswordRule.problem(String(repeating: "é", count: 36)) == nil)  // 72 bytes
+        #expect(PasswordRule.problem(String(repeating: "é", count: 37))?.contains("72 bytes") == true)
+        #expect(PasswordRule.problem("password\u{0}tail")?.contains("NUL") == true)
+        #expect(PasswordRule.problem(" seven ") != nil && PasswordRule.problem("  eight  ") == nil)  // nothing trimmed
+        try await withApp { api, database in
+            let w = try await World.build(api)
+            let users = "\(w.a.base)/users"
+            let before = try await api.get(users, token: w.a.adminToken).items.count
+            for bad in [String(repeating: "a", count: 73), "correct\u{0}horse", String(repeating: "é", count: 37)] {
+                let reply = try await api.post(users, token: w.a.adminToken, ["email": "long@a.test", "password": bad])
+                #expect(reply.status == .unprocessableContent && reply.errorFields == ["password"], "\(reply.text)")
+            }
+            #expect(try await api.get(users, token: w.a.adminToken).items.count == before)
+            let exact = String(repeating: "é", count: 36)
+            let created = try await api.post(users, token: w.a.adminToken, ["email": "exact@a.test", "password": exact])
+            #expect(created.status == .created, "\(created.text)")
+            #expect(try await api.call(.post, "/v1/auth/login", json: ["email": "exact@a.test", "password": exact]).status == .ok)
+            // The same rule for changing a password.
+            let id = created.id
+            let change = try await api.patch("\(users)/\(id)", token: w.a.adminToken, ["password": String(repeating: "b", count: 80)])
+            #expect(change.errorFields == ["password"])
+            await #expect(throws: (any Error).self) {
+                try await Admin.createPlatformAdmin(
+                    database.config(), email: "root2@platform.test", password: String(repeating: "c", count: 73), displayName: nil)
+            }
+        }
+    }
+
     @Test("malformed JSON and non-object bodies are 400 problems")
     func malformed() async throws {
         try await withApp { api, _ in

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import Hummingbird
+import SQLKit
 
 /// Sign-in, sign-out and named API tokens.
 struct AuthController {
@@ -42,9 +43,9 @@ struct AuthController {
             throw Problem.unauthorized("email or password is wrong")
         }
         guard !user.disabled else { throw Problem.forbidden("this account is disabled") }
-        user.failedLoginCount = 0
-        user.lockedUntil = nil
-        try await user.update(on: db)
+        // Only the two fields, not the whole row read before the password check.
+        try await UserModel.query(on: db).filter(\.$id == user.requireID())
+            .set(\.$failedLoginCount, to: 0).set(\.$lockedUntil, to: nil).update()
         let (token, row) = try await issueToken(
             for: user, kind: "session", name: "browser session",
             expiresAt: now.addingTimeInterval(Self.sessionLifetime), on: db)
@@ -58,15 +59,31 @@ struct AuthController {
         return response
     }
 
-    /// Consecutive failures lock the account for a while; the counter restarts after a lock.
+    /// Consecutive failures lock the account for a while; the counter restarts after a lock. The
+    /// count is incremented in the database (`… + 1 RETURNING`), never read and saved back: wrong
+    /// passwords sent in parallel would otherwise all read the same count and never lock anything.
     private func recordFailure(_ user: UserModel, now: Date, on db: any Database) async throws {
-        user.failedLoginCount += 1
-        if user.failedLoginCount >= services.config.loginLockout.maxFailures {
-            user.lockedUntil = now.addingTimeInterval(TimeInterval(services.config.loginLockout.lockSeconds))
-            user.failedLoginCount = 0
+        let id = try user.requireID()
+        let sql = try db.sql()
+        let rows = try await sql.update(UserModel.schema)
+            .set("failed_login_count", to: SQLRaw("failed_login_count + 1"))
+            .where("id", .equal, id)
+            .returning("failed_login_count")
+            .all()
+        let count = try rows.first?.decode(column: "failed_login_count", as: Int.self) ?? 0
+        let max = services.config.loginLockout.maxFailures
+        guard count >= max else { return }
+        // The failure that reached the limit locks the account (once: the count restarts with it).
+        let locked = try await sql.update(UserModel.schema)
+            .set("locked_until", to: now.addingTimeInterval(TimeInterval(services.config.loginLockout.lockSeconds)))
+            .set("failed_login_count", to: 0)
+            .where("id", .equal, id)
+            .where("failed_login_count", .greaterThanOrEqual, max)
+            .returning("id")
+            .all()
+        if !locked.isEmpty {
             services.logger.warning("account locked after repeated failed sign-ins", metadata: ["user_id": "\(user.logID)"])
         }
-        try await user.update(on: db)
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {

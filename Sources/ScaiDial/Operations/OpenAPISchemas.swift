@@ -89,7 +89,10 @@ enum OpenAPISchemas {
                 [
                     "id": id, "tenant_id": ["type": ["string", "null"], "format": "uuid", "readOnly": true], "email": s,
                     "display_name": s, "role": e(["platform_admin", "tenant_admin", "user"]), "disabled": b,
-                    "password": ["type": "string", "writeOnly": true, "minLength": 8], "created_at": ts,
+                    "password": [
+                        "type": "string", "writeOnly": true, "minLength": 8,
+                        "description": "8 characters or more, at most 72 bytes in UTF-8, no NUL character (bcrypt's limits)",
+                    ], "created_at": ts,
                 ], required: ["email", "password"]),
             "Trunk": obj(
                 [

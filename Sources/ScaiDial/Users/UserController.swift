@@ -119,7 +119,7 @@ struct UserController {
         }
         if let disabled = input.bool("disabled") { user.disabled = disabled }
         let password = input.string("password", required: creating, maxLength: 1024)
-        if let password, password.count < 8 { input.fail("password", "must be at least 8 characters"); return nil }
+        if let password, let problem = PasswordRule.problem(password) { input.fail("password", problem); return nil }
         return password
     }
 
