@@ -20,6 +20,8 @@ struct HTTPBenchmark {
         env["SCAIDIAL_DATA_DIR"] = work
         env["SCAIDIAL_PORT"] = String(port)
         env["SCAIDIAL_SIP_INBOUND_SECRET"] = Self.secret
+        // PostgreSQL (several replicas) needs one shared key; the bench brings its own.
+        env["SCAIDIAL_SECRET_KEY"] = env["SCAIDIAL_SECRET_KEY"] ?? "bench-secret-key-bench-secret-key-0123456789"
         try runToEnd([binary, "create-admin", "--email", "bench@example.com", "--password", "bench-password"], env: env)
         let server = Process()
         server.executableURL = URL(fileURLWithPath: binary)

@@ -78,6 +78,28 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the secret key: required with PostgreSQL; a short or corrupt key file stops start-up instead of being replaced")
+    func secretKeyRules() throws {
+        let pg = ["SCAIDIAL_DATABASE_URL": "postgres://u:p@h:5432/d"]
+        #expect(throws: ConfigurationError.self) { try AppConfig.fromEnvironment(pg) }
+        do {
+            _ = try AppConfig.fromEnvironment(pg)
+        } catch let error as ConfigurationError {
+            #expect(error.problems.contains { $0.contains("SCAIDIAL_SECRET_KEY is required with PostgreSQL") })
+        }
+        let key = String(repeating: "k", count: 32)
+        #expect(try AppConfig.fromEnvironment(pg.merging(["SCAIDIAL_SECRET_KEY": key]) { $1 }).secretKey == key)
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("scaidial-key-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = "\(dir)/\(SecretKeyFile.fileName)"
+        try Data("too-short\n".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(throws: ConfigurationError.self) { try AppConfig.fromEnvironment(["SCAIDIAL_DATA_DIR": dir]) }
+        // The file is left as it was, for the operator to restore.
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "too-short\n")
+    }
+
     @Test("database URLs: relative and absolute SQLite paths, PostgreSQL")
     func databaseURLs() {
         #expect(DatabaseURL.parse("sqlite://./scaidial.sqlite") == .sqlite(path: "./scaidial.sqlite"))

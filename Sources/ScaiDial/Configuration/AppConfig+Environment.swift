@@ -40,6 +40,12 @@ extension AppConfig {
         if let key = secretKey, key.count < 32 {
             problems.append("SCAIDIAL_SECRET_KEY must be at least 32 characters")
         }
+        if secretKey == nil, case .postgres? = DatabaseURL.parse(databaseURL) {
+            // Replicas that each generated a key could not open each other's sealed trunk
+            // passwords nor check each other's signed links.
+            problems.append(
+                "SCAIDIAL_SECRET_KEY is required with PostgreSQL: every replica must use the same key (at least 32 characters)")
+        }
         var liveKit: LiveKitSettings?
         let lk = (value("LIVEKIT_URL"), value("LIVEKIT_API_KEY"), value("LIVEKIT_API_SECRET"))
         switch lk {
@@ -137,9 +143,16 @@ enum SecretKeyFile {
 
     static func loadOrCreate(in directory: String) throws -> String {
         let path = (directory as NSString).appendingPathComponent(fileName)
-        if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
-            let key = existing.trimmingCharacters(in: .whitespacesAndNewlines)
-            if key.count >= 32 { return key }
+        if FileManager.default.fileExists(atPath: path) {
+            // Never replaced: a new key would make every sealed trunk password unreadable.
+            guard let existing = try? String(contentsOfFile: path, encoding: .utf8),
+                case let key = existing.trimmingCharacters(in: .whitespacesAndNewlines), key.count >= 32
+            else {
+                throw ConfigurationError(problems: [
+                    "the secret key file \(path) is unreadable or shorter than 32 characters; restore it from a backup or set SCAIDIAL_SECRET_KEY (a new key would make the stored trunk passwords unreadable)"
+                ])
+            }
+            return key
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var bytes = [UInt8](repeating: 0, count: 48)
