@@ -185,6 +185,18 @@ extension FakeLiveKit {
         }
     }
 
+    /// Runs `body`, then (also when it throws) abandons the dials still ringing, so the
+    /// application under test does not wait out a ringing time while it shuts down.
+    public func abandoningDials(after body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            abandonDials()
+            throw error
+        }
+        abandonDials()
+    }
+
     /// Dials still waiting are answered with `unavailable` (the fake is going away, or a test is
     /// over and its application must not wait out a ringing time while it shuts down).
     public func abandonDials() {

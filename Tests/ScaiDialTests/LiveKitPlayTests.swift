@@ -32,6 +32,25 @@ struct LiveKitPlayTests {
         try await synced(h)
     }
 
+    /// Extension 101 without its voicemail and without the fixture's `no_answer` → voicemail rule.
+    static func noFallback(_ h: CallHarness) async throws {
+        let w = h.world
+        _ = try await h.api.patch("\(w.a.base)/extensions/\(w.a.extensionID)", token: w.a.adminToken, ["voicemail_enabled": false])
+        _ = try await h.api.delete("\(w.a.base)/extensions/\(w.a.extensionID)/forward-rules/\(w.a.forwardRuleID)", token: w.a.adminToken)
+    }
+
+    /// A bot extension 900 for the `support-agent` agent, without voicemail; its id.
+    static func botExtension(_ h: CallHarness, ringTimeoutS: Int) async throws -> String {
+        let w = h.world
+        return try await h.api.post(
+            "\(w.a.base)/extensions", token: w.a.adminToken,
+            [
+                "number": "900", "name": "Assistant", "type": "bot", "target_ref": "support-agent", "voicemail_enabled": false,
+                "ring_timeout_s": ringTimeoutS,
+            ]
+        ).id
+    }
+
     static func requests(_ h: CallHarness, _ method: String) async -> Int { await h.fake.requests(method).count }
 
     /// Waits for `condition`, running the timers due meanwhile (a job still running when time was
@@ -123,9 +142,7 @@ struct LiveKitPlayTests {
         try await CallHarness.run { h in
             let w = h.world
             // Nobody online on 101 and no voicemail there: nothing can take the call.
-            _ = try await h.api.patch("\(w.a.base)/extensions/\(w.a.extensionID)", token: w.a.adminToken, ["voicemail_enabled": false])
-            _ = try await h.api.delete(
-                "\(w.a.base)/extensions/\(w.a.extensionID)/forward-rules/\(w.a.forwardRuleID)", token: w.a.adminToken)
+            try await Self.noFallback(h)
             let reply = try await InboundDispatchTests.hook(h.api, InboundDispatchTests.body("SCL_nobody"))
             #expect(reply.json["result"] as? String == "REJECT", "\(reply.text)")
             #expect(reply.json["scaidial_sip_status"] as? Int == 480)
@@ -219,9 +236,7 @@ struct LiveKitPlayTests {
     func forwardFailsForGood() async throws {
         try await CallHarness.run { h in
             let w = h.world
-            _ = try await h.api.patch("\(w.a.base)/extensions/\(w.a.extensionID)", token: w.a.adminToken, ["voicemail_enabled": false])
-            _ = try await h.api.delete(
-                "\(w.a.base)/extensions/\(w.a.extensionID)/forward-rules/\(w.a.forwardRuleID)", token: w.a.adminToken)
+            try await Self.noFallback(h)
             try await Self.forwardRule(h, ["trigger": "always", "target_type": "number", "target": "+31611112222"])
             await h.fake.setCallee("+31611112222", .busy)
             let id = try await h.inbound("SCL_fwd_busy")
@@ -264,12 +279,7 @@ struct LiveKitPlayTests {
     @Test("a forward rule to a bot extension dispatches its agent; an agent that never comes is no_answer within the ring time")
     func forwardToBot() async throws {
         try await CallHarness.run { h in
-            let w = h.world
-            let bot = try await h.api.post(
-                "\(w.a.base)/extensions", token: w.a.adminToken,
-                ["number": "900", "name": "Assistant", "type": "bot", "target_ref": "support-agent", "voicemail_enabled": false]
-            ).id
-            _ = try await h.api.patch("\(w.a.base)/extensions/\(bot)", token: w.a.adminToken, ["ring_timeout_s": 20])
+            let bot = try await Self.botExtension(h, ringTimeoutS: 20)
             try await Self.forwardRule(h, ["trigger": "always", "target_type": "extension", "target": bot])
             let id = try await h.inbound("SCL_bot")
             try await eventually("the agent is dispatched") { await Self.requests(h, "CreateDispatch") == 1 }
@@ -385,13 +395,8 @@ struct LiveKitPlayTests {
     func dispatchFaults() async throws {
         try await CallHarness.run { h in
             let w = h.world
-            let bot = try await h.api.post(
-                "\(w.a.base)/extensions", token: w.a.adminToken,
-                [
-                    "number": "900", "name": "Assistant", "type": "bot", "target_ref": "support-agent", "voicemail_enabled": false,
-                    "ring_timeout_s": 120,
-                ]
-            ).id
+            // A ring time longer than the three attempts take.
+            let bot = try await Self.botExtension(h, ringTimeoutS: 120)
             let r = try await h.api.patch(
                 "\(w.a.base)/dialplans/\(w.a.dialplanID)/rules/\(w.a.ruleID)", token: w.a.adminToken,
                 ["action": ["type": "ring_extension", "extension_id": bot]])

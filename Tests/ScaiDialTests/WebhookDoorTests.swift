@@ -75,14 +75,8 @@ struct WebhookDoorTests {
             configure(&$0)
         }) { api, _, services in
             let env = Env(api: api, world: try await World.build(api), fake: fake, key: lk.apiKey, secret: lk.apiSecret, services: services)
-            do {
-                try await body(env)
-            } catch {
-                await fake.abandonDials()
-                throw error
-            }
             // A dial still ringing must not hold the application's shutdown for its ringing time.
-            await fake.abandonDials()
+            try await fake.abandoningDials { try await body(env) }
         }
         await fake.stop()
     }

@@ -41,14 +41,8 @@ struct ClickToCallEnv {
             try await eventually("trunk synced") { try await env.trunkState() == "synced" }
             // From here on the fake tells the application what it plays, as LiveKit would.
             await env.webhooks.liveKitSendsWebhooks()
-            do {
-                try await body(env)
-            } catch {
-                await fake.abandonDials()
-                throw error
-            }
             // A dial still ringing must not hold the application's shutdown for its ringing time.
-            await fake.abandonDials()
+            try await fake.abandoningDials { try await body(env) }
         }
         await fake.stop()
     }
