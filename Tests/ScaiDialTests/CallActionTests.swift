@@ -132,7 +132,11 @@ struct CallActionTests {
             await env.fake.setCallee("+31611112222", callee)
             await env.liveKitSendsWebhooks()
             let (room, caller) = await Self.caller(env, "busy\(sip)")
-            let call = try await env.call(when: "the forward fails") { $0["state"] as? String == "failed" }
+            // The target's participant_left and the dial's answer (the only one with the SIP status)
+            // race; the status lands on the failed call whichever comes first.
+            let call = try await env.call(when: "the forward fails with the dial's status") {
+                $0["state"] as? String == "failed" && $0["sip_status"] is Int
+            }
             #expect(call["end_reason"] as? String == "forward_failed")
             #expect(call["sip_status"] as? Int == sip)
             let leg = (call["legs"] as? [[String: Any]])?.first { $0["destination"] as? String == "+31611112222" }
