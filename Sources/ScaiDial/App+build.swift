@@ -65,7 +65,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(MetricsMiddleware(metrics: services.metrics))
     router.middlewares.add(ProblemMiddleware())
-    router.middlewares.add(AuthMiddleware(persistence: services.persistence, clock: services.config.clock))
+    router.middlewares.add(
+        AuthMiddleware(persistence: services.persistence, clock: services.config.clock, publicURL: services.config.publicURL))
     OperationsController(services: services).register(on: router)
     AuthController(services: services).register(on: router)
     TenantController(services: services).register(on: router)

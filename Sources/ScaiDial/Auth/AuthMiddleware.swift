@@ -9,13 +9,22 @@ struct AuthMiddleware: RouterMiddleware {
     static let cookieName = "scaidial_session"
     let persistence: Persistence
     var clock: any AppClock = SystemClock()
+    /// `SCAIDIAL_PUBLIC_URL`: the origin of ScaiDial's own pages (`SameOrigin`).
+    var publicURL = ""
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         // The hook door and the webhook door check their own shared secrets; their Authorization
         // header is not a user's token (and the call path saves a lookup).
-        if !Self.selfAuthenticated(request.uri.path), let token = Self.token(in: request) {
+        let path = request.uri.path
+        if !Self.selfAuthenticated(path), let (token, fromCookie) = Self.credential(in: request) {
+            if fromCookie, SameOrigin.changes(request.method) {
+                try SameOrigin.checkOrigin(request, publicURL: publicURL)
+                try SameOrigin.checkBodyType(request)
+            }
             context.identity = try await resolve(token)
+        } else if path == "/v1/auth/login", request.method == .post {
+            try SameOrigin.checkOrigin(request, publicURL: publicURL)
         }
         return try await next(request, context)
     }
@@ -24,11 +33,12 @@ struct AuthMiddleware: RouterMiddleware {
         path == "/sip/inbound" || path == "/livekit/webhook"
     }
 
-    static func token(in request: Request) -> String? {
+    /// The bearer token, else the session cookie (and which it was).
+    static func credential(in request: Request) -> (token: String, fromCookie: Bool)? {
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            return (String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), false)
         }
-        return request.cookies[cookieName]?.value
+        return request.cookies[cookieName].map { ($0.value, true) }
     }
 
     private func resolve(_ token: String) async throws -> Identity? {
