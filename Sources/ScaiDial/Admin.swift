@@ -32,7 +32,7 @@ public enum Admin {
             user.email = email
             user.displayName = displayName ?? String(email.prefix { $0 != "@" })
             user.role = .platformAdmin
-            user.passwordHash = try await PasswordHasher(cost: UInt8(config.passwordHashCost)).hash(password)
+            user.passwordHash = try await PasswordHasher(cost: UInt8(config.passwordHashCost), pool: config.hashingPool).hash(password)
             try await user.create(on: p.db)
             return try user.requireID()
         }

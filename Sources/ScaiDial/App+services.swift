@@ -8,6 +8,8 @@ struct AppServices: Sendable {
     let config: AppConfig
     let persistence: Persistence
     let hasher: PasswordHasher
+    /// Failed sign-ins per client address and per account (429 before any hashing).
+    let signIns: SignInLimiter
     let secrets: SecretBox
     let metrics: MetricsRegistry
     let logger: Logger
@@ -41,14 +43,15 @@ struct AppServices: Sendable {
     ) throws {
         self.config = config
         self.persistence = persistence
-        self.hasher = PasswordHasher(cost: UInt8(config.passwordHashCost))
+        self.hasher = PasswordHasher(cost: UInt8(config.passwordHashCost), pool: config.hashingPool)
+        self.signIns = SignInLimiter(perAddress: config.signInPerAddress, perAccount: config.signInPerAccount)
         self.secrets = SecretBox(secretKey: config.secretKey)
         let metrics = MetricsRegistry()
         self.metrics = metrics
         self.logger = logger
         let dispatcher = InboundDispatcher(
             persistence: persistence, metrics: metrics, logger: logger, clock: config.clock,
-            callerArrival: config.callerArrivalTimeout.timeInterval)
+            plans: PlanCache(pool: config.compilingPool), callerArrival: config.callerArrivalTimeout.timeInterval)
         self.dispatcher = dispatcher
         let liveKit =
             liveKit

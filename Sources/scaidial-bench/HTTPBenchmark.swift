@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Synchronization
 
 /// The call-setup path under load: `/sip/inbound` decisions (DID lookup, dialplan, call + leg
 /// written) against the same server's trivial `/healthz`, at 1, 16 and 64 concurrent clients.
@@ -9,13 +10,22 @@ struct HTTPBenchmark {
     /// nil = a fresh SQLite file; else an empty PostgreSQL database.
     let database: String?
     let seconds: Double
+    /// More of the server's environment (the abuse figures turn the sign-in limits off).
+    var extraEnvironment: [String: String] = [:]
     static let secret = "bench-secret"
 
     func run() async throws {
+        try await withServer { client, base in
+            try await callPath(client, base)
+        }
+    }
+
+    /// The server, its admin, the bench tenant (`seed`), and a client; the server stops after `body`.
+    func withServer(_ body: (HTTPClient, String) async throws -> Void) async throws {
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("scaidial-bench-\(UUID())").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let port = 18_000 + Int.random(in: 0..<2000)
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
         env["SCAIDIAL_DATABASE_URL"] = database ?? "sqlite://\(work)/bench.sqlite"
         env["SCAIDIAL_DATA_DIR"] = work
         env["SCAIDIAL_PORT"] = String(port)
@@ -41,7 +51,10 @@ struct HTTPBenchmark {
         defer { _ = client.shutdown() }
         try await waitReady(client, base)
         try await seed(client, base)
+        try await body(client, base)
+    }
 
+    private func callPath(_ client: HTTPClient, _ base: String) async throws {
         print("\n/sip/inbound against /healthz, \(database == nil ? "SQLite" : "PostgreSQL"), \(Int(seconds)) s per figure")
         print("clients | /healthz req/s  p50     p99     | /sip/inbound req/s  p50     p99     | ratio (target ≥ 0.40) | calls per batch")
         for clients in [1, 16, 64] {
@@ -65,6 +78,96 @@ struct HTTPBenchmark {
     }
 
     struct Figures { let rate: Double; let p50: Double; let p99: Double }
+
+    /// Issue 14 item 1: `/sip/inbound` p99 at 4 clients, quiet and while 50 connections post wrong
+    /// passwords for unknown emails without pause; the sign-in limits as configured (`limits`
+    /// names them). Then a tenant saving a 10,000-rule dialplan, and the first call that needs it.
+    func abuse(limits: String) async throws {
+        try await withServer { client, base in
+            let quiet = try await load(client, clients: 4) { worker in
+                Self.inboundRequest(base, callID: "SCL_quiet_\(worker)_\(UUID().uuidString.prefix(8))")
+            }
+            let flooding = ManagedAtomicFlag()
+            enum Part: Sendable {
+                case signIns([UInt: Int])
+                case calls(Figures)
+            }
+            let parts = try await withThrowingTaskGroup(of: Part.self) { group in
+                for n in 0..<50 {
+                    group.addTask {
+                        var statuses: [UInt: Int] = [:]
+                        while !flooding.isSet {
+                            var r = HTTPClientRequest(url: "\(base)/v1/auth/login")
+                            r.method = .POST
+                            r.headers.add(name: "Content-Type", value: "application/json")
+                            r.body = .bytes(ByteBuffer(string: #"{"email":"nobody\#(n)@example.com","password":"wrong-password"}"#))
+                            let response = try await client.execute(r, timeout: .seconds(60))
+                            _ = try await response.body.collect(upTo: 1 << 16)
+                            statuses[response.status.code, default: 0] += 1
+                        }
+                        return .signIns(statuses)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(500))  // the flood is under way
+                    defer { flooding.set() }
+                    return .calls(
+                        try await load(client, clients: 4) { worker in
+                            Self.inboundRequest(base, callID: "SCL_flood_\(worker)_\(UUID().uuidString.prefix(8))")
+                        })
+                }
+                return try await group.reduce(into: [Part]()) { $0.append($1) }
+            }
+            var flood = Figures(rate: 0, p50: 0, p99: 0)
+            var statuses: [UInt: Int] = [:]
+            for part in parts {
+                switch part {
+                case .calls(let figures): flood = figures
+                case .signIns(let counts): statuses.merge(counts, uniquingKeysWith: +)
+                }
+            }
+            print(
+                String(
+                    format:
+                        "\nsign-in flood (\(limits)): /sip/inbound p50 %.2f ms p99 %.2f ms quiet; p50 %.2f ms p99 %.2f ms under 50 bad sign-ins; p99 ratio %.2f (target ≤ 2)",
+                    quiet.p50, quiet.p99, flood.p50, flood.p99, flood.p99 / max(quiet.p99, 0.001)))
+            print(
+                "  sign-in answers during the flood: "
+                    + statuses.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", "))
+            try await bigDialplan(client, base)
+        }
+    }
+
+    /// A 10,000-rule dialplan saved in one request, and the first call that uses it (compiled then).
+    private func bigDialplan(_ client: HTTPClient, _ base: String) async throws {
+        let token =
+            try await call(client, base, "/v1/auth/login", ["email": "bench@example.com", "password": "bench-password"])["token"] as? String
+            ?? ""
+        let tenant = try await call(client, base, "/v1/tenants", ["name": "Big", "country": "NL"], token: token)["id"] as? String ?? ""
+        let t = "/v1/tenants/\(tenant)"
+        let trunk =
+            try await call(client, base, "\(t)/trunks", ["name": "carrier", "address": "sip.big.example"], token: token)["id"] as? String
+            ?? ""
+        var rules: [[String: Any]] = (0..<9_999).map { i in
+            ["priority": i, "conditions": ["callee": "_+3130\(String(format: "%07d", i))"], "action": ["type": "hangup"]]
+        }
+        rules.append(["priority": 100_000, "action": ["type": "forward", "target": "+31611112222"]])
+        let t0 = ContinuousClock.now
+        let plan = try await call(client, base, "\(t)/dialplans", ["name": "big", "rules": rules], token: token)["id"] as? String ?? ""
+        let saved = ContinuousClock.now - t0
+        _ = try await call(client, base, "\(t)/dids", ["number": "+31301234567", "trunk_id": trunk, "dialplan_id": plan], token: token)
+        var first = Self.inboundRequest(base, callID: "SCL_big_first")
+        first.body = .bytes(ByteBuffer(string: Self.inboundBody(callID: "SCL_big_first", to: "+31301234567")))
+        let t1 = ContinuousClock.now
+        let response = try await client.execute(first, timeout: .seconds(60))
+        _ = try await response.body.collect(upTo: 1 << 20)
+        let firstCall = ContinuousClock.now - t1
+        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+        print(
+            String(
+                format: "10,000-rule dialplan: saved in %.0f ms (target < 1000 ms); the first call through it (compiling it) %.0f ms",
+                ms(saved), ms(firstCall)))
+    }
 
     /// The server's group-commit counters from `/metrics`: batches written and calls in them.
     private func batchCounters(_ client: HTTPClient, _ base: String) async throws -> (batches: Double, calls: Double) {
@@ -110,17 +213,20 @@ struct HTTPBenchmark {
         r.method = .POST
         r.headers.add(name: "Authorization", value: "Bearer \(secret)")
         r.headers.add(name: "Content-Type", value: "application/json")
-        let body =
-            #"{"sip_trunk_id":"ST_bench","call":{"lk_call_id":"\#(callID)","sip_call_id":"x@y","source_ip":"192.0.2.1","from":{"user":"+31612345678","host":"carrier"},"to":{"user":"+31201234567","host":"sip"}}}"#
-        r.body = .bytes(ByteBuffer(string: body))
+        r.body = .bytes(ByteBuffer(string: inboundBody(callID: callID)))
         return r
+    }
+
+    static func inboundBody(callID: String, to: String = "+31201234567") -> String {
+        #"{"sip_trunk_id":"ST_bench","call":{"lk_call_id":"\#(callID)","sip_call_id":"x@y","source_ip":"192.0.2.1","from":{"user":"+31612345678","host":"carrier"},"to":{"user":"\#(to)","host":"sip"}}}"#
     }
 
     /// A tenant whose number follows a 50-rule dialplan; the last rule forwards (which waits for the
     /// caller to be in the room, so only the decision and its writes are measured).
     private func seed(_ client: HTTPClient, _ base: String) async throws {
         let token =
-            try await call(client, base, "/v1/auth/login", ["email": "bench@example.com", "password": "bench-password"])["token"] as! String
+            try await call(client, base, "/v1/auth/login", ["email": "bench@example.com", "password": "bench-password"])["token"] as? String
+            ?? ""
         func post(_ path: String, _ body: [String: Any]) async throws -> String {
             try await call(client, base, path, body, token: token)["id"] as? String ?? ""
         }
@@ -174,4 +280,11 @@ struct HTTPBenchmark {
 struct BenchError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
+}
+
+/// A flag set once, read by many tasks.
+final class ManagedAtomicFlag: Sendable {
+    private let value = Synchronization.Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
 }

@@ -16,6 +16,13 @@ try microBenchmarks()
 if let server = option("--server") {
     let seconds = Double(option("--seconds") ?? "3") ?? 3
     try await HTTPBenchmark(binary: server, database: nil, seconds: seconds).run()
+    // A login flood: with the sign-in limits on (as shipped), and off (every wrong password costs a
+    // full bcrypt hash: only the hashing pool keeps the call path free).
+    try await HTTPBenchmark(binary: server, database: nil, seconds: seconds).abuse(limits: "sign-in limits on")
+    try await HTTPBenchmark(
+        binary: server, database: nil, seconds: seconds,
+        extraEnvironment: ["SCAIDIAL_SIGNIN_FAILURES_PER_ADDRESS": "0", "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT": "0"]
+    ).abuse(limits: "sign-in limits off")
     if let pg = option("--postgres") {
         try await HTTPBenchmark(binary: server, database: pg, seconds: seconds).run()
     }

@@ -26,12 +26,21 @@ struct AuthController {
         try input.errors.check()
         guard let email, let password else { throw Problem.invalid("email", "and password are required") }
         let db = services.db
+        let now = services.config.clock.now
+        // Too many failures from this address or for this account: refused before any hashing.
+        let address = context.clientAddress(request, trustForwardedFor: services.config.trustForwardedFor)
+        if let wait = services.signIns.wait(address: address, account: email, now: now) {
+            throw Problem(
+                .tooManyRequests, "too many failed sign-ins from this address or for this account; try again in \(wait) seconds",
+                headers: [.retryAfter: String(wait)]
+            ).coded("sign_in_rate_limited")
+        }
         guard let user = try await UserModel.query(on: db).filter(\.$email == email).first() else {
             // Spend the same time as a real check so response timing does not reveal which emails exist.
             _ = try await services.hasher.hash(password)
+            services.signIns.failed(address: address, account: email, now: now)
             throw Problem.unauthorized("email or password is wrong")
         }
-        let now = services.config.clock.now
         if let until = user.lockedUntil, until > now {
             let wait = Int(until.timeIntervalSince(now).rounded(.up))
             throw Problem(
@@ -39,6 +48,7 @@ struct AuthController {
                 headers: [.retryAfter: String(wait)])
         }
         guard try await services.hasher.verify(password, hash: user.passwordHash) else {
+            services.signIns.failed(address: address, account: email, now: now)
             try await recordFailure(user, now: now, on: db)
             throw Problem.unauthorized("email or password is wrong")
         }

@@ -1,19 +1,32 @@
 import Crypto
 import Foundation
 import HummingbirdBcrypt
-import NIOPosix
 
-/// Password hashing with bcrypt, off the async executors (a cost-12 hash takes ~0.25 s of CPU).
+/// Password hashing with bcrypt on its own bounded pool (`CPUWorkPool.hashing`): a cost-12 hash
+/// takes ~0.25 s of CPU, and a flood of sign-ins must not take the threads the database and the call
+/// path run on. When the pool is full the caller gets 503 `sign_in_busy` with `Retry-After`.
 struct PasswordHasher: Sendable {
     let cost: UInt8
+    var pool: CPUWorkPool = .hashing
 
     func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await admitted { Bcrypt.hash(password, cost: cost) }
     }
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await admitted { Bcrypt.verify(password, hash: hash) }
+    }
+
+    private func admitted<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
+        do {
+            return try await pool.run(work)
+        } catch is CPUWorkPool.Busy {
+            throw Problem(
+                .serviceUnavailable, "too many sign-ins and password changes at once; try again in a second",
+                headers: [.retryAfter: "1"]
+            ).coded("sign_in_busy")
+        }
     }
 }
 

@@ -58,6 +58,16 @@ extension AppConfig {
             "SCAIDIAL_VOICEMAIL_MAX_SECONDS must be a whole number of seconds from 10 to 3600")
         let rejoinGrace = number(
             "SCAIDIAL_REJOIN_GRACE_S", default: 10, in: 0...120, "SCAIDIAL_REJOIN_GRACE_S must be a whole number of seconds from 0 to 120")
+        let perAddress = number(
+            "SCAIDIAL_SIGNIN_FAILURES_PER_ADDRESS", default: 20, in: 0...100_000,
+            "SCAIDIAL_SIGNIN_FAILURES_PER_ADDRESS must be a whole number from 0 (off) to 100000")
+        let perAccount = number(
+            "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT", default: 10, in: 0...100_000,
+            "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT must be a whole number from 0 (off) to 100000")
+        let trustForwarded = value("SCAIDIAL_TRUST_FORWARDED_FOR")
+        if let trustForwarded, !["0", "1"].contains(trustForwarded) {
+            problems.append("SCAIDIAL_TRUST_FORWARDED_FOR must be 1 (behind a proxy that sets X-Forwarded-For) or 0")
+        }
         let sdk = LiveKitSDKSettings(
             url: value("SCAIDIAL_LIVEKIT_SDK_URL") ?? LiveKitSDKSettings.defaultURL, integrity: value("SCAIDIAL_LIVEKIT_SDK_INTEGRITY"))
         if URL(string: sdk.url)?.scheme.map({ ["http", "https"].contains($0) }) != true && !sdk.url.hasPrefix("/") {
@@ -112,6 +122,9 @@ extension AppConfig {
         config.sttAPIKey = value("SCAIDIAL_STT_API_KEY")
         config.sttTimeout = .seconds(sttTimeout)
         config.sipContact = sipContact
+        config.signInPerAddress = .init(burst: perAddress ?? 20, window: 300)
+        config.signInPerAccount = .init(burst: perAccount ?? 10, window: 300)
+        config.trustForwardedFor = trustForwarded == "1"
         return config
     }
 }

@@ -33,6 +33,17 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     public var passwordHashCost: Int
     /// Consecutive failed logins after which an account is locked, and for how long.
     public var loginLockout: LoginLockoutPolicy
+    /// Failed sign-ins allowed per client address and per account before 429 (`SignInLimiter`):
+    /// `SCAIDIAL_SIGNIN_FAILURES_PER_ADDRESS` (default 20) and `…_PER_ACCOUNT` (default 10), each
+    /// refilling over 5 minutes; 0 turns one off.
+    var signInPerAddress = SignInLimiter.Limit(burst: 20, window: 300)
+    var signInPerAccount = SignInLimiter.Limit(burst: 10, window: 300)
+    /// `SCAIDIAL_TRUST_FORWARDED_FOR=1`: the client address is the last `X-Forwarded-For` entry
+    /// (only behind a reverse proxy that sets it; otherwise any client could pick its address).
+    public var trustForwardedFor = false
+    /// Where bcrypt and dialplan compilation run (their own threads; tests give pools they can block).
+    var hashingPool: CPUWorkPool = .hashing
+    var compilingPool: CPUWorkPool = .compiling
     /// Apply pending migrations when the application is built (`serve` does; tests do).
     public var migrateOnStart: Bool
     /// PostgreSQL schemas to use (tests give each test its own schema); nil = the server default.

@@ -4,9 +4,33 @@ import Foundation
 
 /// Reads a rule from a request body into a row, validating conditions with the `Dialplan`
 /// target and checking that the action's extension belongs to the tenant.
-struct RuleWriter {
+final class RuleWriter {
     let scope: TenantScope
     let db: any Database
+    /// Extensions looked up already: a dialplan saved with 10,000 rules names the same few.
+    private var extensions: [UUID: ExtensionModel?] = [:]
+    /// The tenant's outbound policy, read once: forward targets must obey it.
+    private var policy: OutboundPolicy?
+
+    init(scope: TenantScope, db: any Database) {
+        self.scope = scope
+        self.db = db
+    }
+
+    private func outboundPolicy() async throws -> OutboundPolicy {
+        if let policy { return policy }
+        guard let tenant = try await TenantModel.find(scope.tenantID, on: db) else { throw Problem.notFound("tenant") }
+        let loaded = OutboundPolicy(tenant)
+        policy = loaded
+        return loaded
+    }
+
+    private func findExtension(_ id: UUID) async throws -> ExtensionModel? {
+        if let known = extensions[id] { return known }
+        let found = try await ExtensionModel.scoped(scope, on: db).filter(\.$id == id).first()
+        extensions[id] = found
+        return found
+    }
 
     /// `conditions` and `action`, when present, replace the rule's whole condition set / action.
     func apply(_ input: Input, to rule: RuleModel, creating: Bool) async throws {
@@ -51,7 +75,7 @@ struct RuleWriter {
         switch type {
         case .ringExtension, .voicemail:
             guard let id = a.uuid("extension_id", required: true) else { return }
-            guard let ext = try await ExtensionModel.scoped(scope, on: db).filter(\.$id == id).first() else {
+            guard let ext = try await findExtension(id) else {
                 a.fail("extension_id", "no such extension in this tenant"); return
             }
             if type == .voicemail && !ext.voicemailEnabled { a.fail("extension_id", "extension \(ext.number) has voicemail disabled") }
@@ -62,7 +86,13 @@ struct RuleWriter {
             let target = a.string("target", required: true, maxLength: 200)
             if target == nil { return }
             switch RuleValidation.forwardTarget(target, mode: mode, defaultCountry: scope.country) {
-            case .success(let normalised): rule.actionTarget = normalised
+            case .success(let normalised):
+                rule.actionTarget = normalised
+                // A call that leaves the platform obeys the tenant's outbound policy (checked again
+                // when it is dialled: the policy may change after the rule was saved).
+                if let refusal = try await outboundPolicy().refusal(forwardingTo: normalised), let detail = refusal.problem.detail {
+                    a.fail("target", detail)
+                }
             case .failure(let failure):
                 for e in failure.errors { a.errors.add(String(a.prefix.dropLast("action".count)) + e.field, e.message) }
             }

@@ -67,16 +67,32 @@ struct InboundDispatcher: Sendable {
 
     init(
         persistence: Persistence, metrics: MetricsRegistry, logger: Logger, clock: any AppClock = SystemClock(),
-        callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout
+        plans: PlanCache = PlanCache(), callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout
     ) {
         let decider = Decider(
-            persistence: persistence, metrics: metrics, logger: logger, plans: PlanCache(), clock: clock, callerArrival: callerArrival)
+            persistence: persistence, metrics: metrics, logger: logger, plans: plans, clock: clock, callerArrival: callerArrival)
         self.decider = decider
         self.batches = GroupCommit(maxBatch: Self.maxBatch) { calls in await decider.decide(calls) }
     }
 
+    /// The call's decision, made in the next batch. A call whose dialplan changed since it was
+    /// last compiled leaves its batch undecided (nothing written) and waits for the compiling on its
+    /// own, so the batch — other tenants' calls — never waits for it; then it goes again.
     func dispatch(_ call: InboundCall) async throws -> InboundDecision {
-        try await batches.submit(call)
+        for _ in 0..<3 {
+            do {
+                return try await batches.submit(call)
+            } catch let pending as PlanPending {
+                _ = try await decider.plans.plan(pending.key, on: decider.persistence.db)
+            }
+        }
+        return try await batches.submit(call)
+    }
+
+    /// A call left out of its batch because its dialplan is being compiled.
+    struct PlanPending: Error, CustomStringConvertible {
+        let key: PlanCache.Key
+        var description: String { "dialplan \(key.plan) (version \(key.version)) is being compiled" }
     }
 
     /// The batch work, apart from the queue in front of it.
@@ -95,12 +111,18 @@ struct InboundDispatcher: Sendable {
         /// its own, so one call's trouble is not the others'.
         func decide(_ calls: [InboundCall]) async -> [Result<InboundDecision, any Error>] {
             metrics.increment("scaidial_inbound_batches_total", help: "Batches of inbound decisions written together (group commit)")
-            metrics.increment(
-                "scaidial_inbound_batched_calls_total", help: "Inbound decisions made in batches (divide by the batches for their size)",
-                by: Double(calls.count))
+            func counted(_ decided: Int) {
+                metrics.increment(
+                    "scaidial_inbound_batched_calls_total",
+                    help: "Inbound decisions made in batches (divide by the batches for their size)",
+                    by: Double(decided))
+            }
             do {
-                return try await together(calls).map { .success($0) }
+                let outcomes = try await together(calls)
+                counted(outcomes.filter { if case .decided = $0 { true } else { false } }.count)
+                return outcomes.map { $0.result }
             } catch {
+                counted(calls.count)
                 var answers: [Result<InboundDecision, any Error>] = []
                 for call in calls {
                     do {
@@ -114,7 +136,21 @@ struct InboundDispatcher: Sendable {
         }
 
         private func alone(_ call: InboundCall) async throws -> InboundDecision {
-            do { return try await together([call])[0] } catch { return try await recover(call, from: error) }
+            let outcome: Outcome
+            do { outcome = try await together([call])[0] } catch { return try await recover(call, from: error) }
+            return try outcome.result.get()
+        }
+
+        /// A call's outcome in its batch: decided, or left for when its dialplan is compiled.
+        enum Outcome {
+            case decided(InboundDecision)
+            case needsPlan(PlanCache.Key)
+            var result: Result<InboundDecision, any Error> {
+                switch self {
+                case .decided(let decision): .success(decision)
+                case .needsPlan(let key): .failure(PlanPending(key: key))
+                }
+            }
         }
 
         /// A unique-column failure means the other door (or a retry) recorded this call meanwhile:
@@ -128,7 +164,7 @@ struct InboundDispatcher: Sendable {
             return try await InboundDispatcher.decision(for: existing, on: db)
         }
 
-        private func together(_ calls: [InboundCall]) async throws -> [InboundDecision] {
+        private func together(_ calls: [InboundCall]) async throws -> [Outcome] {
             let db = persistence.db
             // Repeats inside the batch share the first one's answer.
             var position: [String: Int] = [:]
@@ -145,17 +181,25 @@ struct InboundDispatcher: Sendable {
                 Set(fresh.compactMap { $0.to.trimmingCharacters(in: .whitespaces).hasPrefix("+") ? nil : $0.liveKitTrunkID }), on: db)
             let candidates = fresh.map { Self.candidates($0, country: $0.liveKitTrunkID.flatMap { countries[$0] }) }
             let routes = try await InboundRoute.find(Set(candidates.joined()), on: db)
-            let matched = candidates.map { numbers in numbers.lazy.compactMap { routes[$0] }.first }
-            // Compiled plans first (they may need a query); inside the transaction all is in memory
-            // but the live-call counts and the inserts.
+            var matched = candidates.map { numbers in numbers.lazy.compactMap { routes[$0] }.first }
+            // Compiled plans first; inside the transaction all is in memory but the live-call counts
+            // and the inserts. A plan not compiled at its version is not waited for here: its calls
+            // leave the batch undecided and wait on their own (`dispatch`).
             var compiled: [UUID: CompiledPlan] = [:]
-            for route in matched.compactMap({ $0 }) {
-                guard let id = route.dialplanID, let version = route.rulesVersion, compiled[id] == nil else { continue }
-                compiled[id] = try await plans.plan(id, version: version, timeZone: route.timeZone, on: db)
+            var needsPlan: [String: PlanCache.Key] = [:]
+            for (index, route) in matched.enumerated() {
+                guard let route, let id = route.dialplanID, let version = route.rulesVersion, compiled[id] == nil else { continue }
+                let key = PlanCache.Key(plan: id, version: version, timeZone: route.timeZone)
+                if let plan = plans.cached(key, on: db) {
+                    compiled[id] = plan
+                } else {
+                    needsPlan[fresh[index].liveKitCallID] = key
+                    matched[index] = nil
+                }
             }
             let tenants = Dictionary(matched.compactMap { $0.map { ($0.tenantID, $0) } }, uniquingKeysWith: { a, _ in a })
             var answers: [String: InboundDecision] = [:]
-            for (call, route) in zip(fresh, matched) where route == nil {
+            for (call, route) in zip(fresh, matched) where route == nil && needsPlan[call.liveKitCallID] == nil {
                 // Not recorded: no tenant owns the number.
                 metrics.increment("scaidial_inbound_unknown_did_total", help: "Inbound calls to numbers no tenant owns (rejected 404)")
                 logger.notice(
@@ -164,6 +208,7 @@ struct InboundDispatcher: Sendable {
             }
             let kind = persistence.kind
             let plansByID = compiled
+            let routed = matched
             let now = clock.now
             let (pending, written) = try await db.transaction { tx in
                 // The tenants' rows stay locked until the calls are written (PostgreSQL): another
@@ -172,7 +217,7 @@ struct InboundDispatcher: Sendable {
                 var live: [UUID: Int] = [:]
                 for route in tenants.values { live[route.tenantID] = try await route.liveCalls(on: tx) }
                 var pending: [CallRecord.Pending] = []
-                for (call, route) in zip(fresh, matched) {
+                for (call, route) in zip(fresh, routed) {
                     guard let route else { continue }
                     pending.append(
                         Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live, now: now))
@@ -181,15 +226,16 @@ struct InboundDispatcher: Sendable {
             }
             for p in pending where written.contains(p.liveKitCallID) { answers[p.liveKitCallID] = p.decision }
             // Repeats of calls recorded earlier, or meanwhile by the other door: the first answer stands.
-            for call in unique where answers[call.liveKitCallID] == nil {
+            for call in unique where answers[call.liveKitCallID] == nil && needsPlan[call.liveKitCallID] == nil {
                 guard let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() else {
                     throw DispatchError.lostCall(call.liveKitCallID)
                 }
                 answers[call.liveKitCallID] = try await InboundDispatcher.decision(for: existing, on: db)
             }
             return try calls.map { call in
+                if let key = needsPlan[call.liveKitCallID] { return .needsPlan(key) }
                 guard let answer = answers[call.liveKitCallID] else { throw DispatchError.lostCall(call.liveKitCallID) }
-                return answer
+                return .decided(answer)
             }
         }
 

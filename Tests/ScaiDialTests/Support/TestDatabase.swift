@@ -46,6 +46,9 @@ struct TestDatabase {
             passwordHashCost: 4, loginLockout: .init(maxFailures: 3, lockSeconds: 60))
         config.postgresSearchPath = searchPath
         config.databasePoolSize = 1
+        // The whole suite signs in from one process at once: a hashing pool whose queue never fills
+        // (the production pool's bound is tested with a pool of its own).
+        config.hashingPool = Self.hashing
         // Hook-door calls whose caller never joins end after this; on a loaded machine a test on the
         // system clock can take longer than the real 15 s. The tests of those ghost calls set it.
         config.callerArrivalTimeout = .seconds(600)
@@ -56,4 +59,6 @@ struct TestDatabase {
     }
 
     func drop() async throws { try await cleanup() }
+
+    static let hashing = CPUWorkPool(name: "test hashing", threads: 2, limit: 100_000)
 }
