@@ -154,7 +154,7 @@ struct InboundDispatchTests {
     @Test("a tenant over its concurrent-call limit gets 503, recorded as over_limit")
     func overLimit() async throws {
         try await run { api, w in
-            _ = try await api.patch(w.a.base, token: w.a.adminToken, ["policy": ["max_concurrent_calls": 1]])
+            _ = try await api.patch(w.a.base, token: w.rootToken, ["policy": ["max_concurrent_calls": 1]])
             #expect(try await Self.hook(api, Self.body("SCL_l1")).json["result"] as? String == "ACCEPT")
             let second = try await Self.hook(api, Self.body("SCL_l2"))
             #expect(second.json["scaidial_sip_status"] as? Int == 503)

@@ -118,6 +118,32 @@ struct TrunkSyncTests {
         await fake.stop()
     }
 
+    @Test("deleting a tenant removes its trunks and dispatch rules at LiveKit (queued, retried through an outage); another tenant's stay")
+    func deleteTenant() async throws {
+        let fake = FakeLiveKit()
+        let lk = try await fake.start()
+        try await withApp(configure: Self.configure(lk)) { api, _ in
+            let (base, token, trunk) = try await Self.setUp(api)
+            let second = try await api.post("\(base)/trunks", token: token, ["name": "second", "address": "sip.second.example"]).id
+            _ = try await api.post("\(base)/dids", token: token, ["number": "+31201234567", "trunk_id": trunk])
+            _ = try await api.post("\(base)/dids", token: token, ["number": "+31201234568", "trunk_id": second])
+            let other = try await api.post("/v1/tenants", token: token, ["name": "Other", "country": "NL"]).id
+            let otherTrunk = try await api.post("/v1/tenants/\(other)/trunks", token: token, ["name": "c", "address": "sip.c.example"]).id
+            _ = try await api.post("/v1/tenants/\(other)/dids", token: token, ["number": "+31207777777", "trunk_id": otherTrunk])
+            try await eventually("all three synced") { await Self.counts(fake) == [3, 3, 3] }
+            // LiveKit is down when the tenant goes: the rows go at once, the teardown waits for LiveKit.
+            await fake.failAll(with: .unavailable)
+            #expect(try await api.delete(base, token: token).status == .noContent)
+            #expect(try await api.get(base, token: token).status == .notFound)
+            await fake.failAll(with: nil)
+            try await eventually("only the other tenant's objects remain") {
+                let numbers = await fake.inboundTrunks.first?.numbers ?? []
+                return await Self.counts(fake) == [1, 1, 1] && numbers == ["+31207777777"]
+            }
+        }
+        await fake.stop()
+    }
+
     @Test("LiveKit down: the trunk is saved, sync says why and when it retries, and a later retry succeeds")
     func failureAndRetry() async throws {
         let fake = FakeLiveKit()

@@ -559,26 +559,36 @@ def test_users_roles_disabling_policy_and_sign_out(open_console, server):
     page.click("#user-form button[type=submit]")
     expect(field_error(page, "#user-form", "disabled")).to_have_text("You cannot disable your own account.")
 
-    # Policy: a bad prefix is named with its position; a good policy is saved.
+    # Policy: the platform's limits and where calls may go are shown to the tenant admin, not editable.
     nav(page, "Policy")
-    page.check('#policy-form [name="policy.allow_international"]')
-    page.fill('#policy-form [name="policy.blocked_prefixes"]', "+31900, 0909")
-    page.fill('#policy-form [name="policy.max_calls_per_user_per_hour"]', "20")
-    page.click("#policy-form button[type=submit]")
-    expect(field_error(page, "#policy-form", "policy.blocked_prefixes")).to_have_text(
-        "Item 2: Must be an E.164 prefix such as +31 or +3190.")
-    page.fill('#policy-form [name="policy.blocked_prefixes"]', "+31900, +31909")
+    for name in ["allow_international", "allowed_prefixes", "blocked_prefixes", "max_calls_per_user_per_hour", "max_concurrent_calls"]:
+        expect(page.locator(f'#policy-form [name="policy.{name}"]')).to_be_disabled()
+    expect(page.locator('#policy-form [data-field="policy.max_concurrent_calls"] .hint')).to_have_text("Set by the platform operator.")
     page.fill('#policy-form [name="policy.default_caller_id"]', "020 555 0300")
     page.select_option('#policy-form [name="policy.forward_caller_id"]', "caller")
     page.check('#policy-form [name="policy.voicemail_transcription"]')
     page.click("#policy-form button[type=submit]")
     expect(page.locator("#status")).to_have_text("Policy saved.")
     policy = server.get(t["base"], t["admin"])[1]["policy"]
-    assert policy["allow_international"] is True and policy["blocked_prefixes"] == ["+31900", "+31909"]
     assert policy["default_caller_id"] == "+31205550300" and policy["forward_caller_id"] == "caller"
-    assert policy["max_calls_per_user_per_hour"] == 20 and policy["voicemail_transcription"] is True
+    assert policy["voicemail_transcription"] is True and policy["allow_international"] is False
     expect(page.locator('#policy-form [name="policy.default_caller_id"]')).to_have_value("+31205550300")
-    shot(page, "admin-policy")
+    shot(page, "admin-policy-tenant-admin")
+    # The platform admin sets them for the tenant: a bad prefix is named with its position; a good one is saved.
+    operator = open_console("root@example.com", "root-password", path=f"/admin/policy?tenant={t['id']}")
+    operator.check('#policy-form [name="policy.allow_international"]')
+    operator.fill('#policy-form [name="policy.blocked_prefixes"]', "+31900, 0909")
+    operator.fill('#policy-form [name="policy.max_calls_per_user_per_hour"]', "20")
+    operator.click("#policy-form button[type=submit]")
+    expect(field_error(operator, "#policy-form", "policy.blocked_prefixes")).to_have_text(
+        "Item 2: Must be an E.164 prefix such as +31 or +3190.")
+    operator.fill('#policy-form [name="policy.blocked_prefixes"]', "+31900, +31909")
+    operator.click("#policy-form button[type=submit]")
+    expect(operator.locator("#status")).to_have_text("Policy saved.")
+    policy = server.get(t["base"], t["admin"])[1]["policy"]
+    assert policy["allow_international"] is True and policy["blocked_prefixes"] == ["+31900", "+31909"]
+    assert policy["max_calls_per_user_per_hour"] == 20 and policy["default_caller_id"] == "+31205550300"
+    shot(operator, "admin-policy")
 
     # Signing out ends the session for the whole site (the phone shares it).
     page.click("#sign-out")

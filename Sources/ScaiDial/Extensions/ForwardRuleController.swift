@@ -131,6 +131,11 @@ struct ForwardRuleController {
             guard let number = try? E164.normalize(raw, defaultCountry: scope.country) else {
                 throw Problem.invalid("target", "must be a phone number (E.164, e.g. +31201234567)")
             }
+            // The call leaves the platform: the tenant's outbound policy decides (and again at the dial).
+            guard let tenant = try await TenantModel.find(scope.tenantID, on: services.db) else { throw Problem.notFound("tenant") }
+            if let refusal = OutboundPolicy(tenant).refusal(for: number), let detail = refusal.problem.detail {
+                throw Problem.invalid("target", detail)
+            }
             return number
         case .extension, .voicemail:
             if type == .voicemail && raw == nil {

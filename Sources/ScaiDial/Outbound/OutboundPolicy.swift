@@ -72,6 +72,24 @@ struct OutboundPolicy: Sendable, Equatable {
 }
 
 extension OutboundPolicy {
+    /// The phone number a forward target reaches, when it reaches one: an E.164 number, or a
+    /// `sip:`/`tel:` URI whose user part is a number (written as the tenant's people write them:
+    /// `+…`, `00…`, or national). nil for a SIP URI that names no number (`sip:desk@pbx.example`).
+    static func number(in target: String, country: String) -> String? {
+        var user = Substring(target)
+        for scheme in ["sip:", "tel:"] where target.lowercased().hasPrefix(scheme) { user = user.dropFirst(scheme.count) }
+        user = user.prefix { $0 != "@" && $0 != ";" && $0 != "?" }
+        let digits = user.hasPrefix("+") ? user.dropFirst() : user
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-" || $0 == ".") }) else { return nil }
+        return try? E164.normalize(String(user), defaultCountry: country)
+    }
+
+    /// Why the policy refuses a forward to `target`, in words for the field that names it; nil
+    /// when it may be dialled (or names no number).
+    func refusal(forwardingTo target: String) -> ClickToCallRefusal? {
+        Self.number(in: target, country: homeCountry).flatMap { refusal(for: $0) }
+    }
+
     init(_ tenant: TenantModel) {
         self.init(
             homeCountry: tenant.country, allowInternational: tenant.allowInternational,

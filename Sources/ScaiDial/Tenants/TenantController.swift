@@ -1,3 +1,4 @@
+import Dialplan
 import FluentKit
 import Foundation
 import Hummingbird
@@ -52,16 +53,29 @@ struct TenantController {
         let scope = try await context.adminScope(db)
         let input = try await request.jsonObject(context: context)
         guard let tenant = try await TenantModel.find(scope.tenantID, on: db) else { throw Problem.notFound("tenant") }
+        let platformBefore = tenant.platformPolicy
         tenant.apply(input, creating: false)
         try input.errors.check()
+        if context.identity?.role != .platformAdmin {
+            // Limits and where calls may go are the platform's (its carriers' bill, toll fraud):
+            // a tenant admin reads them and may send them back unchanged, never change them.
+            let changed = TenantModel.PlatformPolicy.fields.filter { platformBefore[$0] != tenant.platformPolicy[$0] }
+            if !changed.isEmpty {
+                throw Problem(
+                    .forbidden, "only the platform operator sets " + changed.map { "policy.\($0)" }.joined(separator: ", "),
+                    errors: changed.map { Dialplan.FieldError(field: "policy.\($0)", message: "is set by the platform operator") }
+                ).coded("platform_policy")
+            }
+        }
         try await ensureUniqueName(tenant, on: db)
         try await db.uniquely("a tenant with this name") { try await tenant.update(on: db) }
         try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return try TenantDTO(tenant)
     }
 
-    /// Removes the tenant and everything it owns (users, trunks, numbers, plans, call records), and
-    /// its recordings and greetings from the storage: the rows cascade, the stored objects would
+    /// Removes the tenant and everything it owns (users, trunks, numbers, plans, call records), its
+    /// trunks' objects at LiveKit (queued), and its recordings and greetings from the storage: the
+    /// rows cascade, the stored objects would
     /// not. Objects go first, each message's recording before its row, so a storage failure leaves a
     /// tenant that can be deleted again, never rows pointing at nothing or objects nobody owns.
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
@@ -85,10 +99,17 @@ struct TenantController {
                 .badGateway, "the storage refused to delete the tenant's recordings (\(error)); the tenant is still there, try again")
         }
         try await db.transaction { tx in
+            // Its trunks' LiveKit objects (inbound and outbound trunks, dispatch rules) are removed by
+            // queued jobs that outlive the rows (they carry no tenant, so they do not cascade away), as
+            // when one trunk is deleted: a carrier's calls to its numbers no longer reach LiveKit.
+            for trunk in try await TrunkModel.query(on: tx).filter(\.$tenantID == id).all() {
+                try await services.trunkSync.deleted(trunk, on: tx)
+            }
             // DIDs reference trunks and dialplans without cascading; clear them first.
             try await DIDModel.query(on: tx).filter(\.$tenantID == id).delete()
             try await tenant.delete(on: tx)
         }
+        services.trunkSync.kick()
         return .noContent
     }
 

@@ -114,3 +114,24 @@ extension TenantModel {
 extension Character {
     var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
+
+extension TenantModel {
+    /// The policy fields only a platform admin changes, by their API names.
+    struct PlatformPolicy: Equatable {
+        static let fields = [
+            "allow_international", "allowed_prefixes", "blocked_prefixes", "max_concurrent_calls", "max_calls_per_user_per_hour",
+        ]
+        let values: [String: String]
+        subscript(field: String) -> String? { values[field] }
+    }
+
+    var platformPolicy: PlatformPolicy {
+        PlatformPolicy(values: [
+            "allow_international": String(allowInternational),
+            "allowed_prefixes": StringList.decode(allowedPrefixesJSON).joined(separator: ","),
+            "blocked_prefixes": StringList.decode(blockedPrefixesJSON).joined(separator: ","),
+            "max_concurrent_calls": String(maxConcurrentCalls),
+            "max_calls_per_user_per_hour": String(maxCallsPerUserPerHour),
+        ])
+    }
+}

@@ -71,7 +71,7 @@ struct ClickToCallEnv {
     }
 
     func policy(_ policy: [String: Any]) async throws {
-        let reply = try await api.patch(world.a.base, token: world.a.adminToken, ["policy": policy])
+        let reply = try await api.patch(world.a.base, token: world.rootToken, ["policy": policy])
         #expect(reply.status == .ok, "\(reply.text)")
     }
 

@@ -22,7 +22,8 @@ struct DirectoryLoader: Sendable {
             }
         case .tenant:
             if let tenant = try await TenantModel.find(call.tenantID, on: db) {
-                d.tenant = TenantFacts(forwardCallerID: tenant.forwardCallerID, maxCallDurationS: tenant.maxCallDurationS)
+                d.tenant = TenantFacts(
+                    forwardCallerID: tenant.forwardCallerID, maxCallDurationS: tenant.maxCallDurationS, outbound: OutboundPolicy(tenant))
             }
         case .extension(let id):
             d.extensions[id] = try await self.extension(id, tenant: call.tenantID, except: call.id, on: db)

@@ -257,6 +257,13 @@ final class CallMachine {
     func startForward(_ leg: Leg) throws(Missing) {
         let trunk = try lookUp(\.trunk, .trunk)
         guard let target = leg.destination else { return }
+        // The tenant's outbound policy, as it stands now (it may have changed since the rule was
+        // saved): a refused destination is a failed forward, which falls back like a busy one.
+        let tenant = try lookUp(\.tenant, .tenant)
+        if let refusal = tenant?.outbound?.refusal(forwardingTo: target) {
+            let why = refusal.problem.detail ?? "the tenant's outbound policy refuses \(target)"
+            return try forwardFailed(leg, sipStatus: nil, detail: "not dialled: \(why)", unanswered: false)
+        }
         guard let identity = leg.identity else {
             // refer: the chime answers the caller (livekit-sip refuses a REFER before), the job transfers.
             guard let trunk else { return fail(.noTrunk, leg: leg.id, detail: "no trunk to address the transfer target with") }
@@ -267,7 +274,6 @@ final class CallMachine {
             return fail(.noTrunk, leg: leg.id, detail: "the call's trunk is not synced to LiveKit")
         }
         // Carriers often refuse foreign caller ids: present our DID unless policy says otherwise.
-        let tenant = try lookUp(\.tenant, .tenant)
         let callerID = tenant?.forwardCallerID == "caller" && call.fromNumber.hasPrefix("+") ? call.fromNumber : call.toNumber
         effects.append(
             .dial(

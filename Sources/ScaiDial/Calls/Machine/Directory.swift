@@ -73,6 +73,8 @@ struct TenantFacts: Equatable, Sendable {
     let forwardCallerID: String
     /// The policy's longest call (forward legs carry it to livekit-sip).
     var maxCallDurationS: Int = 3600
+    /// Where the tenant may call: every forward that leaves the platform obeys it when dialled.
+    var outbound: OutboundPolicy?
 }
 
 /// The machine's fixed settings (from the configuration).

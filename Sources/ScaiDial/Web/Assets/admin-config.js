@@ -147,6 +147,9 @@
   async function policy() {
     const t = await Admin.api("GET", Admin.t(""));
     const p = t.policy;
+    // Where calls may go and how many: the platform operator's to set (toll fraud is the platform's bill).
+    const operator = Admin.me.user.role === "platform_admin";
+    const platformHint = operator ? undefined : "Set by the platform operator.";
     const form = Admin.form({
       fields: [
         h("fieldset", { class: "group" }, h("legend", {}, "Organisation"),
@@ -154,17 +157,22 @@
           Admin.field({ name: "country", label: "Country", value: t.country, hint: "National numbers are read in this country." }),
           Admin.field({ name: "timezone", label: "Time zone", value: t.timezone, hint: "Dialplan schedules run on this clock." })),
         h("fieldset", { class: "group" }, h("legend", {}, "Outbound calls"),
-          Admin.field({ name: "policy.allow_international", label: "Allow international calls", kind: "bool", value: p.allow_international }),
+          Admin.field({ name: "policy.allow_international", label: "Allow international calls", kind: "bool", value: p.allow_international,
+            readonly: !operator, hint: platformHint }),
           Admin.field({ name: "policy.allowed_prefixes", label: "Only these prefixes", kind: "list", value: p.allowed_prefixes,
-            placeholder: "+31, +32", hint: "E.164 prefixes, comma separated. Empty: any destination." }),
+            placeholder: "+31, +32", readonly: !operator,
+            hint: operator ? "E.164 prefixes, comma separated. Empty: any destination." : platformHint }),
           Admin.field({ name: "policy.blocked_prefixes", label: "Never these prefixes", kind: "list", value: p.blocked_prefixes,
-            placeholder: "+31900, +31909", hint: "Blocked prefixes win over everything else." }),
+            placeholder: "+31900, +31909", readonly: !operator,
+            hint: operator ? "Blocked prefixes win over everything else." : platformHint }),
           Admin.field({ name: "policy.default_caller_id", label: "Default caller id", value: p.default_caller_id, empty: "null",
             hint: "Shown to the people you call. Empty: the trunk's first number." }),
           Admin.field({ name: "policy.max_calls_per_user_per_hour", label: "Calls per user per hour", kind: "int",
-            value: p.max_calls_per_user_per_hour, hint: "A brake on toll fraud with a stolen session." })),
+            value: p.max_calls_per_user_per_hour, readonly: !operator,
+            hint: operator ? "A brake on toll fraud with a stolen session." : platformHint })),
         h("fieldset", { class: "group" }, h("legend", {}, "Limits"),
-          Admin.field({ name: "policy.max_concurrent_calls", label: "Calls at the same time", kind: "int", value: p.max_concurrent_calls }),
+          Admin.field({ name: "policy.max_concurrent_calls", label: "Calls at the same time", kind: "int", value: p.max_concurrent_calls,
+            readonly: !operator, hint: platformHint }),
           Admin.field({ name: "policy.max_call_duration_s", label: "Longest call (seconds)", kind: "int", value: p.max_call_duration_s })),
         h("fieldset", { class: "group" }, h("legend", {}, "Forwarded calls and voicemail"),
           Admin.field({ name: "policy.forward_caller_id", label: "Forwarded calls show", kind: "select", value: p.forward_caller_id,

@@ -110,7 +110,9 @@
       "data-empty": spec.empty || "omit", hidden: spec.hidden });
     let control;
     const common = { id, name: spec.name, "aria-describedby": describedBy, required: spec.required, placeholder: spec.placeholder,
-      autocomplete: spec.autocomplete || "off" };
+      autocomplete: spec.autocomplete || "off", disabled: !!spec.readonly };
+    // readonly: shown, never sent (a value someone else sets, such as the platform's limits).
+    if (spec.readonly) wrap.dataset.readonly = "true";
     switch (spec.kind) {
       case "bool":
       case "clear":
@@ -179,7 +181,7 @@
   Admin.readForm = function (form) {
     const body = {};
     for (const wrap of form.querySelectorAll(".field[data-field]")) {
-      if (wrap.closest("[hidden]")) continue;
+      if (wrap.closest("[hidden]") || wrap.dataset.readonly) continue;
       const value = readField(wrap);
       if (value === undefined) continue;
       const path = wrap.dataset.field.split(".");
