@@ -63,7 +63,9 @@ struct AppServices: Sendable {
         self.liveKit = liveKit
         var handlers: [any JobHandler] = []
         if let liveKit {
-            handlers.append(TrunkSyncHandler(persistence: persistence, liveKit: liveKit, secrets: secrets, logger: logger))
+            handlers.append(
+                TrunkSyncHandler(
+                    persistence: persistence, liveKit: liveKit, secrets: secrets, logger: logger, addresses: config.sipAddresses))
             handlers.append(TrunkDeleteHandler(liveKit: liveKit))
         }
         jobs = JobWorker(

@@ -77,6 +77,17 @@ struct MessageTests {
         #expect(try framer.next() == nil)
     }
 
+    @Test("a flood of keep-alive CRLFs before a message is skipped in one pass (it was one buffer move per byte)")
+    func framerSkipsCRLFFlood() throws {
+        var framer = SIPStreamFramer()
+        // 4 MB of CRLF: byte-by-byte removal moved the rest of the buffer 4 million times (~8 TB).
+        framer.append(Array(repeating: [UInt8]([13, 10]), count: 2_000_000).joined())
+        #expect(try framer.next() == nil)
+        let one = "SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n"
+        framer.append(Array(repeating: [UInt8]([13, 10]), count: 500_000).joined() + Array(one.utf8))
+        #expect(try framer.next() == Array(one.utf8))
+    }
+
     @Test("a stream message without Content-Length cannot be framed")
     func framerNeedsLength() {
         var framer = SIPStreamFramer()

@@ -115,7 +115,9 @@ struct CallActionTests {
             call = try await env.call(when: "the call ends") { $0["state"] as? String == "ended" }
             #expect(call["end_reason"] as? String == "hangup_by_callee" || call["end_reason"] as? String != nil)
             try await eventually("the room goes") { await !env.fake.requests("DeleteRoom").isEmpty }
-            #expect(await env.fake.requests("DeleteRoom").compactMap { try? $0.decode(DeleteRoomRequest.self).room } == [room])
+            // This call's room and no other. (On a loaded run the DeleteRoom job can be retried after
+            // a slow answer; LiveKit answers a repeat not_found, which the job takes as done.)
+            #expect(Set(await env.fake.requests("DeleteRoom").compactMap { try? $0.decode(DeleteRoomRequest.self).room }) == [room])
             #expect(await env.fake.participants(in: room).isEmpty)
             try await FakeOracle.writeWebhooks(of: env.fake, tag: "app-bridge")
         }

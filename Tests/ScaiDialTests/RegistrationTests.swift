@@ -14,6 +14,8 @@ struct RegistrationTests {
         config.sipContact = "sip:lk.example.com:5060;transport=udp"
         config.registrationInterval = .milliseconds(200)
         config.registrationRetry = RetryPolicy(base: 1, cap: 4)
+        // Kamailio listens on 127.0.0.1: a private network, as the operator allows here.
+        config.sipAddresses.allowPrivate = true
     }
 
     /// A tenant with one registering trunk pointing at `port`; returns (token, trunk path).
@@ -189,7 +191,10 @@ struct RegistrationTakeoverTests {
         let k = try await Kamailio.start(users: ["acme": "s3cret-carrier-pw"])
         defer { k.stop() }
         // The application's own service has no Contact, so it registers nothing itself.
-        try await withApp(configure: { $0.sipContact = nil }) { api, db in
+        try await withApp(configure: {
+            $0.sipContact = nil
+            $0.sipAddresses.allowPrivate = true
+        }) { api, db in
             _ = try await RegistrationTests.trunk(api, port: k.port)
             func replica(_ interval: Duration) throws -> (RegistrationService, Persistence) {
                 var config = db.config()

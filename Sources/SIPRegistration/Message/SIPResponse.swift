@@ -157,7 +157,9 @@ public struct SIPStreamFramer: Sendable {
     /// The next complete message's bytes, nil while incomplete; throws when the stream cannot be
     /// read any further (no `Content-Length`, or headers beyond the size limit).
     public mutating func next() throws -> [UInt8]? {
-        while let first = buffer.first, first == 13 || first == 10 { buffer.removeFirst() }
+        // Removed at once: one byte at a time moved the whole buffer for each (quadratic).
+        let keepAlives = buffer.prefix { $0 == 13 || $0 == 10 }.count
+        if keepAlives > 0 { buffer.removeFirst(keepAlives) }
         guard let end = SIPMessageParser.headerEnd(buffer) else {
             if buffer.count > SIPMessageParser.maximumSize { throw SIPParseError("headers larger than the limit") }
             return nil

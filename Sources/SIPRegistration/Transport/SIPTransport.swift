@@ -42,6 +42,8 @@ public final class NIOSIPTransport: SIPTransactionSender {
     let group: any EventLoopGroup
     let timers: TransactionTimers
     let tls: TLSConfiguration
+    /// Refuses a resolved address (why, or nil to go ahead): ScaiDial refuses non-public ones.
+    let addressCheck: (@Sendable (SocketAddress) -> String?)?
     private let udp = Mutex<UDPFlow?>(nil)
 
     /// The UDP socket kept between transactions, connected to the registrar's address.
@@ -53,11 +55,14 @@ public final class NIOSIPTransport: SIPTransactionSender {
 
     /// `tls` defaults to the system's trust roots with host-name verification.
     public init(
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, timers: TransactionTimers = .init(), tls: TLSConfiguration? = nil
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, timers: TransactionTimers = .init(),
+        tls: TLSConfiguration? = nil,
+        addressCheck: (@Sendable (SocketAddress) -> String?)? = nil
     ) {
         self.group = group
         self.timers = timers
         self.tls = tls ?? TLSConfiguration.makeClientConfiguration()
+        self.addressCheck = addressCheck
     }
 
     public func send(
@@ -71,6 +76,10 @@ public final class NIOSIPTransport: SIPTransactionSender {
             address = try await Self.resolve(account.host, port: port)
         } catch {
             throw SIPTransactionError.transport("cannot resolve \(account.host): \(error)")
+        }
+        // Checked on the address actually used (a name may resolve anywhere, and change).
+        if let reason = addressCheck?(address) {
+            throw SIPTransactionError.transport("\(account.host) is \(address.ipAddress ?? "?"), \(reason): not sent")
         }
         let (events, sink) = AsyncStream<TransactionInput>.makeStream()
         let channel: any Channel

@@ -64,6 +64,10 @@ extension AppConfig {
         let perAccount = number(
             "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT", default: 10, in: 0...100_000,
             "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT must be a whole number from 0 (off) to 100000")
+        let allowPrivateSIP = value("SCAIDIAL_ALLOW_PRIVATE_SIP")
+        if let allowPrivateSIP, !["0", "1"].contains(allowPrivateSIP) {
+            problems.append("SCAIDIAL_ALLOW_PRIVATE_SIP must be 1 (trunks may point to private addresses) or 0")
+        }
         let trustForwarded = value("SCAIDIAL_TRUST_FORWARDED_FOR")
         if let trustForwarded, !["0", "1"].contains(trustForwarded) {
             problems.append("SCAIDIAL_TRUST_FORWARDED_FOR must be 1 (behind a proxy that sets X-Forwarded-For) or 0")
@@ -125,6 +129,7 @@ extension AppConfig {
         config.signInPerAddress = .init(burst: perAddress ?? 20, window: 300)
         config.signInPerAccount = .init(burst: perAccount ?? 10, window: 300)
         config.trustForwardedFor = trustForwarded == "1"
+        config.sipAddresses.allowPrivate = allowPrivateSIP == "1"
         return config
     }
 }

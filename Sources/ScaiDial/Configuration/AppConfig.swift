@@ -41,6 +41,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// `SCAIDIAL_TRUST_FORWARDED_FOR=1`: the client address is the last `X-Forwarded-For` entry
     /// (only behind a reverse proxy that sets it; otherwise any client could pick its address).
     public var trustForwardedFor = false
+    /// Trunk addresses on private networks (`SCAIDIAL_ALLOW_PRIVATE_SIP=1` allows them); tests also
+    /// give the name resolution.
+    var sipAddresses = SIPAddressGuard()
     /// Where bcrypt and dialplan compilation run (their own threads; tests give pools they can block).
     var hashingPool: CPUWorkPool = .hashing
     var compilingPool: CPUWorkPool = .compiling

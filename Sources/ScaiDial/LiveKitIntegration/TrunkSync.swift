@@ -19,6 +19,8 @@ struct TrunkSyncHandler: JobHandler {
     let liveKit: any LiveKitAPI
     let secrets: SecretBox
     let logger: Logger
+    /// Trunks pointing into private networks are not synced (unless the operator allows them).
+    var addresses = SIPAddressGuard()
 
     static func tag(_ trunkID: UUID) -> String { "scaidial:trunk:\(trunkID.uuidString.lowercased())" }
 
@@ -51,6 +53,17 @@ struct TrunkSyncHandler: JobHandler {
             trunk.syncedAt = nil
             trunk.nextRetryAt = nil
             try await trunk.update(on: db)
+            return
+        }
+        if let refusal = await addresses.refusal(trunk.address) {
+            // Not retried: nothing changes until the trunk does (its change queues a new sync).
+            trunk.syncState = .failed
+            trunk.syncError = "not synced: \(refusal)"
+            trunk.nextRetryAt = nil
+            try await trunk.update(on: db)
+            logger.warning(
+                "trunk not synced: its address is not public",
+                metadata: ["trunk_id": "\(trunk.id?.uuidString ?? "?")", "reason": "\(refusal)"])
             return
         }
         let tenant = try await TenantModel.find(trunk.tenantID, on: db)

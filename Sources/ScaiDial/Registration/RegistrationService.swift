@@ -23,6 +23,8 @@ final class RegistrationService: Service, Sendable {
     let interval: Duration
     let retry: RetryPolicy
     let timers: TransactionTimers
+    /// Registrars on private networks are refused at each REGISTER (`SIPAddressGuard`).
+    let addresses: SIPAddressGuard
     /// Lease times (the SIP transaction timers are the client's own, in real time).
     private let clock: any AppClock
     let leases: RegistrationLeases
@@ -44,6 +46,7 @@ final class RegistrationService: Service, Sendable {
         self.interval = config.registrationInterval
         self.retry = config.registrationRetry
         self.timers = config.registrationTimers
+        self.addresses = config.sipAddresses
         self.clock = config.clock
         self.leases = RegistrationLeases(holder: "scaidial-\(UUID().uuidString.lowercased())", duration: config.registrationLease)
         (wakeups, wakeup) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
@@ -122,7 +125,8 @@ final class RegistrationService: Service, Sendable {
             host: target.host, port: target.port, transport: transport, username: username, password: try secrets.open(sealed),
             contact: SIPURI.contact(base: contact, user: username))
         let client = RegistrationClient(
-            account: account, retry: retry, transport: NIOSIPTransport(timers: timers), observer: observer(id, account: account))
+            account: account, retry: retry, transport: NIOSIPTransport(timers: timers, addressCheck: addresses.transportCheck),
+            observer: observer(id, account: account))
         let entry = Entry(client: client, settings: trunk.registrationSettings)
         entries.withLock { $0[id] = entry }
         logger.info("registering trunk", metadata: ["trunk_id": "\(id)", "account": "\(account)"])

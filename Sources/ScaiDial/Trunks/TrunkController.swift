@@ -50,7 +50,7 @@ struct TrunkController {
         let scope = try await context.adminScope(db)
         let input = try await request.jsonObject(context: context)
         let trunk = TrunkModel.new(tenantID: scope.tenantID)
-        try trunk.apply(input, creating: true, secrets: services.secrets)
+        try trunk.apply(input, creating: true, secrets: services.secrets, addresses: services.config.sipAddresses)
         try input.errors.check()
         try await ensureUniqueName(trunk, scope)
         try await db.uniquely("a trunk with this name") {
@@ -69,7 +69,7 @@ struct TrunkController {
         let scope = try await context.adminScope(db)
         let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
         let input = try await request.jsonObject(context: context)
-        try trunk.apply(input, creating: false, secrets: services.secrets)
+        try trunk.apply(input, creating: false, secrets: services.secrets, addresses: services.config.sipAddresses)
         try input.errors.check()
         try await ensureUniqueName(trunk, scope)
         try await db.uniquely("a trunk with this name") {

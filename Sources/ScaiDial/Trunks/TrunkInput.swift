@@ -3,12 +3,12 @@ import Foundation
 extension TrunkModel {
     /// Applies a create or PATCH body. Passwords are sealed with `secrets`; an empty or null
     /// password clears it. Cross-field rules are checked on the resulting trunk.
-    func apply(_ input: Input, creating: Bool, secrets: SecretBox) throws {
+    func apply(_ input: Input, creating: Bool, secrets: SecretBox, addresses: SIPAddressGuard = .init()) throws {
         let registrationBefore = creating ? nil : registrationSettings
         if let v = input.string("name", required: creating, maxLength: 100) { name = v }
         if let v = input.string("address", required: creating, maxLength: 255) {
             if SIPAddress.isValidHostPort(v) {
-                address = v
+                if let refusal = addresses.refusalWhenSaved(v) { input.fail("address", refusal) } else { address = v }
             } else {
                 input.fail("address", "must be host[:port], e.g. sip.carrier.example or 192.0.2.10:5060")
             }
