@@ -78,9 +78,10 @@ struct AppServices: Sendable {
         if case .postgres(let url) = persistence.kind {
             hub = EventHub(
                 shared: try SharedEvents(
-                    persistence: persistence, postgresURL: url, searchPath: config.postgresSearchPath, logger: logger, clock: config.clock))
+                    persistence: persistence, postgresURL: url, searchPath: config.postgresSearchPath, logger: logger, clock: config.clock),
+                maxStreamsPerUser: config.maxEventStreamsPerUser)
         } else {
-            hub = EventHub()
+            hub = EventHub(maxStreamsPerUser: config.maxEventStreamsPerUser)
         }
         self.hub = hub
         let storage = try storage ?? StorageFactory.make(config)

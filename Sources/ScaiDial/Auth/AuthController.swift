@@ -22,7 +22,7 @@ struct AuthController {
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let input = try await request.jsonObject(context: context)
         let email = input.string("email", required: true, maxLength: 320)?.lowercased()
-        let password = input.string("password", required: true, maxLength: 1024)
+        let password = input.string("password", required: true, maxLength: 1024, anyCharacters: true)
         try input.errors.check()
         guard let email, let password else { throw Problem.invalid("email", "and password are required") }
         let db = services.db
@@ -99,6 +99,8 @@ struct AuthController {
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         try await AuthTokenModel.query(on: services.db).filter(\.$id == identity.tokenID).delete()
+        // The session's event streams end with it: no ring reaches a signed-out browser.
+        services.hub.revoke(user: identity.userID, token: identity.tokenID, reason: "signed_out")
         var response = Response(status: .noContent)
         response.headers[.setCookie] = "\(AuthMiddleware.cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
         return response
@@ -151,6 +153,7 @@ struct AuthController {
                 .filter(\.$id == id).filter(\.$userID == identity.userID).first()
         else { throw Problem.notFound("token") }
         try await row.delete(on: services.db)
+        services.hub.revoke(user: identity.userID, token: id, reason: "token_deleted")
         return .noContent
     }
 

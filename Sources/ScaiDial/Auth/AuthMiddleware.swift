@@ -22,7 +22,12 @@ struct AuthMiddleware: RouterMiddleware {
                 try SameOrigin.checkOrigin(request, publicURL: publicURL)
                 try SameOrigin.checkBodyType(request)
             }
-            context.identity = try await resolve(token)
+            switch try await resolve(token) {
+            case .signedIn(let identity): context.identity = identity
+            case .refused(let why):
+                context.credentialProblem =
+                    fromCookie ? "the session is no longer valid (\(why)): sign in again" : "the bearer token \(why)"
+            }
         } else if path == "/v1/auth/login", request.method == .post {
             try SameOrigin.checkOrigin(request, publicURL: publicURL)
         }
@@ -41,19 +46,30 @@ struct AuthMiddleware: RouterMiddleware {
         return request.cookies[cookieName].map { ($0.value, true) }
     }
 
-    private func resolve(_ token: String) async throws -> Identity? {
+    enum Resolution {
+        case signedIn(Identity)
+        /// Why not, in words that fit after "the bearer token".
+        case refused(String)
+    }
+
+    private func resolve(_ token: String) async throws -> Resolution {
         let db = persistence.db
-        guard let row = try await AuthTokenModel.query(on: db).filter(\.$tokenHash == OpaqueToken.hash(token)).first(),
-            row.expiresAt.map({ $0 > clock.now }) ?? true,
-            let user = try await UserModel.find(row.userID, on: db), !user.disabled
-        else { return nil }
+        guard let row = try await AuthTokenModel.query(on: db).filter(\.$tokenHash == OpaqueToken.hash(token)).first() else {
+            return .refused("is not valid (mistyped, revoked, or its session signed out)")
+        }
+        if let expired = row.expiresAt, expired <= clock.now {
+            return .refused("expired at \(expired.formatted(.iso8601))")
+        }
+        guard let user = try await UserModel.find(row.userID, on: db) else { return .refused("belongs to a user who was deleted") }
+        guard !user.disabled else { return .refused("belongs to a disabled account") }
         // Remember use, but write at most every few minutes so reads stay reads.
         if row.lastUsedAt.map({ clock.now.timeIntervalSince($0) > 300 }) ?? true {
             row.lastUsedAt = clock.now
             try await row.update(on: db)
         }
-        return Identity(
-            userID: try user.requireID(), tenantID: user.tenantID, role: user.role,
-            email: user.email, tokenID: try row.requireID())
+        return .signedIn(
+            Identity(
+                userID: try user.requireID(), tenantID: user.tenantID, role: user.role,
+                email: user.email, tokenID: try row.requireID()))
     }
 }

@@ -67,6 +67,8 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// How often an open `/me/events` stream gets a keep-alive comment; a browser that went away
     /// is noticed (and is no longer online) at the next one.
     public var eventKeepAlive: Duration = .seconds(15)
+    /// A user's open `/me/events` streams per replica (tabs, phones); one more closes the oldest.
+    public var maxEventStreamsPerUser = 10
     /// How long a connected call waits for a browser that left it (a reload, a network change) to
     /// come back before the call ends as that user's hang-up.
     public var rejoinGrace: Duration = .seconds(10)

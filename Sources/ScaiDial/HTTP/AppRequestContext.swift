@@ -32,9 +32,15 @@ public struct AppRequestContext: RequestContext {
     /// 1 MiB is plenty for configuration; uploads (greetings) read their body with their own limit.
     public var maxUploadSize: Int { 1 << 20 }
 
-    /// The signed-in user, or 401.
+    /// Why the credentials sent did not sign anyone in (unknown, expired, a disabled account); nil
+    /// when none were sent. Set by `AuthMiddleware` for the 401's detail.
+    public var credentialProblem: String?
+
+    /// The signed-in user, or 401 saying whether the credentials were missing, invalid or expired.
     func requireIdentity() throws -> Identity {
-        guard let identity else { throw Problem.unauthorized() }
+        guard let identity else {
+            throw Problem.unauthorized(credentialProblem ?? "no credentials were sent: sign in, or send Authorization: Bearer <token>")
+        }
         return identity
     }
 }

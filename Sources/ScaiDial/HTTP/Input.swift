@@ -3,45 +3,61 @@ import Foundation
 
 /// Typed, error-collecting reads of one JSON object. `required` fields that are missing are
 /// reported; fields of the wrong type are reported; every accessor returns nil after reporting.
+///
+/// With a strict `FieldErrors` (every API body but the hook door's, which is LiveKit's to shape),
+/// a field nobody read is an unknown field and `check` names it (a misspelt `voicemail_enable`
+/// must not be silently ignored), `null` is refused on a field that cannot be null, and strings
+/// may not carry control or bidirectional-formatting characters (a name must read as it shows).
 struct Input {
-    let fields: [String: JSONValue]
+    private let values: [String: JSONValue]
     let errors: FieldErrors
     let prefix: String
 
     init(_ fields: [String: JSONValue], errors: FieldErrors, prefix: String = "") {
-        self.fields = fields
+        self.values = fields
         self.errors = errors
         self.prefix = prefix
+        errors.register(prefix, keys: fields.keys)
+    }
+
+    /// The value under `key`, which counts as read.
+    private subscript(key: String) -> JSONValue? {
+        errors.read(path(key))
+        return values[key]
     }
 
     func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
-    func has(_ key: String) -> Bool { fields[key] != nil }
+    func has(_ key: String) -> Bool { self[key] != nil }
     func fail(_ key: String, _ message: String) { errors.add(path(key), message) }
 
     private func present(_ key: String, required: Bool) -> JSONValue? {
-        switch fields[key] {
+        switch self[key] {
         case nil:
             if required { fail(key, "is required") }
             return nil
         case .null?:
-            if required { fail(key, "must not be null") }
+            if required || errors.strict {
+                fail(key, required ? "must not be null" : "must not be null (leave the field out to keep it as it is)")
+            }
             return nil
         case let value?: return value
         }
     }
 
-    func string(_ key: String, required: Bool = false, maxLength: Int = 200) -> String? {
+    /// `anyCharacters`: passwords, which may hold whatever their owner typed.
+    func string(_ key: String, required: Bool = false, maxLength: Int = 200, anyCharacters: Bool = false) -> String? {
         guard let value = present(key, required: required) else { return nil }
         guard case .string(let raw) = value else { fail(key, "must be a string"); return nil }
         let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if s.isEmpty { fail(key, "must not be empty"); return nil }
         if s.count > maxLength { fail(key, "must be at most \(maxLength) characters"); return nil }
+        if errors.strict, !anyCharacters, let bad = TextRule.forbidden(in: s) { fail(key, bad); return nil }
         return s
     }
 
     /// A string exactly as sent (may be empty); nil when absent or null.
     func rawString(_ key: String) -> String? {
-        switch fields[key] {
+        switch self[key] {
         case .string(let s)?: return s
         case nil, .null?: return nil
         default: fail(key, "must be a string"); return nil
@@ -50,7 +66,7 @@ struct Input {
 
     /// For nullable fields: absent, explicitly null, or a value.
     func nullableString(_ key: String, maxLength: Int = 200) -> Change<String> {
-        switch fields[key] {
+        switch self[key] {
         case nil: return .absent
         case .null?: return .null
         case .string(let s)? where s.trimmingCharacters(in: .whitespaces).isEmpty: return .null
@@ -66,7 +82,7 @@ struct Input {
     }
 
     func nullableInt(_ key: String, in range: ClosedRange<Int>) -> Change<Int> {
-        switch fields[key] {
+        switch self[key] {
         case nil: return .absent
         case .null?: return .null
         default: return int(key, in: range).map(Change.value) ?? .absent
@@ -99,7 +115,7 @@ struct Input {
     }
 
     func nullableUUID(_ key: String) -> Change<UUID> {
-        switch fields[key] {
+        switch self[key] {
         case nil: return .absent
         case .null?: return .null
         default: return uuid(key).map(Change.value) ?? .absent
@@ -131,4 +147,23 @@ struct Input {
         }
         return out
     }
+}
+
+/// Characters a name or label may not hold: control characters (they break logs, CSV and
+/// terminals) and bidirectional-formatting ones (they make "gnp.exe" read as "exe.png").
+enum TextRule {
+    static func forbidden(in s: String) -> String? {
+        for scalar in s.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                return "must not contain control characters (U+\(String(format: "%04X", scalar.value)))"
+            }
+            if bidi.contains(scalar.value) {
+                return "must not contain bidirectional-formatting characters (U+\(String(format: "%04X", scalar.value)))"
+            }
+        }
+        return nil
+    }
+
+    /// LRM, RLM, ALM and the embeddings, overrides and isolates.
+    static let bidi: Set<UInt32> = [0x200E, 0x200F, 0x061C, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
 }

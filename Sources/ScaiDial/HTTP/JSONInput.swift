@@ -9,9 +9,17 @@ enum JSONValue: Sendable, Equatable {
 }
 
 extension Request {
-    /// The body as a JSON object, or 400 problem details when it is not one.
-    func jsonObject(context: AppRequestContext) async throws -> Input {
-        let buffer = try await body.collect(upTo: context.maxUploadSize)
+    /// The body as a JSON object, or 400 problem details when it is not one. `strict` (the API's
+    /// bodies): unknown fields, nulls on fields that cannot be null and control characters in
+    /// strings are refused (see `Input`); the hook door reads LiveKit's body leniently.
+    func jsonObject(context: AppRequestContext, strict: Bool = true) async throws -> Input {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await body.collect(upTo: context.maxUploadSize)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(
+                .contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes (1 MiB), the most a JSON request may be")
+        }
         guard buffer.readableBytes > 0 else { throw Problem.badRequest("a JSON object body is required") }
         let value: JSONValue
         do {
@@ -20,19 +28,48 @@ extension Request {
             throw Problem.badRequest("the body is not valid JSON")
         }
         guard case .object(let fields) = value else { throw Problem.badRequest("the body must be a JSON object") }
-        return Input(fields, errors: FieldErrors())
+        return Input(fields, errors: FieldErrors(strict: strict))
     }
 }
 
 /// Collects field errors across a whole request so the answer names every bad field at once.
 final class FieldErrors {
     private(set) var list: [FieldError] = []
+    /// Refuse unknown fields, nulls and control characters (`Input`).
+    let strict: Bool
+    /// Every field of the body by its path ("policy.max_concurrent_calls", "rules[3].action"), and
+    /// those a handler read.
+    private var sent: [String] = []
+    private var seen: Set<String> = []
+
+    init(strict: Bool = false) { self.strict = strict }
+
     func add(_ field: String, _ message: String) {
         if !list.contains(where: { $0.field == field }) { list.append(FieldError(field: field, message: message)) }
     }
     func add(_ errors: [FieldError]) { errors.forEach { add($0.field, $0.message) } }
-    /// 422 naming every collected field, if any.
-    func check() throws { if !list.isEmpty { throw Problem.invalid(list) } }
+
+    func register(_ prefix: String, keys: some Collection<String>) {
+        guard strict else { return }
+        sent += keys.sorted().map { prefix.isEmpty ? $0 : "\(prefix).\($0)" }
+    }
+    func read(_ path: String) { if strict { seen.insert(path) } }
+
+    /// 422 naming every collected field, and (strict) every field nobody read — except beside a
+    /// field already refused, whose siblings went unread because of it.
+    func check() throws {
+        if strict {
+            let refusedParents = Set(list.map { Self.parent($0.field) })
+            for path in sent where !seen.contains(path) && !refusedParents.contains(Self.parent(path)) {
+                add(path, "is not a field of this request (misspelt, or not used with the other values sent)")
+            }
+        }
+        if !list.isEmpty { throw Problem.invalid(list) }
+    }
+
+    private static func parent(_ path: String) -> String {
+        path.lastIndex(of: ".").map { String(path[..<$0]) } ?? ""
+    }
 }
 
 /// A change to a nullable field in a PATCH: absent (leave it), null (clear it) or a value.

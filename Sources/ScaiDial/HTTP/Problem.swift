@@ -69,8 +69,22 @@ struct ProblemMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
+        } catch let error as HTTPError where error.status == .notFound {
+            // The router found no route: a known path asked with another method is 405 saying which.
+            let path = request.uri.path
+            let allowed = OpenAPIDocument.methods(for: path)
+            guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else {
+                return try Problem(.notFound, "no route for \(request.method) \(path)").response(from: request, context: context)
+            }
+            let allow = (allowed + (allowed.contains("GET") ? ["HEAD"] : [])).joined(separator: ", ")
+            return try Problem(.methodNotAllowed, "\(path) takes \(allow), not \(request.method)", headers: [.allow: allow])
+                .response(from: request, context: context)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return try Problem(
+                .contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes, the most this request may carry"
+            ).response(from: request, context: context)
         } catch let error as HTTPError {
-            let detail = error.status == .notFound ? "no route for \(request.method) \(request.uri.path)" : error.body
+            let detail = error.body
             return try Problem(error.status, detail, headers: error.headers).response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             return try Problem(error.status).response(from: request, context: context)

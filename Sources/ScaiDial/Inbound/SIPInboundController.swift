@@ -51,7 +51,8 @@ struct SIPInboundController {
 
     @Sendable func inbound(_ request: Request, context: AppRequestContext) async throws -> Answer {
         try authorize(request)
-        let input = try await request.jsonObject(context: context)
+        // LiveKit's body: fields ScaiDial does not read are LiveKit's business, not an error.
+        let input = try await request.jsonObject(context: context, strict: false)
         let read = Self.read(input)
         try input.errors.check()
         guard let call = read else { throw Problem.invalid("call", "is required") }

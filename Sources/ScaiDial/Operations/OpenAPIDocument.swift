@@ -182,6 +182,20 @@ enum OpenAPIDocument {
         ]
     }
 
+    /// The methods documented for a concrete path ("/v1/tenants/0192…/users"), in document order;
+    /// empty for a path the API does not have.
+    static func methods(for path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var found: [String] = []
+        for op in operations where !found.contains(op.method) {
+            let template = op.path.split(separator: "/", omittingEmptySubsequences: false)
+            guard template.count == segments.count else { continue }
+            let matches = zip(template, segments).allSatisfy { t, s in t == s || (t.hasPrefix("{") && t.hasSuffix("}") && !s.isEmpty) }
+            if matches { found.append(op.method) }
+        }
+        return found
+    }
+
     static func json(serverURL: String) throws -> Data {
         var paths: [String: [String: Any]] = [:]
         for op in operations {

@@ -22,7 +22,7 @@ struct MeController {
     /// Server-sent events: `ready` at once, then `ring`, `ring_cancelled`, `call_updated`, …
     @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
-        let (id, stream) = services.hub.subscribe(user: identity.userID)
+        let (id, stream) = services.hub.subscribe(user: identity.userID, token: identity.tokenID)
         let hub = services.hub
         let keepAlive = services.config.eventKeepAlive
         var headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]

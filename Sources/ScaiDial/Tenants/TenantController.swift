@@ -98,6 +98,7 @@ struct TenantController {
             throw Problem(
                 .badGateway, "the storage refused to delete the tenant's recordings (\(error)); the tenant is still there, try again")
         }
+        let users = try await UserModel.query(on: db).filter(\.$tenantID == id).all().compactMap(\.id)
         try await db.transaction { tx in
             // Its trunks' LiveKit objects (inbound and outbound trunks, dispatch rules) are removed by
             // queued jobs that outlive the rows (they carry no tenant, so they do not cascade away), as
@@ -110,6 +111,7 @@ struct TenantController {
             try await tenant.delete(on: tx)
         }
         services.trunkSync.kick()
+        for user in users { services.hub.revoke(user: user, token: nil, reason: "account_deleted") }
         return .noContent
     }
 

@@ -80,6 +80,10 @@ struct UserController {
                 try await AuthTokenModel.query(on: tx).filter(\.$userID == user.requireID()).delete()
             }
         }
+        // Their browsers' event streams end with their credentials, on every replica.
+        if password != nil || user.disabled {
+            services.hub.revoke(user: try user.requireID(), token: nil, reason: user.disabled ? "account_disabled" : "password_changed")
+        }
         return try UserDTO(user)
     }
 
@@ -88,6 +92,7 @@ struct UserController {
         let user = try await find(context, scope)
         if user.id == scope.identity.userID { throw Problem.conflict("you cannot delete your own account") }
         try await user.delete(on: services.db)
+        services.hub.revoke(user: try user.requireID(), token: nil, reason: "account_deleted")
         return .noContent
     }
 
@@ -118,7 +123,7 @@ struct UserController {
             }
         }
         if let disabled = input.bool("disabled") { user.disabled = disabled }
-        let password = input.string("password", required: creating, maxLength: 1024)
+        let password = input.string("password", required: creating, maxLength: 1024, anyCharacters: true)
         if let password, let problem = PasswordRule.problem(password) { input.fail("password", problem); return nil }
         return password
     }

@@ -120,5 +120,16 @@ Phone.listen = function (handlers) {
   for (const name of ["ring", "ring_cancelled", "call_updated"]) {
     source.addEventListener(name, (event) => handlers[name](JSON.parse(event.data)));
   }
+  // The server closed this stream for good: signed out (here or elsewhere), a new password, a
+  // disabled account — or too many tabs, where reconnecting would only close another one.
+  source.addEventListener("signed_out", (event) => {
+    source.close();
+    handlers.online(false);
+    if (JSON.parse(event.data).reason === "too_many_streams") {
+      document.getElementById("page-error").textContent = "This phone is open in too many tabs or devices, so this one stopped ringing. Reload to use it here.";
+    } else {
+      window.location.reload();
+    }
+  });
   return source;
 };
