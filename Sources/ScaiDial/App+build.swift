@@ -33,6 +33,10 @@ func buildApplicationAndServices(
         let router = buildRouter(services)
         var app = Application(
             router: router,
+            // An idle connection — one that sent half a request line and stopped (slowloris), or a
+            // keep-alive that sends nothing more — is closed after the idle timeout; an event stream
+            // being answered is not idle.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.httpIdleTimeout.components.seconds)))),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "scaidial"),
             logger: logger)
         app.addServices(
