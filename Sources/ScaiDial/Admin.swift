@@ -1,11 +1,34 @@
 import FluentKit
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 
 /// What the command line does besides serving.
 public enum Admin {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+    }
+
+    /// Fails with a sentence for the operator when `host:port` cannot be listened on (another
+    /// program has it, or the address is not this machine's) — checked before anything is created
+    /// on disk, so a failed start leaves no database file behind.
+    public static func checkListenAddress(host: String, port: Int) async throws {
+        guard (1...65_535).contains(port) else { throw Failure(description: "port \(port) is not a port number (1 to 65535)") }
+        let probe: any Channel
+        do {
+            probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: host, port: port).get()
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw Failure(
+                description:
+                    "\(host):\(port) is already in use by another program; stop it, or start ScaiDial on another port with --port (or SCAIDIAL_PORT)"
+            )
+        } catch {
+            throw Failure(description: "cannot listen on \(host):\(port): \(error) (check --host / SCAIDIAL_HOST)")
+        }
+        try? await probe.close()
     }
 
     /// Applies pending migrations; returns the names applied.

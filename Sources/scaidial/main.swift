@@ -29,7 +29,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (env SCAIDIAL_HOST; default 127.0.0.1)") var host: String?
     @Option(help: "Port to listen on (env SCAIDIAL_PORT; default 8080)") var port: Int?
 
+    func validate() throws {
+        if let port, !(1...65_535).contains(port) {
+            throw ValidationError("--port must be a port number from 1 to 65535 (got \(port))")
+        }
+    }
+
     func run() async throws {
+        // Before the configuration is read (it may create the secret key file) and the database
+        // opened (its file created): a port in use is said plainly and leaves nothing behind.
+        let env = ProcessInfo.processInfo.environment
+        let listenHost = host ?? env["SCAIDIAL_HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        let listenPort = port ?? env["SCAIDIAL_PORT"].map { Int($0) ?? 0 } ?? 8080
+        if (1...65_535).contains(listenPort) {
+            try await Admin.checkListenAddress(host: listenHost, port: listenPort)
+        }
         var config = try common.config()
         if let host { config.host = host }
         if let port { config.port = port }

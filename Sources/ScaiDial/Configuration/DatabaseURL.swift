@@ -5,6 +5,14 @@ public enum DatabaseURL: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(url: String)
 
+    /// "sqlite" or "postgresql", for logs.
+    var engine: String {
+        switch self {
+        case .sqlite: "sqlite"
+        case .postgres: "postgresql"
+        }
+    }
+
     /// `sqlite://./db.sqlite` (relative), `sqlite:///var/lib/db.sqlite` (absolute), `sqlite::memory:`
     /// is not accepted: data must survive a restart. `postgres://` and `postgresql://` URLs pass through.
     public static func parse(_ raw: String) -> DatabaseURL? {

@@ -1,6 +1,7 @@
 import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -28,6 +29,11 @@ public final class Persistence: Sendable {
         self.kind = url
         switch url {
         case .sqlite(let path):
+            // The file holds password hashes and sealed trunk secrets: only its owner reads it
+            // (SQLite gives its -wal and -shm files the same permissions).
+            if !FileManager.default.fileExists(atPath: path) {
+                FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
             databases.use(.sqlite(.file(path), maxConnectionsPerEventLoop: 1, sqlLogLevel: .trace), as: .sqlite)
             eventLoop = group.any()
         case .postgres(let raw):
@@ -69,11 +75,22 @@ public final class Persistence: Sendable {
     }
 
     /// Applies every pending migration, in order.
+    /// Applies every pending migration, in order, and says so in one log line (Fluent's own two
+    /// lines per migration are kept for debug logging).
     public func migrate() async throws {
         try await tune()
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: db.eventLoop)
+        // Fluent says two lines per migration at info; below debug they are left out (a failure
+        // still throws, and is logged by whoever started the server).
+        let quiet = logger.logLevel <= .debug ? logger : Logger(label: logger.label) { _ in SwiftLogNoOpLogHandler() }
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: quiet, on: db.eventLoop)
         try await migrator.setupIfNeeded().get()
+        let pending = try await migrator.previewPrepareBatch().get().map { $0.0.name }
         try await migrator.prepareBatch().get()
+        if let first = pending.first, let last = pending.last {
+            logger.info(
+                "database migrated",
+                metadata: ["applied": "\(pending.count)", "first": "\(first)", "last": "\(last)", "database": "\(kind.engine)"])
+        }
     }
 
     /// SQLite: WAL lets readers go on during a write (stored in the file); with WAL, `synchronous=NORMAL`

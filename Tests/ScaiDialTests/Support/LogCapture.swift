@@ -4,13 +4,14 @@ import Synchronization
 /// Keeps every log line (message and metadata) so a test can read what the server logged.
 final class LogCapture: LogHandler, Sendable {
     private let lines = Mutex<[String]>([])
+    private let level = Mutex<Logger.Level>(.debug)
     var metadata: Logger.Metadata {
         get { [:] }
         set {}
     }
     var logLevel: Logger.Level {
-        get { .debug }
-        set {}
+        get { level.withLock { $0 } }
+        set { level.withLock { $0 = newValue } }
     }
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { nil }
