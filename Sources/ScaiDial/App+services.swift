@@ -70,7 +70,7 @@ struct AppServices: Sendable {
         }
         jobs = JobWorker(
             persistence: persistence, handlers: handlers, backoff: config.retryBackoff, logger: logger, interval: config.jobPollInterval,
-            clock: config.clock, wakes: config.jobWakeups)
+            clock: config.clock, wakes: config.jobWakeups, metrics: metrics)
         trunkSync = TrunkSyncScheduler(liveKitConfigured: liveKit != nil, worker: jobs)
         registrations = RegistrationService(config: config, persistence: persistence, secrets: secrets, metrics: metrics, logger: logger)
         // Several replicas share one PostgreSQL database: their event streams are shared through it.

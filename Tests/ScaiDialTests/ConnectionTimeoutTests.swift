@@ -35,15 +35,16 @@ struct ConnectionTimeoutTests {
 
     @Test("half a request line (slowloris) and an idle keep-alive are closed after the idle timeout; a stream being answered stays")
     func idle() async throws {
-        try await withAppServices(live: true, configure: { $0.httpIdleTimeout = .seconds(1) }) { api, _, services in
+        try await withAppServices(live: true, configure: { $0.httpIdleTimeout = .seconds(2) }) { api, _, services in
             let port = try #require(api.client.port)
             let w = try await World.build(api)
             let stream = try await SSEStream.open(port: port, token: w.a.userToken)
             #expect(try await stream.next().name == "ready")
             let slow = try await Self.connect(port)
-            try await slow.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHo")).get()
+            // (On a loaded machine the server may have closed it before the write: that is the point.)
+            try? await slow.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHo")).get()
             let idle = try await Self.connect(port)
-            try await idle.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).get()
+            try? await idle.writeAndFlush(ByteBuffer(string: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")).get()
             #expect(try await Self.closed(slow, within: 10))
             #expect(try await Self.closed(idle, within: 10))
             // The event stream outlived the timeout and still delivers.

@@ -170,6 +170,36 @@ struct VoicemailInboxTests {
         }
     }
 
+    /// A storage whose `delete` of one key fails `times` times (a flaky S3), then works.
+    final class RefusingStorage: ObjectStorage, @unchecked Sendable {
+        let inner: any ObjectStorage
+        let refused: String
+        private let lock = NSLock()
+        private var left: Int
+        init(_ inner: any ObjectStorage, refusing key: String, times: Int) {
+            self.inner = inner
+            self.refused = key
+            self.left = times
+        }
+        func put(_ key: String, _ body: ByteBuffer, contentType: String) async throws {
+            try await inner.put(key, body, contentType: contentType)
+        }
+        func get(_ key: String, range: ClosedRange<Int>?) async throws -> StoredObject? { try await inner.get(key, range: range) }
+        func head(_ key: String) async throws -> ObjectInfo? { try await inner.head(key) }
+        func delete(_ key: String) async throws {
+            let refuse = lock.withLock { () -> Bool in
+                guard key == refused, left > 0 else { return false }
+                left -= 1
+                return true
+            }
+            if refuse { throw TestFailure("storage refused to delete \(key)") }
+            try await inner.delete(key)
+        }
+        func egressOutput(for key: String, fileType: EncodedFileType) -> EncodedFileOutput {
+            inner.egressOutput(for: key, fileType: fileType)
+        }
+    }
+
     @Test("retention removes recordings older than the tenant's days, and only those")
     func retention() async throws {
         try await withApp { api, database in
@@ -180,9 +210,9 @@ struct VoicemailInboxTests {
             let persistence = try Persistence(
                 url: DatabaseURL.parse(config.databaseURL)!, logger: .init(label: "t"), postgresSearchPath: config.postgresSearchPath,
                 poolSize: 1)
-            let storage = StorageTests.storage()
+            let storage = RefusingStorage(StorageTests.storage(), refusing: "voicemail/1.ogg", times: 1)
             do {
-                for (n, tenant, ext) in [(1, w.a.id, w.a.extensionID), (2, w.b.id, w.b.extensionID)] {
+                for (n, tenant, ext) in [(1, w.a.id, w.a.extensionID), (2, w.b.id, w.b.extensionID), (3, w.a.id, w.a.extensionID)] {
                     let m = VoicemailMessageModel()
                     m.id = .v7()
                     m.tenantID = UUID(uuidString: tenant)!
@@ -200,8 +230,23 @@ struct VoicemailInboxTests {
                 let sweeper = VoicemailRetention(
                     persistence: persistence, storage: storage, interval: .seconds(3600), logger: .init(label: "t"))
                 #expect(try await sweeper.sweep(now: Date().addingTimeInterval(29 * 86_400)) == 0)
-                // Tenant A keeps 30 days, tenant B the default 90: only A's message goes at day 31.
-                #expect(try await sweeper.sweep(now: Date().addingTimeInterval(31 * 86_400)) == 1)
+                // Webhook deliveries are remembered a week, then pruned by the same pass.
+                let day31 = Date().addingTimeInterval(31 * 86_400)
+                for (id, age) in [("EV_old", 8.0), ("EV_recent", 1.0)] {
+                    let row = WebhookEventModel()
+                    row.id = .v7()
+                    row.eventID = id
+                    row.event = "room_started"
+                    row.receivedAt = day31.addingTimeInterval(-age * 86_400)
+                    try await row.create(on: persistence.db)
+                }
+                // Tenant A keeps 30 days, tenant B the default 90: only A's messages go at day 31 —
+                // the storage refuses one of them once, and the other goes anyway.
+                #expect(try await sweeper.sweep(now: day31) == 1)
+                let kept = try await storage.head("voicemail/1.ogg"), gone = try await storage.head("voicemail/3.ogg")
+                #expect(kept != nil && gone == nil)
+                #expect(try await WebhookEventModel.query(on: persistence.db).all().map(\.eventID) == ["EV_recent"])
+                #expect(try await sweeper.sweep(now: day31) == 1)
                 #expect(try await storage.head("voicemail/1.ogg") == nil)
                 #expect(try await storage.head("voicemail/2.ogg") != nil)
                 #expect(try await api.get("\(w.a.base)/voicemails", token: w.a.adminToken).items.isEmpty)

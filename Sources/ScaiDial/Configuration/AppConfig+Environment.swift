@@ -65,7 +65,7 @@ extension AppConfig {
             "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT", default: 10, in: 0...100_000,
             "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT must be a whole number from 0 (off) to 100000")
         let idleTimeout = number(
-            "SCAIDIAL_HTTP_IDLE_TIMEOUT_S", default: 30, in: 2...3600,
+            "SCAIDIAL_HTTP_IDLE_TIMEOUT_S", default: 75, in: 2...3600,
             "SCAIDIAL_HTTP_IDLE_TIMEOUT_S must be a whole number of seconds from 2 to 3600")
         let allowPrivateSIP = value("SCAIDIAL_ALLOW_PRIVATE_SIP")
         if let allowPrivateSIP, !["0", "1"].contains(allowPrivateSIP) {
@@ -133,7 +133,7 @@ extension AppConfig {
         config.signInPerAccount = .init(burst: perAccount ?? 10, window: 300)
         config.trustForwardedFor = trustForwarded == "1"
         config.sipAddresses.allowPrivate = allowPrivateSIP == "1"
-        config.httpIdleTimeout = .seconds(idleTimeout ?? 30)
+        config.httpIdleTimeout = .seconds(idleTimeout ?? 75)
         return config
     }
 }

@@ -68,8 +68,9 @@ public struct AppConfig: Sendable, CustomStringConvertible {
     /// is noticed (and is no longer online) at the next one.
     public var eventKeepAlive: Duration = .seconds(15)
     /// How long an HTTP connection may stay idle, or take to send its request head, before it is
-    /// closed (`SCAIDIAL_HTTP_IDLE_TIMEOUT_S`, default 30 s).
-    public var httpIdleTimeout: Duration = .seconds(30)
+    /// closed (`SCAIDIAL_HTTP_IDLE_TIMEOUT_S`, default 75 s: longer than the 60 s HTTP clients keep
+    /// idle connections pooled, so a client never sends on a connection the server is closing).
+    public var httpIdleTimeout: Duration = .seconds(75)
     /// A user's open `/me/events` streams per replica (tabs, phones); one more closes the oldest.
     public var maxEventStreamsPerUser = 10
     /// How long a connected call waits for a browser that left it (a reload, a network change) to

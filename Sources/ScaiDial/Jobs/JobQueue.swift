@@ -100,6 +100,25 @@ struct JobQueue: Sendable {
     }
 }
 
+extension JobQueue {
+    /// The claim goes on: the lease is pushed to `until` (only while this claim holds it).
+    static func renew(_ job: Claimed, until: Date, on db: any Database) async throws {
+        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == job.lock)
+            .set(\.$lockedUntil, to: until).update()
+    }
+
+    /// Every attempt failed: the job stays, `failed`, with its last error, and is not claimed again
+    /// (queuing its work anew — a dedupe key's enqueue — makes it pending once more).
+    static func giveUp(_ job: Claimed, error: String, on db: any Database) async throws {
+        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == job.lock)
+            .filter(\.$generation == job.generation)
+            .set(\.$state, to: "failed").set(\.$attempts, to: job.attempts + 1).set(\.$lastError, to: String(error.prefix(1000)))
+            .set(\.$lockedBy, to: nil).set(\.$lockedUntil, to: nil).update()
+        try await JobModel.query(on: db).filter(\.$id == job.id).filter(\.$lockedBy == job.lock)
+            .set(\.$lockedBy, to: nil).set(\.$lockedUntil, to: nil).update()
+    }
+}
+
 /// Exponential backoff with jitter: base · 2^attempt, capped, ±20 %.
 struct Backoff: Sendable {
     var base: TimeInterval = 5

@@ -8,8 +8,16 @@ import Synchronization
 /// What a kind of job does. Throwing schedules a retry with backoff.
 protocol JobHandler: Sendable {
     var kind: String { get }
+    /// Runs at most this many times; a job that failed them all is left `failed` (logged with its
+    /// id, counted in `scaidial_jobs_failed_total`), until something queues its work again.
+    var maxAttempts: Int { get }
     /// `attempt` counts earlier failed attempts (0 on the first run); `retryAt` is when a failure will be retried.
     func run(payload: String, attempt: Int, retryAt: Date) async throws
+}
+
+extension JobHandler {
+    /// With the default backoff (5 s doubling, capped at 5 minutes) 30 attempts last about two hours.
+    var maxAttempts: Int { 30 }
 }
 
 /// Runs due jobs: polls the `jobs` table every `interval`, or at once when woken.
@@ -22,15 +30,20 @@ final class JobWorker: Service, Sendable {
     /// Decides when a job is due and when a failed one runs again.
     let clock: any AppClock
     let name = "worker-\(UUID().uuidString.prefix(8))"
+    /// How long a claim holds a job; a running job renews it every third of that, so a long run
+    /// (a transcription) is never taken for a dead one and run twice.
+    static let lease: TimeInterval = 120
+    let metrics: MetricsRegistry?
     private let wakes: Bool
     private let wakeups: AsyncStream<Void>
     private let wakeup: AsyncStream<Void>.Continuation
 
     init(
         persistence: Persistence, handlers: [any JobHandler], backoff: Backoff, logger: Logger, interval: Duration = .seconds(1),
-        clock: any AppClock = SystemClock(), wakes: Bool = true
+        clock: any AppClock = SystemClock(), wakes: Bool = true, metrics: MetricsRegistry? = nil
     ) {
         self.clock = clock
+        self.metrics = metrics
         self.wakes = wakes
         self.persistence = persistence
         self.handlers = Mutex(Dictionary(uniqueKeysWithValues: handlers.map { ($0.kind, $0) }))
@@ -70,7 +83,7 @@ final class JobWorker: Service, Sendable {
     /// holds are waited for). For tests that move a `ManualClock` and want its timers to have fired.
     func runDue() async throws {
         for _ in 0..<1000 {
-            let claimed = try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, now: clock.now, on: persistence.db)
+            let claimed = try await JobQueue.claimDue(worker: name, lease: Self.lease, limit: 20, now: clock.now, on: persistence.db)
             for job in claimed { await execute(job, on: persistence.db) }
             if !claimed.isEmpty { continue }
             let busy = try await JobModel.query(on: persistence.db).filter(\.$state == "pending").filter(\.$runAt <= clock.now)
@@ -84,7 +97,7 @@ final class JobWorker: Service, Sendable {
     private func claimDue() async -> [JobQueue.Claimed] {
         guard persistence.isOpen else { return [] }
         do {
-            return try await JobQueue.claimDue(worker: name, lease: 120, limit: 20, now: clock.now, on: persistence.db)
+            return try await JobQueue.claimDue(worker: name, lease: Self.lease, limit: 20, now: clock.now, on: persistence.db)
         } catch {
             logger.warning("job poll failed", metadata: ["error": "\(String(reflecting: error))"])
             return []
@@ -93,17 +106,56 @@ final class JobWorker: Service, Sendable {
 
     private func execute(_ job: JobQueue.Claimed, on db: any Database) async {
         guard let handler = handlers.withLock({ $0[job.kind] }) else {
-            logger.error("no handler for job kind", metadata: ["kind": "\(job.kind)"])
-            try? await JobQueue.retry(job, at: clock.now.addingTimeInterval(backoff.cap), error: "no handler", on: db)
+            logger.error("no handler for job kind", metadata: ["kind": "\(job.kind)", "job_id": "\(job.id)"])
+            await failed(job, maxAttempts: 5, error: "no handler for this kind of job", on: db)
             return
         }
         let retryAt = clock.now.addingTimeInterval(backoff.delay(afterAttempt: job.attempts))
         do {
-            try await handler.run(payload: job.payload, attempt: job.attempts, retryAt: retryAt)
+            try await renewingLease(job, on: db) {
+                try await handler.run(payload: job.payload, attempt: job.attempts, retryAt: retryAt)
+            }
             try await JobQueue.complete(job, on: db)
         } catch {
-            logger.info("job failed; will retry", metadata: ["kind": "\(job.kind)", "attempt": "\(job.attempts + 1)", "error": "\(error)"])
-            try? await JobQueue.retry(job, at: retryAt, error: "\(error)", on: db)
+            await failed(job, maxAttempts: handler.maxAttempts, error: "\(error)", retryAt: retryAt, on: db)
+        }
+    }
+
+    /// Another attempt later, or — the last attempt spent — the terminal `failed` state.
+    private func failed(_ job: JobQueue.Claimed, maxAttempts: Int, error: String, retryAt: Date? = nil, on db: any Database) async {
+        guard job.attempts + 1 >= maxAttempts else {
+            logger.info(
+                "job failed; will retry",
+                metadata: ["kind": "\(job.kind)", "job_id": "\(job.id)", "attempt": "\(job.attempts + 1)", "error": "\(error)"])
+            try? await JobQueue.retry(job, at: retryAt ?? clock.now.addingTimeInterval(backoff.cap), error: error, on: db)
+            return
+        }
+        logger.error(
+            "job failed for good: its attempts are spent",
+            metadata: ["kind": "\(job.kind)", "job_id": "\(job.id)", "attempts": "\(job.attempts + 1)", "error": "\(error)"])
+        metrics?.increment(
+            "scaidial_jobs_failed_total", help: "Jobs that failed every attempt and were given up (state failed)",
+            labels: [("kind", job.kind)])
+        try? await JobQueue.giveUp(job, error: error, on: db)
+    }
+
+    /// Runs `work` while renewing the job's lease every third of it.
+    private func renewingLease(
+        _ job: JobQueue.Claimed, on db: any Database, _ work: @escaping @Sendable () async throws -> Void
+    )
+        async throws
+    {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await work() }
+            group.addTask { [clock] in
+                while true {
+                    try await clock.sleep(for: .seconds(Int64(Self.lease / 3)))
+                    try? await JobQueue.renew(job, until: clock.now.addingTimeInterval(Self.lease), on: db)
+                }
+            }
+            // The work's own end (or error) decides; the renewal stops with it.
+            defer { group.cancelAll() }
+            try await group.next()
         }
     }
 }
