@@ -30,10 +30,16 @@ struct AuthController {
         // Too many failures from this address or for this account: refused before any hashing.
         let address = context.clientAddress(request, trustForwardedFor: services.config.trustForwardedFor)
         if let wait = services.signIns.wait(address: address, account: email, now: now) {
+            await Self.tarpit()
             throw Problem(
                 .tooManyRequests, "too many failed sign-ins from this address or for this account; try again in \(wait) seconds",
                 headers: [.retryAfter: String(wait)]
             ).coded("sign_in_rate_limited")
+        }
+        // A flood that fills the hashing pool is turned away before it costs a database query.
+        if services.hasher.pool.isFull {
+            await Self.tarpit()
+            throw PasswordHasher.busy
         }
         guard let user = try await UserModel.query(on: db).filter(\.$email == email).first() else {
             // Spend the same time as a real check so response timing does not reveal which emails exist.
@@ -67,6 +73,13 @@ struct AuthController {
         response.headers[.setCookie] =
             "\(AuthMiddleware.cookieName)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(Self.sessionLifetime))\(secure)"
         return response
+    }
+
+    /// A refused sign-in is answered after a second (real time): a flooding client that retries
+    /// at once can then send one attempt per second per connection, instead of thousands that cost
+    /// the server as much as the calls it must route.
+    static func tarpit() async {
+        try? await Task.sleep(for: .seconds(1))
     }
 
     /// Consecutive failures lock the account for a while; the counter restarts after a lock. The

@@ -18,6 +18,11 @@ struct PasswordHasher: Sendable {
         try await admitted { Bcrypt.verify(password, hash: hash) }
     }
 
+    static let busy = Problem(
+        .serviceUnavailable, "too many sign-ins and password changes at once; try again in a second",
+        headers: [.retryAfter: "1"]
+    ).coded("sign_in_busy")
+
     private func admitted<T: Sendable>(_ work: @escaping @Sendable () -> T) async throws -> T {
         do {
             return try await pool.run(work)

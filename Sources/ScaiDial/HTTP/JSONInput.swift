@@ -1,6 +1,7 @@
 import Dialplan
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Any JSON value, so a request body can be checked field by field and every bad field named
 /// (read by `JSONParser`).
@@ -17,6 +18,9 @@ extension Request {
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw Problem(
+                .contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes (1 MiB), the most a JSON request may be")
+        } catch is NIOTooManyBytesError {
             throw Problem(
                 .contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes (1 MiB), the most a JSON request may be")
         }

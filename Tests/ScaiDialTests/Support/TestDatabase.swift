@@ -49,6 +49,9 @@ struct TestDatabase {
         // The whole suite signs in from one process at once: a hashing pool whose queue never fills
         // (the production pool's bound is tested with a pool of its own).
         config.hashingPool = Self.hashing
+        // The test clients of live servers keep one connection and never reconnect; on a loaded
+        // run a test can pause longer than the production idle timeout (its own test sets a short one).
+        config.httpIdleTimeout = .seconds(3600)
         // Hook-door calls whose caller never joins end after this; on a loaded machine a test on the
         // system clock can take longer than the real 15 s. The tests of those ghost calls set it.
         config.callerArrivalTimeout = .seconds(600)
