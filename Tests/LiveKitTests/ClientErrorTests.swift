@@ -82,6 +82,8 @@ struct ClientErrorTests {
         let start = clock.now
         let error = await #expect(throws: LiveKitError.self) { try await client.listSIPDispatchRules() }
         #expect(error?.kind == .unreachable && error?.isRetryable == true && error?.method == "ListSIPDispatchRule")
-        #expect(clock.now - start < .seconds(3))
+        // A refused connection is reported, not retried until some long timeout: well under 10 s even
+        // when the whole suite (the fuzz test included) shares two busy cores (it took 4 s there once).
+        #expect(clock.now - start < .seconds(10))
     }
 }
