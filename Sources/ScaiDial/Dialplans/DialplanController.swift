@@ -53,13 +53,14 @@ struct DialplanController {
         if Set(priorities).count != priorities.count { throw Problem.conflict("two rules have the same priority") }
         try await ensureUniqueName(plan, scope)
         let newRules = rules
+        let now = services.config.clock.now
         try await db.uniquely("a dialplan with this name") {
             try await db.transaction { tx in
                 try await plan.create(on: tx)
                 // Many rows per INSERT (a plan may be saved with 10,000 rules); 500 rows of the
                 // rule's columns stay far below SQLite's and PostgreSQL's limits on bound values.
                 for start in stride(from: 0, to: newRules.count, by: 500) {
-                    try await newRules[start..<min(start + 500, newRules.count)].create(on: tx)
+                    try await RuleModel.insertAll(newRules[start..<min(start + 500, newRules.count)], now: now, on: tx)
                 }
             }
         }
