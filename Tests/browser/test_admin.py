@@ -574,6 +574,10 @@ def test_users_roles_disabling_policy_and_sign_out(open_console, server):
     assert policy["voicemail_transcription"] is True and policy["allow_international"] is False
     expect(page.locator('#policy-form [name="policy.default_caller_id"]')).to_have_value("+31205550300")
     shot(page, "admin-policy-tenant-admin")
+    phone = open_console("pepper@stark.test", "admin-password", path="/admin/policy", viewport=(390, 844))
+    expect(phone.locator('#policy-form [name="policy.max_concurrent_calls"]')).to_be_disabled()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "admin-policy-tenant-admin-phone", full_page=True)
     # The platform admin sets them for the tenant: a bad prefix is named with its position; a good one is saved.
     operator = open_console("root@example.com", "root-password", path=f"/admin/policy?tenant={t['id']}")
     operator.check('#policy-form [name="policy.allow_international"]')

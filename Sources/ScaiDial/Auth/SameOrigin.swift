@@ -33,12 +33,13 @@ enum SameOrigin {
             return
         }
         guard let name = origin, let origin = request.headers[name] else { return }
-        let allowed = [originOf(publicURL), request.head.authority.map { "\(request.head.scheme ?? "http")://\($0)" }]
-            .compactMap { $0?.lowercased() }
-        // Behind a TLS-terminating proxy the request reaches us as http: the Host decides.
-        let host = URL(string: origin)?.host.map { h in URL(string: origin)?.port.map { "\(h):\($0)" } ?? h }?.lowercased()
+        // Behind a TLS-terminating proxy the request reaches us as http: its Host decides, not its scheme.
+        let url = URL(string: origin)
+        let host = url?.host.map { h in url?.port.map { "\(h):\($0)" } ?? h }?.lowercased()
         let sameHost = host != nil && host == request.head.authority?.lowercased()
-        guard allowed.contains(origin.lowercased()) || sameHost else { throw refused("Origin is \(origin.prefix(100))") }
+        guard origin.lowercased() == originOf(publicURL)?.lowercased() || sameHost else {
+            throw refused("Origin is \(origin.prefix(100))")
+        }
     }
 
     /// Throws 415 `json_required` when a cookie request's body has a type a form could send.

@@ -27,10 +27,7 @@ struct PasswordHasher: Sendable {
         do {
             return try await pool.run(work)
         } catch is CPUWorkPool.Busy {
-            throw Problem(
-                .serviceUnavailable, "too many sign-ins and password changes at once; try again in a second",
-                headers: [.retryAfter: "1"]
-            ).coded("sign_in_busy")
+            throw Self.busy
         }
     }
 }

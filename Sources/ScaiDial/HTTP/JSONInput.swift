@@ -17,10 +17,7 @@ extension Request {
         let buffer: ByteBuffer
         do {
             buffer = try await body.collect(upTo: context.maxUploadSize)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw Problem(
-                .contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes (1 MiB), the most a JSON request may be")
-        } catch is NIOTooManyBytesError {
+        } catch  where error is NIOTooManyBytesError || (error as? HTTPError)?.status == .contentTooLarge {
             throw Problem(
                 .contentTooLarge, "the body is larger than \(context.maxUploadSize) bytes (1 MiB), the most a JSON request may be")
         }

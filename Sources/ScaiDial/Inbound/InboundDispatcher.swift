@@ -86,7 +86,8 @@ struct InboundDispatcher: Sendable {
                 _ = try await decider.plans.plan(pending.key, on: decider.persistence.db)
             }
         }
-        return try await batches.submit(call)
+        // Its dialplan changed three times while it waited: livekit-sip may try again.
+        throw Problem(.serviceUnavailable, "the number's dialplan is being changed; try again", headers: [.retryAfter: "1"])
     }
 
     /// A call left out of its batch because its dialplan is being compiled.

@@ -28,9 +28,10 @@ struct SIPAddressGuard: Sendable {
     /// the name does not resolve here: livekit-sip resolves it for itself, and says so if it cannot).
     func refusal(_ hostPort: String) async -> String? {
         if let saved = refusalWhenSaved(hostPort) { return saved }
-        guard !allowPrivate, let host = HostPort(hostPort)?.host, AddressScope.nonPublicReason(ip: host) == nil,
-            (try? SocketAddress(ipAddress: host, port: 0)) == nil
-        else { return nil }
+        // An IP address was judged above; only a name is left to resolve.
+        guard !allowPrivate, let host = HostPort(hostPort)?.host, (try? SocketAddress(ipAddress: host, port: 0)) == nil else {
+            return nil
+        }
         for ip in await resolve(host) {
             if let reason = AddressScope.nonPublicReason(ip: ip) { return "\(host) resolves to \(ip), \(reason); \(Self.hint)" }
         }
