@@ -212,4 +212,54 @@ struct TenantIsolationTests {
                     == .unauthorized)
         }
     }
+
+    /// Every route the router has under `/v1/tenants/{tenant_id}`, not only the resources above:
+    /// the route groups (`ScopedRoutes`) refuse an outsider before any handler runs, so a new
+    /// tenant route is covered the day it is registered.
+    @Test("every tenant route refuses the anonymous, the tenant's plain user and another tenant's admin")
+    func everyTenantRouteIsScoped() async throws {
+        try await withAppServices { api, _, services in
+            let w = try await World.build(api)
+            let routes = buildRouter(services).routes.filter { Self.path($0).hasPrefix("/v1/tenants/{tenant_id}") }
+            #expect(routes.count > 40)
+            for route in routes {
+                let path = Self.path(route).split(separator: "/").map { part in
+                    part == "{tenant_id}" ? w.a.id : part.hasPrefix("{") ? UUID().uuidString : String(part)
+                }.joined(separator: "/")
+                let body: Any? = [.post, .put, .patch].contains(route.method) ? [String: Any]() : nil
+                let platformOnly = route.method == .delete && Self.path(route) == "/v1/tenants/{tenant_id}"
+                let expectations: [(String?, HTTPResponse.Status)] = [
+                    (nil, .unauthorized), (w.a.userToken, .forbidden), (w.b.adminToken, platformOnly ? .forbidden : .notFound),
+                ]
+                for (token, status) in expectations {
+                    let reply = try await api.call(route.method, "/" + path, token: token, json: body)
+                    #expect(reply.status == status, "\(route.method) \(route.path): \(reply.status) \(reply.text)")
+                }
+            }
+        }
+    }
+
+    /// A route's path with its leading "/" (the router keeps it without).
+    static func path(_ route: Router<AppRequestContext>.RouteDescription) -> String {
+        "/" + route.path.description.split(separator: "/").joined(separator: "/")
+    }
+
+    @Test("the /me routes need a signed-in user, and those acting in a tenant refuse the platform admin")
+    func meRoutesAreScoped() async throws {
+        try await withAppServices { api, _, services in
+            let w = try await World.build(api)
+            let routes = buildRouter(services).routes.filter { Self.path($0) == "/me" || Self.path($0).hasPrefix("/me/") }
+            #expect(routes.count > 10)
+            for route in routes {
+                let path = Self.path(route).split(separator: "/").map { $0.hasPrefix("{") ? UUID().uuidString : String($0) }
+                let body: Any? = [.post, .put, .patch].contains(route.method) ? [String: Any]() : nil
+                let reply = try await api.call(route.method, "/" + path.joined(separator: "/"), token: nil, json: body)
+                #expect(reply.status == .unauthorized, "\(route.method) \(route.path): \(reply.status)")
+            }
+            for path in ["/me/voicemails", "/me/calls/active"] {
+                let reply = try await api.get(path, token: w.rootToken)
+                #expect(reply.status == .forbidden && reply.json["code"] as? String == "no_tenant", "\(path): \(reply.text)")
+            }
+        }
+    }
 }

@@ -10,11 +10,12 @@ struct AuthController {
 
     func register(on router: some RouterMethods<AppRequestContext>) {
         router.post("/v1/auth/login", use: login)
-        router.post("/v1/auth/logout", use: logout)
-        router.get("/v1/auth/tokens", use: listTokens)
-        router.post("/v1/auth/tokens", use: createToken)
-        router.delete("/v1/auth/tokens/:token_id", use: deleteToken)
-        router.get("/me", use: me)
+        let signedIn = router.signedIn()
+        signedIn.post("/v1/auth/logout", use: logout)
+        signedIn.get("/v1/auth/tokens", use: listTokens)
+        signedIn.post("/v1/auth/tokens", use: createToken)
+        signedIn.delete("/v1/auth/tokens/:token_id", use: deleteToken)
+        signedIn.get("/me", use: me)
     }
 
     struct LoginResponse: ResponseEncodable { let token: String; let expiresAt: Date; let user: UserDTO }
@@ -109,8 +110,8 @@ struct AuthController {
         }
     }
 
-    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func logout(_ request: Request, context: SignedInContext) async throws -> Response {
+        let identity = context.identity
         try await AuthTokenModel.query(on: services.db).filter(\.$id == identity.tokenID).delete()
         // The session's event streams end with it: no ring reaches a signed-out browser.
         services.hub.revoke(user: identity.userID, token: identity.tokenID, reason: "signed_out")
@@ -128,8 +129,8 @@ struct AuthController {
         @Nullable var lastUsedAt: Date?
     }
 
-    @Sendable func createToken(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TokenDTO> {
-        let identity = try context.requireIdentity()
+    @Sendable func createToken(_ request: Request, context: SignedInContext) async throws -> EditedResponse<TokenDTO> {
+        let identity = context.identity
         let input = try await request.jsonObject(context: context)
         let name = input.string("name", required: true, maxLength: 100)
         let days = input.int("expires_in_days", in: 1...3650)
@@ -146,8 +147,8 @@ struct AuthController {
                 id: try row.requireID(), name: row.name, token: token, createdAt: row.createdAt, expiresAt: row.expiresAt, lastUsedAt: nil))
     }
 
-    @Sendable func listTokens(_ request: Request, context: AppRequestContext) async throws -> Page<TokenDTO> {
-        let identity = try context.requireIdentity()
+    @Sendable func listTokens(_ request: Request, context: SignedInContext) async throws -> Page<TokenDTO> {
+        let identity = context.identity
         let page = try await AuthTokenModel.query(on: services.db)
             .filter(\.$userID == identity.userID).filter(\.$kind == "api").page(PageRequest(request))
         return Page(
@@ -158,8 +159,8 @@ struct AuthController {
             }, nextCursor: page.nextCursor)
     }
 
-    @Sendable func deleteToken(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let identity = try context.requireIdentity()
+    @Sendable func deleteToken(_ request: Request, context: SignedInContext) async throws -> HTTPResponse.Status {
+        let identity = context.identity
         let id = try context.id("token_id", "token")
         guard
             let row = try await AuthTokenModel.query(on: services.db)
@@ -175,8 +176,8 @@ struct AuthController {
         @Nullable var tenant: TenantDTO?
     }
 
-    @Sendable func me(_ request: Request, context: AppRequestContext) async throws -> MeDTO {
-        let identity = try context.requireIdentity()
+    @Sendable func me(_ request: Request, context: SignedInContext) async throws -> MeDTO {
+        let identity = context.identity
         guard let user = try await UserModel.find(identity.userID, on: services.db) else { throw Problem.unauthorized() }
         let tenant = try await identity.tenantID.asyncMap { try await TenantModel.find($0, on: services.db) } ?? nil
         return MeDTO(user: try UserDTO(user), tenant: try tenant.map(TenantDTO.init))

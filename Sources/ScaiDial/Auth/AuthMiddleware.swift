@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 
 /// Resolves `Authorization: Bearer …` or the session cookie into `context.identity`.
-/// It never rejects: routes decide what they need (`requireIdentity`, tenant scopes).
+/// It never rejects: route groups decide what they need (`ScopedRoutes`: signed in, tenant admin, member, platform admin).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     static let cookieName = "scaidial_session"

@@ -87,14 +87,15 @@ struct CallController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/calls", use: list)
-        router.get("/v1/tenants/:tenant_id/calls/active", use: active)
-        router.get("/v1/tenants/:tenant_id/calls/:call_id", use: get)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("/calls", use: list)
+        admin.get("/calls/active", use: active)
+        admin.get("/calls/:call_id", use: get)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<CallDTO> {
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<CallDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let q = request.uri.queryParameters
         let page = try PageRequest(request)
         var query = CallModel.scoped(scope, on: db)
@@ -135,16 +136,16 @@ struct CallController {
         return Page(items: try await withLegs(items, scope), nextCursor: next)
     }
 
-    @Sendable func active(_ request: Request, context: AppRequestContext) async throws -> Page<CallDTO> {
+    @Sendable func active(_ request: Request, context: TenantAdminContext) async throws -> Page<CallDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let rows = try await CallModel.scoped(scope, on: db).filter(\.$state ~~ CallState.live).sort(\.$id, .descending).limit(500).all()
         return Page(items: try await withLegs(rows, scope), nextCursor: nil)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> CallDTO {
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> CallDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let call = try await CallModel.find(try context.id("call_id", "call"), in: scope, on: db, "call")
         return try await withLegs([call], scope)[0]
     }

@@ -7,16 +7,17 @@ struct DialplanController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/dialplans", use: list)
-        router.post("/v1/tenants/:tenant_id/dialplans", use: create)
-        router.get("/v1/tenants/:tenant_id/dialplans/:dialplan_id", use: get)
-        router.patch("/v1/tenants/:tenant_id/dialplans/:dialplan_id", use: update)
-        router.delete("/v1/tenants/:tenant_id/dialplans/:dialplan_id", use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("/dialplans", use: list)
+        admin.post("/dialplans", use: create)
+        admin.get("/dialplans/:dialplan_id", use: get)
+        admin.patch("/dialplans/:dialplan_id", use: update)
+        admin.delete("/dialplans/:dialplan_id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<DialplanDTO> {
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<DialplanDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let page = try await DialplanModel.scoped(scope, on: db).page(PageRequest(request))
         let ids = page.items.compactMap(\.id)
         let rules = ids.isEmpty ? [] : try await RuleModel.scoped(scope, on: db).filter(\.$dialplanID ~~ ids).all()
@@ -24,17 +25,17 @@ struct DialplanController {
         return Page(items: try page.items.map { try DialplanDTO($0, rules: byPlan[try $0.requireID()] ?? []) }, nextCursor: page.nextCursor)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> DialplanDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await Self.find(context, scope, db)
         return try DialplanDTO(plan, rules: try await Self.rules(of: plan, scope, db))
     }
 
     /// A dialplan may be created with its rules; all of them are validated before anything is written.
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<DialplanDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<DialplanDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let input = try await request.jsonObject(context: context)
         let plan = DialplanModel()
         plan.id = .v7()
@@ -67,9 +68,9 @@ struct DialplanController {
         return .init(status: .created, response: try DialplanDTO(plan, rules: rules))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> DialplanDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await Self.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
         if let name = input.string("name", maxLength: 100) { plan.name = name }
@@ -81,9 +82,9 @@ struct DialplanController {
     }
 
     /// Refused while numbers follow this dialplan: they would silently stop routing.
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await Self.find(context, scope, db)
         let dids = try await DIDModel.scoped(scope, on: db).filter(\.$dialplanID == plan.requireID()).count()
         if dids > 0 { throw Problem.conflict("\(dids) number(s) follow this dialplan; point them elsewhere first") }
@@ -91,7 +92,7 @@ struct DialplanController {
         return .noContent
     }
 
-    static func find(_ context: AppRequestContext, _ scope: TenantScope, _ db: any Database) async throws -> DialplanModel {
+    static func find(_ context: TenantAdminContext, _ scope: TenantScope, _ db: any Database) async throws -> DialplanModel {
         try await DialplanModel.find(try context.id("dialplan_id", "dialplan"), in: scope, on: db, "dialplan")
     }
 

@@ -6,34 +6,35 @@ import SQLKit
 /// `/v1/tenants/{t}/dialplans/{id}/rules`: one rule at a time; priorities are unique per dialplan.
 struct RuleController {
     let services: AppServices
-    static let base = "/v1/tenants/:tenant_id/dialplans/:dialplan_id/rules"
+    static let base = "/dialplans/:dialplan_id/rules"
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get(RouterPath(Self.base), use: list)
-        router.post(RouterPath(Self.base), use: create)
-        router.get(RouterPath(Self.base + "/:rule_id"), use: get)
-        router.patch(RouterPath(Self.base + "/:rule_id"), use: update)
-        router.delete(RouterPath(Self.base + "/:rule_id"), use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get(Self.base, use: list)
+        admin.post(Self.base, use: create)
+        admin.get(Self.base + "/:rule_id", use: get)
+        admin.patch(Self.base + "/:rule_id", use: update)
+        admin.delete(Self.base + "/:rule_id", use: delete)
     }
 
     /// Rules in evaluation order (priority), all of them: a dialplan is read whole.
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<RuleDTO> {
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<RuleDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
         return Page(items: try await DialplanController.rules(of: plan, scope, db).map(RuleDTO.init), nextCursor: nil)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> RuleDTO {
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> RuleDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
         return try RuleDTO(try await find(context, scope, plan))
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<RuleDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<RuleDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
         let rule = try RuleModel.new(in: plan)
@@ -50,9 +51,9 @@ struct RuleController {
         return .init(status: .created, response: try RuleDTO(rule))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> RuleDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> RuleDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
         let rule = try await find(context, scope, plan)
         let input = try await request.jsonObject(context: context)
@@ -69,9 +70,9 @@ struct RuleController {
         return try RuleDTO(rule)
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
         let rule = try await find(context, scope, plan)
         try await db.transaction { tx in
@@ -91,7 +92,7 @@ struct RuleController {
             .run()
     }
 
-    private func find(_ context: AppRequestContext, _ scope: TenantScope, _ plan: DialplanModel) async throws -> RuleModel {
+    private func find(_ context: TenantAdminContext, _ scope: TenantScope, _ plan: DialplanModel) async throws -> RuleModel {
         let id = try context.id("rule_id", "rule")
         guard
             let rule = try await RuleModel.scoped(scope, on: services.db).filter(\.$id == id).filter(\.$dialplanID == plan.requireID())

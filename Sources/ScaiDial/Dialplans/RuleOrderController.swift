@@ -13,12 +13,13 @@ struct RuleOrderController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.post("/v1/tenants/:tenant_id/dialplans/:dialplan_id/reorder", use: reorder)
+        let admin = router.tenantAdmin(services.db)
+        admin.post("/dialplans/:dialplan_id/reorder", use: reorder)
     }
 
-    @Sendable func reorder(_ request: Request, context: AppRequestContext) async throws -> DialplanDTO {
+    @Sendable func reorder(_ request: Request, context: TenantAdminContext) async throws -> DialplanDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
         let raw = input.stringArray("rule_ids", required: true, maxCount: 10_000)

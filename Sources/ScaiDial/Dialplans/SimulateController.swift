@@ -8,7 +8,8 @@ struct SimulateController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.post("/v1/tenants/:tenant_id/dialplans/:dialplan_id/simulate", use: simulate)
+        let admin = router.tenantAdmin(services.db)
+        admin.post("/dialplans/:dialplan_id/simulate", use: simulate)
     }
 
     struct TraceDTO: Encodable, Sendable { let ruleId: UUID; let ruleName: String; let matched: Bool; let reason: String }
@@ -26,9 +27,9 @@ struct SimulateController {
         let trace: [TraceDTO]
     }
 
-    @Sendable func simulate(_ request: Request, context: AppRequestContext) async throws -> ResultDTO {
+    @Sendable func simulate(_ request: Request, context: TenantAdminContext) async throws -> ResultDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
         let fromRaw = input.string("from", maxLength: 64)

@@ -33,27 +33,28 @@ struct ExtensionController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/extensions", use: list)
-        router.post("/v1/tenants/:tenant_id/extensions", use: create)
-        router.get("/v1/tenants/:tenant_id/extensions/:extension_id", use: get)
-        router.patch("/v1/tenants/:tenant_id/extensions/:extension_id", use: update)
-        router.delete("/v1/tenants/:tenant_id/extensions/:extension_id", use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("/extensions", use: list)
+        admin.post("/extensions", use: create)
+        admin.get("/extensions/:extension_id", use: get)
+        admin.patch("/extensions/:extension_id", use: update)
+        admin.delete("/extensions/:extension_id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<ExtensionDTO> {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<ExtensionDTO> {
+        let scope = context.scope
         let page = try await ExtensionModel.scoped(scope, on: services.db).page(PageRequest(request))
         return Page(items: try page.items.map(ExtensionDTO.init), nextCursor: page.nextCursor)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> ExtensionDTO {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> ExtensionDTO {
+        let scope = context.scope
         return try ExtensionDTO(try await Self.find(context, scope, services.db))
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ExtensionDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<ExtensionDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let input = try await request.jsonObject(context: context)
         let ext = ExtensionModel()
         ext.id = .v7()
@@ -68,9 +69,9 @@ struct ExtensionController {
         return .init(status: .created, response: try ExtensionDTO(ext))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ExtensionDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> ExtensionDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await Self.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
         apply(input, to: ext, creating: false)
@@ -87,9 +88,9 @@ struct ExtensionController {
     }
 
     /// Refused while a dialplan rule or another extension's forward rule still sends calls here.
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await Self.find(context, scope, db)
         let rules = try await RuleModel.scoped(scope, on: db).filter(\.$actionExtensionID == ext.requireID()).count()
         if rules > 0 { throw Problem.conflict("\(rules) dialplan rule(s) send calls to this extension; change them first") }
@@ -104,7 +105,7 @@ struct ExtensionController {
         return .noContent
     }
 
-    static func find(_ context: AppRequestContext, _ scope: TenantScope, _ db: any Database) async throws -> ExtensionModel {
+    static func find(_ context: TenantAdminContext, _ scope: TenantScope, _ db: any Database) async throws -> ExtensionModel {
         try await ExtensionModel.find(try context.id("extension_id", "extension"), in: scope, on: db, "extension")
     }
 

@@ -26,34 +26,35 @@ enum ForwardTargetType: String, Codable, CaseIterable, Sendable { case number, `
 /// `/v1/tenants/{t}/extensions/{id}/forward-rules`: what happens when a wave extension is not answered.
 struct ForwardRuleController {
     let services: AppServices
-    static let base = "/v1/tenants/:tenant_id/extensions/:extension_id/forward-rules"
+    static let base = "/extensions/:extension_id/forward-rules"
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get(RouterPath(Self.base), use: list)
-        router.post(RouterPath(Self.base), use: create)
-        router.get(RouterPath(Self.base + "/:rule_id"), use: get)
-        router.patch(RouterPath(Self.base + "/:rule_id"), use: update)
-        router.delete(RouterPath(Self.base + "/:rule_id"), use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get(Self.base, use: list)
+        admin.post(Self.base, use: create)
+        admin.get(Self.base + "/:rule_id", use: get)
+        admin.patch(Self.base + "/:rule_id", use: update)
+        admin.delete(Self.base + "/:rule_id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<ForwardRuleDTO> {
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<ForwardRuleDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         let page = try await ForwardRuleModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).page(PageRequest(request))
         return Page(items: try page.items.map(ForwardRuleDTO.init), nextCursor: page.nextCursor)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> ForwardRuleDTO {
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> ForwardRuleDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         return try ForwardRuleDTO(try await find(context, scope, ext))
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ForwardRuleDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<ForwardRuleDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
         let rule = ForwardRuleModel()
@@ -68,9 +69,9 @@ struct ForwardRuleController {
         return .init(status: .created, response: try ForwardRuleDTO(rule))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ForwardRuleDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> ForwardRuleDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         let rule = try await find(context, scope, ext)
         let input = try await request.jsonObject(context: context)
@@ -81,16 +82,16 @@ struct ForwardRuleController {
         return try ForwardRuleDTO(rule)
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         try await find(context, scope, ext).delete(on: db)
         try await services.trunkSync.routingChanged(tenant: scope.tenantID, on: db)
         return .noContent
     }
 
-    private func find(_ context: AppRequestContext, _ scope: TenantScope, _ ext: ExtensionModel) async throws -> ForwardRuleModel {
+    private func find(_ context: TenantAdminContext, _ scope: TenantScope, _ ext: ExtensionModel) async throws -> ForwardRuleModel {
         let id = try context.id("rule_id", "forward rule")
         guard
             let rule = try await ForwardRuleModel.scoped(scope, on: services.db)

@@ -18,22 +18,23 @@ struct GrantController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/extensions/:extension_id/grants", use: list)
-        router.post("/v1/tenants/:tenant_id/extensions/:extension_id/grants", use: create)
-        router.delete("/v1/tenants/:tenant_id/extensions/:extension_id/grants/:user_id", use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("/extensions/:extension_id/grants", use: list)
+        admin.post("/extensions/:extension_id/grants", use: create)
+        admin.delete("/extensions/:extension_id/grants/:user_id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<GrantDTO> {
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<GrantDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         let page = try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == ext.requireID()).page(PageRequest(request))
         return Page(items: page.items.map(GrantDTO.init), nextCursor: page.nextCursor)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<GrantDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<GrantDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         let input = try await request.jsonObject(context: context)
         let userID = input.uuid("user_id", required: true)
@@ -54,9 +55,9 @@ struct GrantController {
         return .init(status: .created, response: GrantDTO(grant))
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         let userID = try context.id("user_id", "grant")
         guard

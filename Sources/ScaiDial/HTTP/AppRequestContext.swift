@@ -35,14 +35,6 @@ public struct AppRequestContext: RequestContext {
     /// Why the credentials sent did not sign anyone in (unknown, expired, a disabled account); nil
     /// when none were sent. Set by `AuthMiddleware` for the 401's detail.
     public var credentialProblem: String?
-
-    /// The signed-in user, or 401 saying whether the credentials were missing, invalid or expired.
-    func requireIdentity() throws -> Identity {
-        guard let identity else {
-            throw Problem.unauthorized(credentialProblem ?? "no credentials were sent: sign in, or send Authorization: Bearer <token>")
-        }
-        return identity
-    }
 }
 
 enum JSONCoding {

@@ -26,27 +26,28 @@ struct DIDController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/dids", use: list)
-        router.post("/v1/tenants/:tenant_id/dids", use: create)
-        router.get("/v1/tenants/:tenant_id/dids/:did_id", use: get)
-        router.patch("/v1/tenants/:tenant_id/dids/:did_id", use: update)
-        router.delete("/v1/tenants/:tenant_id/dids/:did_id", use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("/dids", use: list)
+        admin.post("/dids", use: create)
+        admin.get("/dids/:did_id", use: get)
+        admin.patch("/dids/:did_id", use: update)
+        admin.delete("/dids/:did_id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<DIDDTO> {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<DIDDTO> {
+        let scope = context.scope
         let page = try await DIDModel.scoped(scope, on: services.db).page(PageRequest(request))
         return Page(items: try page.items.map(DIDDTO.init), nextCursor: page.nextCursor)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> DIDDTO {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> DIDDTO {
+        let scope = context.scope
         return try DIDDTO(try await DIDModel.find(try context.id("did_id", "DID"), in: scope, on: services.db, "DID"))
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<DIDDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<DIDDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let input = try await request.jsonObject(context: context)
         let did = DIDModel()
         did.id = .v7()
@@ -56,9 +57,9 @@ struct DIDController {
         return .init(status: .created, response: try DIDDTO(did))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> DIDDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> DIDDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let did = try await DIDModel.find(try context.id("did_id", "DID"), in: scope, on: db, "DID")
         let previousTrunk = did.trunkID
         let input = try await request.jsonObject(context: context)
@@ -67,9 +68,9 @@ struct DIDController {
         return try DIDDTO(did)
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let did = try await DIDModel.find(try context.id("did_id", "DID"), in: scope, on: db, "DID")
         try await db.transaction { tx in
             try await did.delete(on: tx)

@@ -10,15 +10,16 @@ struct ClickToCallController {
     /// How long LiveKit lets the callee's phone ring before giving up (a carrier's voicemail
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.post("/me/click-to-call", use: place)
-        router.get("/me/calls/active", use: active)
+        let member = router.member(services.db)
+        member.post("/me/click-to-call", use: place)
+        member.get("/me/calls/active", use: active)
     }
 
     /// Checks, writes the call with both legs, answers with the room and the user's token at
     /// once; the dial itself runs in the background (`OutboundDialer`).
-    @Sendable func place(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<JoinedCall> {
+    @Sendable func place(_ request: Request, context: MemberContext) async throws -> EditedResponse<JoinedCall> {
         let db = services.db
-        let (scope, tenant) = try await context.memberScope(db)
+        let (scope, tenant) = (context.scope, context.tenant)
         let user = scope.identity.userID
         let input = try await request.jsonObject(context: context)
         let extensionID = input.uuid("extension_id", required: true)
@@ -99,9 +100,9 @@ struct ClickToCallController {
     }
 
     /// The user's calls in progress (placed or answered by them), newest first, with their legs.
-    @Sendable func active(_ request: Request, context: AppRequestContext) async throws -> Page<CallDTO> {
+    @Sendable func active(_ request: Request, context: MemberContext) async throws -> Page<CallDTO> {
         let db = services.db
-        let (scope, _) = try await context.memberScope(db)
+        let scope = context.scope
         let user = scope.identity.userID
         let calls = try await CallModel.scoped(scope, on: db).filter(\.$state ~~ CallState.live)
             .group(.or) { $0.filter(\.$placedByUserID == user).filter(\.$answeredByUserID == user) }

@@ -11,17 +11,18 @@ struct MeController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/me/events", use: events)
-        router.get("/me/extensions", use: extensions)
-        router.post("/me/calls/:call_id/answer", use: answer)
-        router.post("/me/calls/:call_id/decline", use: decline)
-        router.post("/me/calls/:call_id/hangup", use: hangup)
-        router.post("/me/calls/:call_id/rejoin", use: rejoin)
+        let me = router.signedIn()
+        me.get("/me/events", use: events)
+        me.get("/me/extensions", use: extensions)
+        me.post("/me/calls/:call_id/answer", use: answer)
+        me.post("/me/calls/:call_id/decline", use: decline)
+        me.post("/me/calls/:call_id/hangup", use: hangup)
+        me.post("/me/calls/:call_id/rejoin", use: rejoin)
     }
 
     /// Server-sent events: `ready` at once, then `ring`, `ring_cancelled`, `call_updated`, …
-    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireIdentity()
+    @Sendable func events(_ request: Request, context: SignedInContext) async throws -> Response {
+        let identity = context.identity
         let (id, stream) = services.hub.subscribe(user: identity.userID, token: identity.tokenID)
         let hub = services.hub
         let keepAlive = services.config.eventKeepAlive
@@ -43,8 +44,8 @@ struct MeController {
             })
     }
 
-    @Sendable func extensions(_ request: Request, context: AppRequestContext) async throws -> Page<ExtensionDTO> {
-        let identity = try context.requireIdentity()
+    @Sendable func extensions(_ request: Request, context: SignedInContext) async throws -> Page<ExtensionDTO> {
+        let identity = context.identity
         let db = services.db
         let ids = try await GrantModel.query(on: db).filter(\.$userID == identity.userID).all().map(\.extensionID)
         let rows = ids.isEmpty ? [] : try await ExtensionModel.query(on: db).filter(\.$id ~~ ids).sort(\.$number).all()
@@ -52,7 +53,7 @@ struct MeController {
     }
 
     /// The first user to answer wins, atomically; everyone else gets 409 and a `ring_cancelled`.
-    @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> JoinedCall {
+    @Sendable func answer(_ request: Request, context: SignedInContext) async throws -> JoinedCall {
         let (identity, call) = try await grantedCall(context)
         guard let lk = services.config.liveKit else {
             throw Problem.conflict("calls need LiveKit, and this server has no LIVEKIT_URL configured").coded("livekit_not_configured")
@@ -65,7 +66,7 @@ struct MeController {
             name: user?.displayName, liveKit: lk)
     }
 
-    @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func decline(_ request: Request, context: SignedInContext) async throws -> HTTPResponse.Status {
         let (identity, call) = try await grantedCall(context)
         let applied = try await services.engine.apply(.decline(user: identity.userID), to: try call.requireID())
         if let refusal = applied?.refusal { throw refusal.problem }
@@ -74,8 +75,8 @@ struct MeController {
 
     /// A new token for a live call the user answered or placed, under the same participant identity:
     /// a reloaded page joins again within the grace period, and LiveKit lets any older session go.
-    @Sendable func rejoin(_ request: Request, context: AppRequestContext) async throws -> JoinedCall {
-        let identity = try context.requireIdentity()
+    @Sendable func rejoin(_ request: Request, context: SignedInContext) async throws -> JoinedCall {
+        let identity = context.identity
         let call = try await ownCall(context, identity)
         guard call.state.isLive else { throw CallRefusal.over.problem }
         guard let lk = services.config.liveKit else { throw Problem.conflict("LiveKit is not configured") }
@@ -86,8 +87,8 @@ struct MeController {
     }
 
     /// Ends a call the user is in: the room is deleted and the call ends as `hangup_by_user`.
-    @Sendable func hangup(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let identity = try context.requireIdentity()
+    @Sendable func hangup(_ request: Request, context: SignedInContext) async throws -> HTTPResponse.Status {
+        let identity = context.identity
         let call = try await ownCall(context, identity)
         try await services.engine.apply(.hangUp(user: identity.userID), to: try call.requireID())
         return .noContent
@@ -95,8 +96,8 @@ struct MeController {
 
     /// A call of this user's tenant ringing (or having rung) an extension this user holds a grant on
     /// (else 404: not theirs to see). Whether it still rings is the call machine's to say.
-    private func grantedCall(_ context: AppRequestContext) async throws -> (Identity, CallModel) {
-        let identity = try context.requireIdentity()
+    private func grantedCall(_ context: SignedInContext) async throws -> (Identity, CallModel) {
+        let identity = context.identity
         let db = services.db
         let id = try context.id("call_id", "call")
         guard let call = try await CallModel.find(id, on: db), identity.tenantID == call.tenantID, let ext = call.extensionID,
@@ -105,7 +106,7 @@ struct MeController {
         return (identity, call)
     }
 
-    private func ownCall(_ context: AppRequestContext, _ identity: Identity) async throws -> CallModel {
+    private func ownCall(_ context: SignedInContext, _ identity: Identity) async throws -> CallModel {
         let id = try context.id("call_id", "call")
         guard let call = try await CallModel.find(id, on: services.db), identity.tenantID == call.tenantID,
             call.answeredByUserID == identity.userID || call.placedByUserID == identity.userID

@@ -8,15 +8,17 @@ struct TenantController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants", use: list)
-        router.post("/v1/tenants", use: create)
-        router.get("/v1/tenants/:tenant_id", use: get)
-        router.patch("/v1/tenants/:tenant_id", use: update)
-        router.delete("/v1/tenants/:tenant_id", use: delete)
+        router.signedIn().get("/v1/tenants", use: list)
+        let platform = router.platformAdmin()
+        platform.post("/v1/tenants", use: create)
+        platform.delete("/v1/tenants/:tenant_id", use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("", use: get)
+        admin.patch("", use: update)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<TenantDTO> {
-        let identity = try context.requireIdentity()
+    @Sendable func list(_ request: Request, context: SignedInContext) async throws -> Page<TenantDTO> {
+        let identity = context.identity
         let page = try PageRequest(request)
         var query = TenantModel.query(on: services.db)
         switch identity.role {
@@ -30,8 +32,7 @@ struct TenantController {
         return Page(items: try result.items.map(TenantDTO.init), nextCursor: result.nextCursor)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TenantDTO> {
-        _ = try context.requirePlatformAdmin()
+    @Sendable func create(_ request: Request, context: PlatformAdminContext) async throws -> EditedResponse<TenantDTO> {
         let input = try await request.jsonObject(context: context)
         let tenant = TenantModel.new()
         tenant.apply(input, creating: true)
@@ -42,21 +43,21 @@ struct TenantController {
         return .init(status: .created, response: try TenantDTO(tenant))
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TenantDTO {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> TenantDTO {
+        let scope = context.scope
         guard let tenant = try await TenantModel.find(scope.tenantID, on: services.db) else { throw Problem.notFound("tenant") }
         return try TenantDTO(tenant)
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> TenantDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> TenantDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let input = try await request.jsonObject(context: context)
         guard let tenant = try await TenantModel.find(scope.tenantID, on: db) else { throw Problem.notFound("tenant") }
         let platformBefore = tenant.platformPolicy
         tenant.apply(input, creating: false)
         try input.errors.check()
-        if context.identity?.role != .platformAdmin {
+        if context.identity.role != .platformAdmin {
             // Limits and where calls may go are the platform's (its carriers' bill, toll fraud):
             // a tenant admin reads them and may send them back unchanged, never change them.
             let changed = TenantModel.PlatformPolicy.fields.filter { platformBefore[$0] != tenant.platformPolicy[$0] }
@@ -78,8 +79,7 @@ struct TenantController {
     /// rows cascade, the stored objects would
     /// not. Objects go first, each message's recording before its row, so a storage failure leaves a
     /// tenant that can be deleted again, never rows pointing at nothing or objects nobody owns.
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        _ = try context.requirePlatformAdmin()
+    @Sendable func delete(_ request: Request, context: PlatformAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
         let id = try context.id("tenant_id", "tenant")
         guard let tenant = try await TenantModel.find(id, on: db) else { throw Problem.notFound("tenant") }

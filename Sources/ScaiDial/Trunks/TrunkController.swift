@@ -7,18 +7,19 @@ struct TrunkController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/trunks", use: list)
-        router.post("/v1/tenants/:tenant_id/trunks", use: create)
-        router.get("/v1/tenants/:tenant_id/trunks/:trunk_id", use: get)
-        router.patch("/v1/tenants/:tenant_id/trunks/:trunk_id", use: update)
-        router.delete("/v1/tenants/:tenant_id/trunks/:trunk_id", use: delete)
-        router.post("/v1/tenants/:tenant_id/trunks/:trunk_id/sync", use: syncNow)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("/trunks", use: list)
+        admin.post("/trunks", use: create)
+        admin.get("/trunks/:trunk_id", use: get)
+        admin.patch("/trunks/:trunk_id", use: update)
+        admin.delete("/trunks/:trunk_id", use: delete)
+        admin.post("/trunks/:trunk_id/sync", use: syncNow)
     }
 
     /// Sync now (also a failed trunk's retry): 202, the worker runs it at once.
-    @Sendable func syncNow(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TrunkDTO> {
+    @Sendable func syncNow(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<TrunkDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
         guard services.liveKit != nil else {
             throw Problem.conflict("LiveKit is not configured (set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET)")
@@ -28,9 +29,9 @@ struct TrunkController {
         return .init(status: .accepted, response: try await dto(trunk, scope))
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<TrunkDTO> {
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<TrunkDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let page = try await TrunkModel.scoped(scope, on: db).page(PageRequest(request))
         let ids = page.items.compactMap(\.id)
         let dids = ids.isEmpty ? [] : try await DIDModel.scoped(scope, on: db).filter(\.$trunkID ~~ ids).sort(\.$number).all()
@@ -38,16 +39,16 @@ struct TrunkController {
         return Page(items: try page.items.map { try TrunkDTO($0, numbers: numbers[try $0.requireID()] ?? []) }, nextCursor: page.nextCursor)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TrunkDTO {
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> TrunkDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
         return try await dto(trunk, scope)
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TrunkDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<TrunkDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let input = try await request.jsonObject(context: context)
         let trunk = TrunkModel.new(tenantID: scope.tenantID)
         try trunk.apply(input, creating: true, secrets: services.secrets, addresses: services.config.sipAddresses)
@@ -64,9 +65,9 @@ struct TrunkController {
         return .init(status: .created, response: try TrunkDTO(trunk, numbers: []))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> TrunkDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> TrunkDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
         let input = try await request.jsonObject(context: context)
         try trunk.apply(input, creating: false, secrets: services.secrets, addresses: services.config.sipAddresses)
@@ -84,9 +85,9 @@ struct TrunkController {
     }
 
     /// A trunk that still carries numbers cannot go: the numbers would lose their way in.
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let trunk = try await TrunkModel.find(try context.id("trunk_id", "trunk"), in: scope, on: db, "trunk")
         let dids = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.requireID()).count()
         if dids > 0 { throw Problem.conflict("the trunk still has \(dids) number(s); move or delete them first") }

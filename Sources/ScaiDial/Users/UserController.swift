@@ -27,27 +27,28 @@ struct UserController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/users", use: list)
-        router.post("/v1/tenants/:tenant_id/users", use: create)
-        router.get("/v1/tenants/:tenant_id/users/:user_id", use: get)
-        router.patch("/v1/tenants/:tenant_id/users/:user_id", use: update)
-        router.delete("/v1/tenants/:tenant_id/users/:user_id", use: delete)
+        let admin = router.tenantAdmin(services.db)
+        admin.get("/users", use: list)
+        admin.post("/users", use: create)
+        admin.get("/users/:user_id", use: get)
+        admin.patch("/users/:user_id", use: update)
+        admin.delete("/users/:user_id", use: delete)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<UserDTO> {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<UserDTO> {
+        let scope = context.scope
         let page = try await UserModel.query(on: services.db).filter(\.$tenantID == scope.tenantID).page(PageRequest(request))
         return Page(items: try page.items.map(UserDTO.init), nextCursor: page.nextCursor)
     }
 
-    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> UserDTO {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> UserDTO {
+        let scope = context.scope
         return try UserDTO(try await find(context, scope))
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<UserDTO> {
+    @Sendable func create(_ request: Request, context: TenantAdminContext) async throws -> EditedResponse<UserDTO> {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let input = try await request.jsonObject(context: context)
         let user = UserModel.new()
         user.tenantID = scope.tenantID
@@ -60,9 +61,9 @@ struct UserController {
         return .init(status: .created, response: try UserDTO(user))
     }
 
-    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> UserDTO {
+    @Sendable func update(_ request: Request, context: TenantAdminContext) async throws -> UserDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let user = try await find(context, scope)
         let input = try await request.jsonObject(context: context)
         let password = read(input, into: user, creating: false)
@@ -87,8 +88,8 @@ struct UserController {
         return try UserDTO(user)
     }
 
-    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func delete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
+        let scope = context.scope
         let user = try await find(context, scope)
         if user.id == scope.identity.userID { throw Problem.conflict("you cannot delete your own account") }
         try await user.delete(on: services.db)
@@ -96,7 +97,7 @@ struct UserController {
         return .noContent
     }
 
-    private func find(_ context: AppRequestContext, _ scope: TenantScope) async throws -> UserModel {
+    private func find(_ context: TenantAdminContext, _ scope: TenantScope) async throws -> UserModel {
         let id = try context.id("user_id", "user")
         guard
             let user = try await UserModel.query(on: services.db)

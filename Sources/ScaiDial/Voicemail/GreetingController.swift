@@ -11,18 +11,19 @@ struct GreetingController {
     static let maxBytes = 5 * 1024 * 1024
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.put("/v1/tenants/:tenant_id/extensions/:extension_id/greeting", use: upload)
-        router.get("/v1/tenants/:tenant_id/extensions/:extension_id/greeting", use: listen)
-        router.delete("/v1/tenants/:tenant_id/extensions/:extension_id/greeting", use: remove)
+        let admin = router.tenantAdmin(services.db)
+        admin.put("/extensions/:extension_id/greeting", use: upload)
+        admin.get("/extensions/:extension_id/greeting", use: listen)
+        admin.delete("/extensions/:extension_id/greeting", use: remove)
     }
 
     static func key(_ ext: ExtensionModel, _ format: AudioFormat) throws -> String {
         try "greetings/\(ext.tenantID.uuidString.lowercased())/\(ext.requireID().uuidString.lowercased()).\(format.rawValue)"
     }
 
-    @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> ExtensionDTO {
+    @Sendable func upload(_ request: Request, context: TenantAdminContext) async throws -> ExtensionDTO {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         let body: ByteBuffer
         do {
@@ -44,16 +45,16 @@ struct GreetingController {
         return try ExtensionDTO(ext)
     }
 
-    @Sendable func listen(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let scope = try await context.adminScope(services.db)
+    @Sendable func listen(_ request: Request, context: TenantAdminContext) async throws -> Response {
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, services.db)
         guard let key = ext.greetingKey else { throw Problem.notFound("greeting (this extension uses the built-in one)") }
         return try await MediaResponse.stream(key, from: services.storage, request: request, download: "greeting-\(ext.number)")
     }
 
-    @Sendable func remove(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func remove(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         let db = services.db
-        let scope = try await context.adminScope(db)
+        let scope = context.scope
         let ext = try await ExtensionController.find(context, scope, db)
         guard let key = ext.greetingKey else { return .noContent }
         ext.greetingKey = nil

@@ -43,32 +43,34 @@ struct VoicemailController {
     let services: AppServices
 
     func register(on router: some RouterMethods<AppRequestContext>) {
-        router.get("/v1/tenants/:tenant_id/voicemails", use: tenantList)
-        router.get("/v1/tenants/:tenant_id/voicemails/:voicemail_id", use: tenantGet)
-        router.patch("/v1/tenants/:tenant_id/voicemails/:voicemail_id", use: tenantUpdate)
-        router.get("/me/voicemails", use: myList)
-        router.get("/me/voicemails/:voicemail_id", use: myGet)
-        router.patch("/me/voicemails/:voicemail_id", use: myUpdate)
-        router.get("/v1/tenants/:tenant_id/voicemails/:voicemail_id/audio", use: tenantAudio)
-        router.get("/me/voicemails/:voicemail_id/audio", use: myAudio)
-        router.delete("/v1/tenants/:tenant_id/voicemails/:voicemail_id", use: tenantDelete)
-        router.delete("/me/voicemails/:voicemail_id", use: myDelete)
+        let admin = router.tenantAdmin(services.db)
+        let member = router.member(services.db)
+        admin.get("/voicemails", use: tenantList)
+        admin.get("/voicemails/:voicemail_id", use: tenantGet)
+        admin.patch("/voicemails/:voicemail_id", use: tenantUpdate)
+        member.get("/me/voicemails", use: myList)
+        member.get("/me/voicemails/:voicemail_id", use: myGet)
+        member.patch("/me/voicemails/:voicemail_id", use: myUpdate)
+        admin.get("/voicemails/:voicemail_id/audio", use: tenantAudio)
+        member.get("/me/voicemails/:voicemail_id/audio", use: myAudio)
+        admin.delete("/voicemails/:voicemail_id", use: tenantDelete)
+        member.delete("/me/voicemails/:voicemail_id", use: myDelete)
     }
 
-    @Sendable func tenantAudio(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func tenantAudio(_ request: Request, context: TenantAdminContext) async throws -> Response {
         try await audio(request, context, try await tenantInbox(context))
     }
-    @Sendable func myAudio(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func myAudio(_ request: Request, context: MemberContext) async throws -> Response {
         try await audio(request, context, try await myInbox(context))
     }
-    @Sendable func tenantDelete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func tenantDelete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
         try await delete(context, try await tenantInbox(context))
     }
-    @Sendable func myDelete(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
+    @Sendable func myDelete(_ request: Request, context: MemberContext) async throws -> HTTPResponse.Status {
         try await delete(context, try await myInbox(context))
     }
 
-    private func audio(_ request: Request, _ context: AppRequestContext, _ inbox: Inbox) async throws -> Response {
+    private func audio(_ request: Request, _ context: some ScopedRequestContext, _ inbox: Inbox) async throws -> Response {
         let message = try await inbox.find(context, on: services.db)
         let name = "voicemail-\(message.caller.filter { $0.isNumber || $0 == "+" })-\(try message.requireID().uuidString.prefix(8)).ogg"
         return try await MediaResponse.stream(message.storageKey, from: services.storage, request: request, download: name)
@@ -76,7 +78,7 @@ struct VoicemailController {
 
     /// The message and its recording go together; the recording first, so a failure leaves the
     /// message (and a retry can finish the job) rather than an orphaned recording.
-    private func delete(_ context: AppRequestContext, _ inbox: Inbox) async throws -> HTTPResponse.Status {
+    private func delete(_ context: some ScopedRequestContext, _ inbox: Inbox) async throws -> HTTPResponse.Status {
         let message = try await inbox.find(context, on: services.db)
         try await VoicemailRetention.remove(message, storage: services.storage, on: services.db)
         return .noContent
@@ -94,42 +96,42 @@ struct VoicemailController {
             return boxes.map { q.filter(\.$extensionID ~~ $0) } ?? q
         }
 
-        func find(_ context: AppRequestContext, on db: any Database) async throws -> VoicemailMessageModel {
+        func find(_ context: some ScopedRequestContext, on db: any Database) async throws -> VoicemailMessageModel {
             let id = try context.id("voicemail_id", "voicemail")
             guard let m = try await query(on: db).filter(\.$id == id).first() else { throw Problem.notFound("voicemail") }
             return m
         }
     }
 
-    func tenantInbox(_ context: AppRequestContext) async throws -> Inbox {
-        let scope = try await context.adminScope(services.db)
+    func tenantInbox(_ context: TenantAdminContext) async throws -> Inbox {
+        let scope = context.scope
         return Inbox(scope: scope, boxes: nil, base: "/v1/tenants/\(scope.tenantID.uuidString)/voicemails")
     }
 
-    func myInbox(_ context: AppRequestContext) async throws -> Inbox {
-        let (scope, _) = try await context.memberScope(services.db)
+    func myInbox(_ context: MemberContext) async throws -> Inbox {
+        let scope = context.scope
         let boxes = try await GrantModel.scoped(scope, on: services.db).filter(\.$userID == scope.identity.userID).all().map(\.extensionID)
         return Inbox(scope: scope, boxes: boxes, base: "/me/voicemails")
     }
 
-    @Sendable func tenantList(_ request: Request, context: AppRequestContext) async throws -> Page<VoicemailDTO> {
+    @Sendable func tenantList(_ request: Request, context: TenantAdminContext) async throws -> Page<VoicemailDTO> {
         try await list(request, try await tenantInbox(context))
     }
-    @Sendable func myList(_ request: Request, context: AppRequestContext) async throws -> Page<VoicemailDTO> {
+    @Sendable func myList(_ request: Request, context: MemberContext) async throws -> Page<VoicemailDTO> {
         try await list(request, try await myInbox(context))
     }
-    @Sendable func tenantGet(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+    @Sendable func tenantGet(_ request: Request, context: TenantAdminContext) async throws -> VoicemailDTO {
         let inbox = try await tenantInbox(context)
         return try VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
     }
-    @Sendable func myGet(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+    @Sendable func myGet(_ request: Request, context: MemberContext) async throws -> VoicemailDTO {
         let inbox = try await myInbox(context)
         return try VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
     }
-    @Sendable func tenantUpdate(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+    @Sendable func tenantUpdate(_ request: Request, context: TenantAdminContext) async throws -> VoicemailDTO {
         try await update(request, context, try await tenantInbox(context))
     }
-    @Sendable func myUpdate(_ request: Request, context: AppRequestContext) async throws -> VoicemailDTO {
+    @Sendable func myUpdate(_ request: Request, context: MemberContext) async throws -> VoicemailDTO {
         try await update(request, context, try await myInbox(context))
     }
 
@@ -156,7 +158,7 @@ struct VoicemailController {
     }
 
     /// `{"read": true|false}`: the only thing a message lets you change.
-    private func update(_ request: Request, _ context: AppRequestContext, _ inbox: Inbox) async throws -> VoicemailDTO {
+    private func update(_ request: Request, _ context: some ScopedRequestContext, _ inbox: Inbox) async throws -> VoicemailDTO {
         let message = try await inbox.find(context, on: services.db)
         let input = try await request.jsonObject(context: context)
         let read = input.bool("read", required: true)
