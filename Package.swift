@@ -102,6 +102,7 @@ let package = Package(
             name: "scaidial",
             dependencies: [
                 "ScaiDial",
+                "Dialplan",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

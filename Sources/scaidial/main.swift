@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dialplan
 import Foundation
 import ScaiDial
 
@@ -7,7 +8,7 @@ struct ScaiDialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scaidial",
         abstract: "ScaiDial: the line of a multi-tenant voice platform (trunks, numbers, dialplans, calls).",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, LiveKitSIPConfigCommand.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, LiveKitSIPConfigCommand.self, NumbersCommand.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -92,5 +93,47 @@ struct LiveKitSIPConfigCommand: AsyncParsableCommand {
         print(
             try LiveKitSIPConfig.render(try AppConfig.fromEnvironment(ProcessInfo.processInfo.environment), options: options),
             terminator: "")
+    }
+}
+
+/// How ScaiDial reads phone numbers, for an operator checking what a written number becomes (and
+/// for the libphonenumber comparison in `Tests/oracle/test_numbering.py`).
+struct NumbersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "numbers",
+        abstract: "Normalise phone numbers to E.164 and name their region, as ScaiDial stores and judges them.",
+        discussion: """
+            With numbers as arguments, each is read as written in --country. Without, every line of the
+            standard input is COUNTRY<TAB>NUMBER (COUNTRY may be empty). Each answer is a line:
+            OK<TAB>E164<TAB>REGION (REGION empty when no region can be told) or ERR<TAB>reason.
+            """)
+    @Option(help: "The ISO country the numbers are written in (a tenant's country)") var country: String?
+    @Argument(help: "Numbers to read") var numbers: [String] = []
+
+    func run() throws {
+        if !numbers.isEmpty {
+            for number in numbers { print(Self.answer(number, country: country)) }
+            return
+        }
+        var out = ""
+        while let line = readLine(strippingNewline: true) {
+            let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            let given = parts.count > 1 && !parts[0].isEmpty ? String(parts[0]) : nil
+            out += Self.answer(parts.count > 1 ? String(parts[1]) : line, country: given) + "\n"
+            if out.utf8.count > 1 << 16 {
+                print(out, terminator: "")
+                out = ""
+            }
+        }
+        print(out, terminator: "")
+    }
+
+    static func answer(_ input: String, country: String?) -> String {
+        do {
+            let e164 = try E164.normalize(input, defaultCountry: country)
+            return "OK\t\(e164)\t\(E164.region(of: e164) ?? "")"
+        } catch {
+            return "ERR\t\(error.message)"
+        }
     }
 }

@@ -53,8 +53,11 @@ import Testing
         #expect(throws: NumberError.invalidCharacters) { try E164.normalize(input, defaultCountry: "NL") }
     }
 
-    @Test func lengthIsEightToFifteenDigits() throws {
-        #expect(throws: NumberError.tooShort) { try E164.normalize("+3112345", defaultCountry: nil) }
+    /// Seven, not eight, is the shortest: Niue (+683 7012), Tokelau and Tristan da Cunha (+290 8999) number
+    /// with four digits after a three-digit calling code (this test used to refuse seven).
+    @Test func lengthIsSevenToFifteenDigits() throws {
+        #expect(throws: NumberError.tooShort) { try E164.normalize("+311234", defaultCountry: nil) }
+        #expect(try E164.normalize("+6837012", defaultCountry: nil) == "+6837012")
         #expect(try E164.normalize("+31123456", defaultCountry: nil) == "+31123456")
         #expect(try E164.normalize("+311234567890123", defaultCountry: nil) == "+311234567890123")
         #expect(throws: NumberError.tooLong) { try E164.normalize("+3112345678901234", defaultCountry: nil) }
@@ -92,10 +95,10 @@ import Testing
     }
 
     @Test func tableCoversTheCountriesAndOnlyWellFormedCodes() {
-        #expect(CallingCodes.byCountry.count >= 240)
-        for (iso, code) in CallingCodes.byCountry {
-            #expect(iso.count == 2 && iso == iso.uppercased())
-            #expect((1...3).contains(code.count) && code.first != "0" && code.allSatisfy(\.isNumber))
+        #expect(NumberingPlans.byRegion.count >= 240)
+        for (iso, plan) in NumberingPlans.byRegion {
+            #expect(iso.count == 2 && iso == iso.uppercased() && plan.region == iso)
+            #expect((1...3).contains(plan.callingCode.count) && plan.callingCode.first != "0" && plan.callingCode.allSatisfy(\.isNumber))
         }
     }
 
@@ -105,12 +108,16 @@ import Testing
         #expect(!E164.isValidCountry("BV"))  // Bouvet Island: no calling code
     }
 
-    @Test func internationalMeansOutsideTheHomeCallingCode() {
+    /// Issue 14, item 5: international means outside the home *country*, not its calling code. This test
+    /// used to expect Canada (+1 613) domestic for a US home and Jamaica (+1 876) domestic for a Canadian one,
+    /// which let a tenant blocking international calls reach the Caribbean's toll-fraud favourites.
+    @Test func internationalMeansOutsideTheHomeCountryNotItsCallingCode() {
         #expect(!E164.isInternational("+31201234567", homeCountry: "NL"))
         #expect(E164.isInternational("+32201234567", homeCountry: "NL"))
         #expect(E164.isInternational("+12125550123", homeCountry: "nl"))
-        #expect(!E164.isInternational("+16135550199", homeCountry: "US"))  // Canada shares +1
-        #expect(!E164.isInternational("+18765550123", homeCountry: "CA"))
+        #expect(E164.isInternational("+16135550199", homeCountry: "US"))  // Canada shares +1, but is abroad
+        #expect(E164.isInternational("+18765550123", homeCountry: "CA"))  // so is Jamaica
+        #expect(!E164.isInternational("+12125550123", homeCountry: "us"))
         #expect(E164.isInternational("+442079460018", homeCountry: "US"))
     }
 
