@@ -69,8 +69,11 @@ struct ConfigurationResourceTests {
             #expect(sync["state"] as? String == "pending")
             #expect(sync["error"] as? String == "no DIDs yet")
             _ = try await api.post("/v1/tenants/\(t)/dids", token: root, ["number": "+31205550000", "trunk_id": trunk.id])
+            // With a number it is no longer waiting for one: pending again (no error) until the sync job
+            // runs, which then fails against the unreachable LiveKit — either may be seen here.
             let after = try await api.get("/v1/tenants/\(t)/trunks/\(trunk.id)", token: root)
-            #expect((after.json["sync"] as? [String: Any])?["error"] is NSNull)
+            let error = (after.json["sync"] as? [String: Any])?["error"]
+            #expect(error is NSNull || (error as? String)?.contains("LiveKit is unreachable") == true, "\(after.text)")
         }
     }
 

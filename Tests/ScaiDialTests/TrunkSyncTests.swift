@@ -105,7 +105,11 @@ struct TrunkSyncTests {
             let other = try await api.post("\(base)/trunks", token: token, ["name": "other", "address": "sip.other.example"]).id
             _ = try await api.post("\(base)/dids", token: token, ["number": "+31209999999", "trunk_id": other])
             let did = try await api.post("\(base)/dids", token: token, ["number": "+31201234567", "trunk_id": trunk]).id
-            try await eventually("both synced") { await Self.counts(fake) == [2, 2, 2] }
+            try await eventually("both synced") {
+                await Self.counts(fake) == [2, 2, 2]
+            } describe: {
+                "LiveKit holds \(await Self.counts(fake)) (inbound trunks, outbound trunks, dispatch rules)"
+            }
             try await eventually("trunk synced") { try await Self.sync(api, base, token, trunk)["state"] as? String == "synced" }
             // Move the number away, then delete the trunk at once: the delete job cleans up by id and tag.
             _ = try await api.patch("\(base)/dids/\(did)", token: token, ["trunk_id": other])

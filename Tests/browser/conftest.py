@@ -69,16 +69,17 @@ class Fake:
 
 
 class Server:
-    """The real binary, on SQLite, pointed at the fake LiveKit and serving the stub SDK URL."""
+    """The real binary, on SQLite (or `database_url`), pointed at the fake LiveKit (or `livekit_url`)
+    and serving the stub SDK URL. The fault tests (Tests/faults) use it too."""
 
-    def __init__(self, fake: Fake):
+    def __init__(self, fake: Fake, database_url=None, livekit_url=None):
         self.work = tempfile.mkdtemp(prefix="scaidial-browser-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         sri = "sha384-" + base64.b64encode(hashlib.sha384(STUB).digest()).decode()
         self.env = dict(os.environ, SCAIDIAL_PORT=str(self.port), SCAIDIAL_DATA_DIR=self.work,
-                        SCAIDIAL_DATABASE_URL=f"sqlite://{self.work}/db.sqlite", SCAIDIAL_PUBLIC_URL=self.base,
-                        LIVEKIT_URL=fake.url, LIVEKIT_API_KEY=KEY, LIVEKIT_API_SECRET=SECRET,
+                        SCAIDIAL_DATABASE_URL=database_url or f"sqlite://{self.work}/db.sqlite", SCAIDIAL_PUBLIC_URL=self.base,
+                        LIVEKIT_URL=livekit_url or fake.url, LIVEKIT_API_KEY=KEY, LIVEKIT_API_SECRET=SECRET,
                         SCAIDIAL_SIP_INBOUND_SECRET=HOOK_SECRET, SCAIDIAL_LIVEKIT_SDK_URL=SDK_URL,
                         SCAIDIAL_LIVEKIT_SDK_INTEGRITY=sri)
         bin_ = binary("SCAIDIAL_BIN", ".build/debug/scaidial")
@@ -151,6 +152,10 @@ def server(fake):
 
 @pytest.fixture(scope="session")
 def world(server):
+    return make_world(server)
+
+
+def make_world(server):
     """Tenant "Acme" (NL): a trunk with one number, synced to the fake LiveKit; extension 101 rung
     by the dialplan and granted to Ada; extension 102 that Ada holds no grant on."""
     root = server.login("root@example.com", "root-password")
@@ -172,7 +177,7 @@ def world(server):
     created(server.call("POST", f"{base}/dialplans/{plan}/rules", {"priority": 10, "action": {"type": "ring_extension", "extension_id": ext}}, admin))
     created(server.call("POST", f"{base}/dids", {"number": DID, "trunk_id": trunk, "dialplan_id": plan}, admin))
     wait_for(lambda: server.get(f"{base}/trunks/{trunk}", admin)[1]["sync"]["state"] == "synced", "the trunk synced to LiveKit")
-    return {"base": base, "admin": admin, "user": user, "extension": ext}
+    return {"base": base, "admin": admin, "user": user, "extension": ext, "trunk": trunk}
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ public struct LiveKitClient: LiveKitAPI {
     /// A client for the server of `credentials` (`ws`/`wss` URLs are rewritten to `http`/`https`).
     /// `timeout` bounds every call, except CreateSIPParticipant waiting for an answer, which may
     /// take its ringing timeout plus 2 seconds.
-    public init(credentials: LiveKitCredentials, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
+    public init(credentials: LiveKitCredentials, httpClient: HTTPClient = .liveKit, timeout: Duration = .seconds(10)) {
         twirp = TwirpTransport(credentials: credentials, httpClient: httpClient, timeout: timeout)
     }
 

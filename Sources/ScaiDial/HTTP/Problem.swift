@@ -60,7 +60,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 }
 
 /// Turns every error into problem details at one edge: typed problems pass through, the router's
-/// own errors (unknown route, wrong method) keep their status, anything else is a logged 500.
+/// own errors (unknown route, wrong method) keep their status, a database that cannot be reached
+/// is 503 (`DatabaseOutage`), anything else is a logged 500.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
@@ -88,6 +89,12 @@ struct ProblemMiddleware: RouterMiddleware {
             return try Problem(error.status, detail, headers: error.headers).response(from: request, context: context)
         } catch let error as any HTTPResponseError {
             return try Problem(error.status).response(from: request, context: context)
+        } catch  where DatabaseOutage.isOutage(error) {
+            context.logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            return try Problem(
+                .serviceUnavailable, "the database cannot be reached just now (it may be restarting); try again in a moment",
+                headers: [.retryAfter: "1"]
+            ).coded("database_unavailable").response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return try Problem(.internalServerError, "an internal error occurred; it has been logged")

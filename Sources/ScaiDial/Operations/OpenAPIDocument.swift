@@ -18,6 +18,11 @@ enum OpenAPIDocument {
     }
 
     static let t = "/v1/tenants/{tenant_id}"
+    /// Lists answered whole, in their natural order (a user's few extensions, the calls up now, a
+    /// plan's rules in priority order): no `limit` or `cursor`, and `next_cursor` is always null.
+    static let unpagedLists: Set<String> = [
+        "/me/extensions", "/me/calls/active", "\(t)/calls/active", "\(t)/dialplans/{dialplan_id}/rules",
+    ]
     static let operations: [Operation] =
         [
             .init(method: "GET", path: "/healthz", summary: "Liveness", tag: "operations", auth: false),
@@ -204,7 +209,7 @@ enum OpenAPIDocument {
                 ["name": String(p.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string"]]
             }
             var allParams = params
-            if op.list {
+            if op.list && !unpagedLists.contains(op.path) {
                 allParams += [
                     ["name": "limit", "in": "query", "schema": ["type": "integer", "minimum": 1, "maximum": 200, "default": 50]],
                     ["name": "cursor", "in": "query", "schema": ["type": "string"]],
@@ -212,9 +217,13 @@ enum OpenAPIDocument {
             }
             if !allParams.isEmpty { entry["parameters"] = allParams }
             if let req = op.request {
-                entry["requestBody"] = [
-                    "required": true, "content": ["application/json": ["schema": ["$ref": "#/components/schemas/\(req)"]]],
-                ]
+                // A PATCH sends only the fields it changes: the schema's required list does not apply.
+                var schema: [String: Any] = ["$ref": "#/components/schemas/\(req)"]
+                if op.method == "PATCH", var inline = OpenAPISchemas.all[req] as? [String: Any] {
+                    inline["required"] = nil
+                    schema = inline
+                }
+                entry["requestBody"] = ["required": true, "content": ["application/json": ["schema": schema]]]
             }
             if !op.auth { entry["security"] = [] as [Any] }
             paths[op.path, default: [:]][op.method.lowercased()] = entry

@@ -24,13 +24,18 @@ enum OpenAPISchemas {
                 "code": ["type": "string", "description": "a machine word for refusals clients tell apart, e.g. destination_blocked"],
                 "errors": ["type": "array", "items": obj(["field": s, "message": s])],
             ]),
+            // The part of livekit-sip's EvaluateSIPDispatchRulesRequest (protojson) the door reads,
+            // as it reads it: null is a field's default (protojson), the fields it does not use
+            // (hosts, headers, …) are ignored whatever they hold, and so is a caller's `user` that is
+            // not a string (a withheld caller).
             "SIPInbound": obj(
                 [
-                    "sip_trunk_id": s,
+                    "sip_trunk_id": ns,
                     "call": obj(
                         [
-                            "lk_call_id": s, "sip_call_id": s, "source_ip": s, "from": obj(["user": s, "host": s]),
-                            "to": obj(["user": s, "host": s]),
+                            "lk_call_id": s, "sip_call_id": ns, "source_ip": ns,
+                            "from": ["type": ["object", "null"], "properties": ["user": ["description": "the caller's number"]]],
+                            "to": obj(["user": s], required: ["user"]),
                         ], required: ["lk_call_id", "to"]),
                 ], required: ["call"]),
             "SIPInboundAnswer": obj([
@@ -74,7 +79,11 @@ enum OpenAPISchemas {
                 "id": id, "name": s, "token": ["type": ["string", "null"], "description": "only in the create answer"],
                 "created_at": ts, "expires_at": ts, "last_used_at": ts,
             ]),
-            "Me": obj(["user": ["$ref": "#/components/schemas/User"], "tenant": ["$ref": "#/components/schemas/Tenant"]]),
+            "Me": obj([
+                "user": ["$ref": "#/components/schemas/User"],
+                // null for a platform admin, who belongs to no tenant.
+                "tenant": ["oneOf": [["$ref": "#/components/schemas/Tenant"], ["type": "null"]]],
+            ]),
             "Tenant": obj(
                 [
                     "id": id, "name": s, "timezone": s, "country": s, "created_at": ts,
@@ -137,7 +146,9 @@ enum OpenAPISchemas {
                     "action": obj(
                         [
                             "type": e(["ring_extension", "voicemail", "forward", "hangup"]), "extension_id": ns,
-                            "target": ns, "mode": e(["bridge", "refer"]), "sip_status": ni,
+                            "target": ns, "sip_status": ni,
+                            // null unless the action is a forward (bridge when a forward leaves it out).
+                            "mode": ["type": ["string", "null"], "enum": ["bridge", "refer", NSNull()]],
                         ], required: ["type"]),
                 ], required: ["priority", "action"]),
             "Dialplan": obj(
