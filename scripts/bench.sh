@@ -5,6 +5,8 @@
 #        BENCH_POSTGRES_URL=postgres://…/empty_db scripts/bench.sh   (also the call path on PostgreSQL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# wrk drives the call path (AsyncHTTPClient, the fallback, is slower than the server's /healthz).
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || echo "no wrk: the call path is driven by AsyncHTTPClient"
 swift build -c release --product scaidial-bench >/dev/null
 swift build -c release --product scaidial >/dev/null
 .build/release/scaidial-bench --server "$(realpath .build/release/scaidial)" ${BENCH_POSTGRES_URL:+--postgres "$BENCH_POSTGRES_URL"}

@@ -12,6 +12,8 @@ struct HTTPBenchmark {
     let seconds: Double
     /// More of the server's environment (the abuse figures turn the sign-in limits off).
     var extraEnvironment: [String: String] = [:]
+    /// Drive the call path with `wrk` when it is installed (`--load swift`: AsyncHTTPClient always).
+    var useWrk = true
     static let secret = "bench-secret"
 
     func run() async throws {
@@ -55,17 +57,27 @@ struct HTTPBenchmark {
     }
 
     private func callPath(_ client: HTTPClient, _ base: String) async throws {
-        print("\n/sip/inbound against /healthz, \(database == nil ? "SQLite" : "PostgreSQL"), \(Int(seconds)) s per figure")
+        // wrk when it is installed (scripts/bench.sh installs it): both routes by the same generator.
+        let wrk = try useWrk ? WrkLoad.executable.map { try WrkLoad(wrk: $0, seconds: Int(seconds), secret: Self.secret) { Self.inboundBody(callID: $0) } } : nil
+        let generator = wrk == nil ? "AsyncHTTPClient, one connection per client" : "wrk"
+        print("\n/sip/inbound against /healthz, \(database == nil ? "SQLite" : "PostgreSQL"), \(Int(seconds)) s per figure, load from \(generator)")
         print("clients | /healthz req/s  p50     p99     | /sip/inbound req/s  p50     p99     | ratio (target ≥ 0.40) | calls per batch")
-        for clients in [1, 16, 64] {
-            let health = try await load(client, clients: clients) { _ in
-                var r = HTTPClientRequest(url: "\(base)/healthz")
-                r.method = .GET
-                return r
-            }
+        for clients in [1, 16, 50, 64] {
+            let health: Figures
+            let inbound: Figures
             let before = try await batchCounters(client, base)
-            let inbound = try await load(client, clients: clients) { worker in
-                Self.inboundRequest(base, callID: "SCL_bench_\(clients)_\(worker)_\(UUID().uuidString.prefix(8))")
+            if let wrk {
+                health = try wrk.run(base, path: "/healthz", connections: clients)
+                inbound = try wrk.run(base, path: "/sip/inbound", connections: clients)
+            } else {
+                health = try await load(client, clients: clients) { _ in
+                    var r = HTTPClientRequest(url: "\(base)/healthz")
+                    r.method = .GET
+                    return r
+                }
+                inbound = try await load(client, clients: clients) { worker in
+                    Self.inboundRequest(base, callID: "SCL_bench_\(clients)_\(worker)_\(UUID().uuidString.prefix(8))")
+                }
             }
             let after = try await batchCounters(client, base)
             let perBatch = (after.calls - before.calls) / max(1, after.batches - before.batches)
@@ -153,9 +165,19 @@ struct HTTPBenchmark {
             ["priority": i, "conditions": ["callee": "_+3130\(String(format: "%07d", i))"], "action": ["type": "hangup"]]
         }
         rules.append(["priority": 100_000, "action": ["type": "forward", "target": "+31611112222"]])
-        let t0 = ContinuousClock.now
-        let plan = try await call(client, base, "\(t)/dialplans", ["name": "big", "rules": rules], token: token)["id"] as? String ?? ""
-        let saved = ContinuousClock.now - t0
+        // The sign-in flood before this leaves a second of refused sign-ins to answer: let it pass,
+        // then save three plans and report the median and the slowest.
+        try await Task.sleep(for: .seconds(2))
+        var saves: [Duration] = []
+        var plan = ""
+        for n in 0..<3 {
+            let body = try JSONSerialization.data(withJSONObject: ["name": "big\(n)", "rules": rules])
+            let t0 = ContinuousClock.now
+            let answer = try await post(client, base, "\(t)/dialplans", body, token: token)
+            saves.append(ContinuousClock.now - t0)
+            plan = (try JSONSerialization.jsonObject(with: answer) as? [String: Any])?["id"] as? String ?? ""
+        }
+        saves.sort()
         _ = try await call(client, base, "\(t)/dids", ["number": "+31301234567", "trunk_id": trunk, "dialplan_id": plan], token: token)
         var first = Self.inboundRequest(base, callID: "SCL_big_first")
         first.body = .bytes(ByteBuffer(string: Self.inboundBody(callID: "SCL_big_first", to: "+31301234567")))
@@ -166,8 +188,9 @@ struct HTTPBenchmark {
         func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
         print(
             String(
-                format: "10,000-rule dialplan: saved in %.0f ms (target < 1000 ms); the first call through it (compiling it) %.0f ms",
-                ms(saved), ms(firstCall)))
+                format:
+                    "10,000-rule dialplan: saved in %.0f ms (median of 3, slowest %.0f ms; target < 1000 ms); the first call through it (compiling it) %.0f ms",
+                ms(saves[1]), ms(saves[2]), ms(firstCall)))
     }
 
     /// The server's group-commit counters from `/metrics`: batches written and calls in them.
@@ -245,17 +268,24 @@ struct HTTPBenchmark {
     private func call(
         _ client: HTTPClient, _ base: String, _ path: String, _ body: [String: Any], token: String? = nil
     ) async throws -> [String: Any] {
+        let data = try await post(client, base, path, try JSONSerialization.data(withJSONObject: body), token: token)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    /// One POST of a body already encoded, answering the body as received: what a timed request
+    /// measures (Foundation's JSON on the client, slow on Linux, stays outside the timing).
+    private func post(_ client: HTTPClient, _ base: String, _ path: String, _ body: Data, token: String?) async throws -> Data {
         var r = HTTPClientRequest(url: base + path)
         r.method = .POST
         r.headers.add(name: "Content-Type", value: "application/json")
         if let token { r.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        r.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+        r.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(r, timeout: .seconds(60))
         let data = try await response.body.collect(upTo: 1 << 24)  // a 10,000-rule plan answers ~2 MB
         guard (200..<300).contains(Int(response.status.code)) else {
             throw BenchError("\(path): \(response.status) \(String(buffer: data))")
         }
-        return (try JSONSerialization.jsonObject(with: Data(data.readableBytesView)) as? [String: Any]) ?? [:]
+        return Data(data.readableBytesView)
     }
 
     private func waitReady(_ client: HTTPClient, _ base: String) async throws {

@@ -18,11 +18,11 @@ struct RuleController {
     }
 
     /// Rules in evaluation order (priority), all of them: a dialplan is read whole.
-    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<RuleDTO> {
+    @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> RuleList {
         let db = services.db
         let scope = context.scope
         let plan = try await DialplanController.find(context, scope, db)
-        return Page(items: try await DialplanController.rules(of: plan, scope, db).map(RuleDTO.init), nextCursor: nil)
+        return RuleList(items: try await DialplanController.rules(of: plan, scope, db).map(RuleDTO.init), nextCursor: nil)
     }
 
     @Sendable func get(_ request: Request, context: TenantAdminContext) async throws -> RuleDTO {

@@ -12,17 +12,19 @@ struct Input {
     private let values: [String: JSONValue]
     let errors: FieldErrors
     let prefix: String
+    /// This object's keys a handler read (strict bodies only; nil otherwise).
+    private let reads: FieldErrors.Reads?
 
     init(_ fields: [String: JSONValue], errors: FieldErrors, prefix: String = "") {
         self.values = fields
         self.errors = errors
         self.prefix = prefix
-        errors.register(prefix, keys: fields.keys)
+        reads = errors.register(prefix, keys: fields.keys)
     }
 
     /// The value under `key`, which counts as read.
     private subscript(key: String) -> JSONValue? {
-        errors.read(path(key))
+        reads?.keys.insert(key)
         return values[key]
     }
 
@@ -48,7 +50,10 @@ struct Input {
     func string(_ key: String, required: Bool = false, maxLength: Int = 200, anyCharacters: Bool = false) -> String? {
         guard let value = present(key, required: required) else { return nil }
         guard case .string(let raw) = value else { fail(key, "must be a string"); return nil }
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Most strings have nothing to trim: skip Foundation's (bridged, allocating) trim for them.
+        let s =
+            raw.first?.isWhitespace == false && raw.last?.isWhitespace == false
+            ? raw : raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if s.isEmpty { fail(key, "must not be empty"); return nil }
         if s.count > maxLength { fail(key, "must be at most \(maxLength) characters"); return nil }
         if errors.strict, !anyCharacters, let bad = TextRule.forbidden(in: s) { fail(key, bad); return nil }

@@ -38,10 +38,20 @@ final class FieldErrors {
     private(set) var list: [FieldError] = []
     /// Refuse unknown fields, nulls and control characters (`Input`).
     let strict: Bool
-    /// Every field of the body by its path ("policy.max_concurrent_calls", "rules[3].action"), and
-    /// those a handler read.
-    private var sent: [String] = []
-    private var seen: Set<String> = []
+    /// Every object of the body (its path: "policy", "rules[3].action") with its keys, and the keys
+    /// a handler read. Kept per object, so that reading a field costs a short key's insert, not
+    /// building its whole path (a 10,000-rule plan has 100,000 fields).
+    final class Reads {
+        let prefix: String
+        let sent: [String]
+        var keys: Set<String> = []
+        init(prefix: String, sent: [String]) {
+            self.prefix = prefix
+            self.sent = sent
+        }
+    }
+    private var objects: [Reads] = []
+    private var byPrefix: [String: Reads] = [:]
 
     init(strict: Bool = false) { self.strict = strict }
 
@@ -50,19 +60,28 @@ final class FieldErrors {
     }
     func add(_ errors: [FieldError]) { errors.forEach { add($0.field, $0.message) } }
 
-    func register(_ prefix: String, keys: some Collection<String>) {
-        guard strict else { return }
-        sent += keys.sorted().map { prefix.isEmpty ? $0 : "\(prefix).\($0)" }
+    /// An object of the body; its reads are recorded in the answer (strict only).
+    func register(_ prefix: String, keys: some Collection<String>) -> Reads? {
+        guard strict else { return nil }
+        // The same object read twice (two `object("action")` calls) shares its record.
+        if let known = byPrefix[prefix] { return known }
+        let reads = Reads(prefix: prefix, sent: Array(keys))
+        objects.append(reads)
+        byPrefix[prefix] = reads
+        return reads
     }
-    func read(_ path: String) { if strict { seen.insert(path) } }
 
     /// 422 naming every collected field, and (strict) every field nobody read — except beside a
     /// field already refused, whose siblings went unread because of it.
     func check() throws {
         if strict {
             let refusedParents = Set(list.map { Self.parent($0.field) })
-            for path in sent where !seen.contains(path) && !refusedParents.contains(Self.parent(path)) {
-                add(path, "is not a field of this request (misspelt, or not used with the other values sent)")
+            for object in objects where !refusedParents.contains(object.prefix) {
+                for key in object.sent.sorted() where !object.keys.contains(key) {
+                    add(
+                        object.prefix.isEmpty ? key : "\(object.prefix).\(key)",
+                        "is not a field of this request (misspelt, or not used with the other values sent)")
+                }
             }
         }
         if !list.isEmpty { throw Problem.invalid(list) }

@@ -38,6 +38,12 @@ struct JSONWriter {
         out += "}"
     }
 
+    /// A member whose value is JSON already written (a nested object or array).
+    mutating func field(_ name: String, json: String) {
+        key(name)
+        out += json
+    }
+
     mutating func finish() -> String {
         out += "}"
         return out

@@ -3,16 +3,21 @@ import Foundation
 extension UUID {
     /// A time-ordered UUID (RFC 9562 version 7): ids sort by creation time, so keyset pagination
     /// by id lists rows oldest first and stays stable while rows are added.
+    ///
+    /// 48 bits of milliseconds, the version, then 74 random bits from two draws of the system's
+    /// generator (it was sixteen one-byte draws, a `getrandom` call each: 5% of a 10,000-rule save).
     static func v7(now: Date = Date()) -> UUID {
         let ms = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> UInt64(8 * (5 - i))) }
-        bytes[6] = 0x70 | (bytes[6] & 0x0F)
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next()
+        let low = generator.next()
+        func byte(_ value: UInt64, _ index: Int) -> UInt8 { UInt8(truncatingIfNeeded: value >> UInt64(8 * (7 - index))) }
         return UUID(
             uuid: (
-                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-                bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+                byte(ms, 2), byte(ms, 3), byte(ms, 4), byte(ms, 5), byte(ms, 6), byte(ms, 7),
+                0x70 | (byte(high, 0) & 0x0F), byte(high, 1),
+                0x80 | (byte(low, 0) & 0x3F), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5),
+                byte(low, 6), byte(low, 7)
             ))
     }
 }
