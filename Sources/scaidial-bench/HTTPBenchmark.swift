@@ -58,9 +58,14 @@ struct HTTPBenchmark {
 
     private func callPath(_ client: HTTPClient, _ base: String) async throws {
         // wrk when it is installed (scripts/bench.sh installs it): both routes by the same generator.
-        let wrk = try useWrk ? WrkLoad.executable.map { try WrkLoad(wrk: $0, seconds: Int(seconds), secret: Self.secret) { Self.inboundBody(callID: $0) } } : nil
+        let wrk =
+            try useWrk
+            ? WrkLoad.executable.map { try WrkLoad(wrk: $0, seconds: Int(seconds), secret: Self.secret) { Self.inboundBody(callID: $0) } }
+            : nil
         let generator = wrk == nil ? "AsyncHTTPClient, one connection per client" : "wrk"
-        print("\n/sip/inbound against /healthz, \(database == nil ? "SQLite" : "PostgreSQL"), \(Int(seconds)) s per figure, load from \(generator)")
+        print(
+            "\n/sip/inbound against /healthz, \(database == nil ? "SQLite" : "PostgreSQL"), \(Int(seconds)) s per figure, load from \(generator)"
+        )
         print("clients | /healthz req/s  p50     p99     | /sip/inbound req/s  p50     p99     | ratio (target ≥ 0.40) | calls per batch")
         for clients in [1, 16, 50, 64] {
             let health: Figures

@@ -24,8 +24,15 @@ struct WrkLoad {
             local prefix = "SCL_wrk"
             local template = '\(template)'
             local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer \(secret)" }
-            function setup(thread) thread:set("tag", tostring(math.random(1, 2000000000))) end
-            function init(args) prefix = "SCL_wrk_" .. tag .. "_" end
+            local threads = 0
+            -- Each thread numbers its calls; the run id (the script's argument, new for every run:
+            -- Lua's unseeded random is the same in every run) keeps runs from repeating each other's
+            -- call ids, which the server would answer as livekit-sip's retries of old calls.
+            function setup(thread)
+              threads = threads + 1
+              thread:set("tag", tostring(threads))
+            end
+            function init(args) prefix = "SCL_wrk_" .. args[1] .. "_" .. tag .. "_" end
             function request()
               n = n + 1
               local body = string.gsub(template, "@CALL@", prefix .. n)
@@ -41,7 +48,7 @@ struct WrkLoad {
             "-t", String(min(2, connections)), "-c", String(connections), "-d", "\(seconds)s", "--latency", "--timeout", "10s",
         ]
         if path == "/sip/inbound" { arguments += ["-s", scripts + "/inbound.lua"] }
-        arguments.append(base + path)
+        arguments += [base + path, "--", UUID().uuidString.prefix(8).lowercased()]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)
         process.arguments = arguments
