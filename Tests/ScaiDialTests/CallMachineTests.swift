@@ -41,6 +41,8 @@ struct CallMachineTests {
         let (arrived, a) = try F.run(call, .callerJoined(status: .ringing), quiet)
         let leg = try #require(arrived.voicemailLeg)
         #expect(a.has(.startGreeting(legID: leg.id, box: F.desk)))
+        // Its arrival timer (the hook door's) goes with it.
+        #expect(a.has(.cancel(.callerArrival)))
         let (_, again) = try F.run(arrived, .callerJoined(status: .ringing), quiet)
         #expect(again.effects.isEmpty)
     }

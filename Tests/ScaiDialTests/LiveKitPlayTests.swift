@@ -191,6 +191,23 @@ struct LiveKitPlayTests {
         }
     }
 
+    @Test("a caller who arrives takes the call's arrival timer with it: no job is left to run 15 s later")
+    func arrivalTimerCancelled() async throws {
+        try await CallHarness.run(configure: { $0.callerArrivalTimeout = .seconds(15) }) { h in
+            _ = h.listen(Self.alice(h))
+            let timers: @Sendable () async throws -> Int = {
+                try await JobModel.query(on: h.db).filter(\.$kind == CallTimers.callerArrival).count()
+            }
+            let ghost = try await h.inbound("SCL_timer_ghost", joins: false)
+            #expect(try await timers() == 1)
+            let id = try await h.inbound("SCL_timer_arrives", joins: true)
+            try await eventually("the arrived caller's timer is gone") { try await timers() == 1 }
+            let left = try #require(try await JobModel.query(on: h.db).filter(\.$kind == CallTimers.callerArrival).first())
+            #expect(left.dedupeKey == CallTimers.dedupeKey(.callerArrival, ghost))
+            #expect(try await h.call(id).isLive)
+        }
+    }
+
     @Test("the hook's ringing_timeout covers the whole ring chain, and max_call_duration is the tenant's")
     func ringingTimeoutCoversTheChain() async throws {
         try await CallHarness.run { h in

@@ -324,6 +324,9 @@ final class CallMachine {
         }
         if caller.joinedAt == nil {
             updateLeg(caller.id) { $0.joinedAt = now }
+            // The caller is here: the hook door's "caller never came" timer has nothing left to do
+            // (it would still run a transaction 15 s later, for every call).
+            emit(.cancel(.callerArrival))
             if call.phase == .routing {
                 try startAction()
             } else if call.isLive {
