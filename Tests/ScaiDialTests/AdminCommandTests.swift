@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import SQLKit
 import Testing
 
 @testable import ScaiDial
@@ -41,6 +42,27 @@ struct AdminCommandTests {
         #expect(try await p.pendingMigrations().count == Migrations.all.count)
         try await p.migrate()
         #expect(try await p.pendingMigrations().isEmpty)
+        await p.shutdown()
+        try await database.drop()
+    }
+
+    @Test("webhook deliveries are indexed by when they arrived (the 7-day pruning reads by it)")
+    func webhookEventsIndexed() async throws {
+        let database = try await TestDatabase.make()
+        let config = database.config()
+        let p = try Persistence(
+            url: DatabaseURL.parse(config.databaseURL)!, logger: Logger(label: "t"),
+            postgresSearchPath: config.postgresSearchPath, poolSize: 1)
+        try await p.migrate()
+        let sql = try #require(p.db as? any SQLDatabase)
+        let query: SQLQueryString =
+            if case .postgres = p.kind {
+                "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'webhook_events'"
+            } else {
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_events'"
+            }
+        let names = try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) }
+        #expect(names.contains("webhook_events_received_at"), "\(names)")
         await p.shutdown()
         try await database.drop()
     }
