@@ -15,109 +15,51 @@ Each pass prints Schemathesis's own report (seed included; `st replay` reproduce
     SCAIDIAL_BIN=.build/debug/scaidial python3 -m pytest Tests/api -q
 Knobs: SCHEMATHESIS_MAX_EXAMPLES (default 10 per operation and phase; CI uses the default).
 """
-import json
+import importlib.util
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The browser tests' harness: the real binary as a process (here without LiveKit).
+_spec = importlib.util.spec_from_file_location("browser_harness", ROOT / "Tests" / "browser" / "conftest.py")
+h = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(h)
 ARTIFACTS = ROOT / "test-artifacts" / "schemathesis"
-HOOK_SECRET = "schemathesis-hook-secret"
 CHECKS = ("not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance,"
           "negative_data_rejection")
 NOT_FUZZED = ("--exclude-path", "/v1/auth/login", "--exclude-path", "/v1/auth/logout", "--exclude-path", "/livekit/webhook")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self):
-        binary = Path(os.environ.get("SCAIDIAL_BIN", ROOT / ".build/debug/scaidial"))
-        self.binary = binary if binary.is_absolute() else (ROOT / binary).resolve()
-        if not self.binary.exists():
-            pytest.skip(f"build first: {self.binary} is missing")
-        self.work = tempfile.mkdtemp(prefix="scaidial-schemathesis-")
-        self.base = f"http://127.0.0.1:{free_port()}"
-        env = dict(os.environ, SCAIDIAL_PORT=self.base.rsplit(":", 1)[1], SCAIDIAL_DATA_DIR=self.work,
-                   SCAIDIAL_DATABASE_URL=f"sqlite://{self.work}/db.sqlite", SCAIDIAL_PUBLIC_URL=self.base,
-                   SCAIDIAL_SIP_INBOUND_SECRET=HOOK_SECRET)
-        for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"):
-            env.pop(name, None)
-        subprocess.run([str(self.binary), "create-admin", "--email", "root@example.com", "--password", "root-password"],
-                       env=env, cwd=self.work, check=True, capture_output=True)
-        self.log = open(Path(self.work) / "serve.log", "w")
-        self.proc = subprocess.Popen([str(self.binary), "serve"], env=env, cwd=self.work, stdout=self.log, stderr=self.log)
-        deadline = time.time() + 20
-        while self.call("GET", "/readyz")[0] != 200:
-            assert time.time() < deadline, "scaidial did not get ready"
-            time.sleep(0.1)
-
-    def call(self, method, path, body=None, token=None):
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
-        try:
-            with urllib.request.urlopen(request, timeout=10) as r:
-                raw = r.read()
-                return r.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as e:
-            raw = e.read()
-            return e.code, json.loads(raw) if raw else None
-        except OSError:
-            return 0, None
-
-    def created(self, path, body, token):
-        status, answer = self.call("POST", path, body, token)
-        assert status == 201, (path, status, answer)
-        return answer.get("id")
-
-    def login(self, email, password):
-        status, answer = self.call("POST", "/v1/auth/login", {"email": email, "password": password})
-        assert status == 200, answer
-        return answer["token"]
-
-    def close(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        self.log.close()
-        shutil.rmtree(self.work, ignore_errors=True)
+def created(server, path, body, token):
+    status, answer = server.call("POST", path, body, token)
+    assert status == 201, (path, status, answer)
+    return answer.get("id")  # a grant is named by its user: no id
 
 
 @pytest.fixture(scope="module")
 def world():
     pytest.importorskip("schemathesis", reason="schemathesis is not installed (pip install schemathesis)")
-    server = Server()
+    server = h.Server()
     root = server.login("root@example.com", "root-password")
-    tenant = server.created("/v1/tenants", {"name": "Fuzz", "country": "NL", "timezone": "Europe/Amsterdam"}, root)
+    tenant = created(server, "/v1/tenants", {"name": "Fuzz", "country": "NL", "timezone": "Europe/Amsterdam"}, root)
     t = f"/v1/tenants/{tenant}"
-    server.created(f"{t}/users", {"email": "admin@fuzz.test", "password": "admin-password", "role": "tenant_admin"}, root)
-    server.created(f"{t}/users", {"email": "user@fuzz.test", "password": "user-password"}, root)
+    created(server, f"{t}/users", {"email": "admin@fuzz.test", "password": "admin-password", "role": "tenant_admin"}, root)
+    created(server, f"{t}/users", {"email": "user@fuzz.test", "password": "user-password"}, root)
     # The row the user operations act on: not a user whose token the run signs in with.
-    victim = server.created(f"{t}/users", {"email": "victim@fuzz.test", "password": "victim-password"}, root)
+    victim = created(server, f"{t}/users", {"email": "victim@fuzz.test", "password": "victim-password"}, root)
     admin = server.login("admin@fuzz.test", "admin-password")
-    trunk = server.created(f"{t}/trunks", {"name": "carrier", "address": "sip.carrier.example.com:5060"}, admin)
-    ext = server.created(f"{t}/extensions", {"number": "101", "name": "Front desk"}, admin)
-    server.created(f"{t}/extensions/{ext}/grants", {"user_id": victim}, admin)  # a grant is named by its user
-    rule = server.created(f"{t}/extensions/{ext}/forward-rules",
+    trunk = created(server, f"{t}/trunks", {"name": "carrier", "address": "sip.carrier.example.com:5060"}, admin)
+    ext = created(server, f"{t}/extensions", {"number": "101", "name": "Front desk"}, admin)
+    created(server, f"{t}/extensions/{ext}/grants", {"user_id": victim}, admin)
+    rule = created(server, f"{t}/extensions/{ext}/forward-rules",
                           {"trigger": "no_answer", "target_type": "voicemail", "target": ext}, admin)
-    plan = server.created(f"{t}/dialplans", {"name": "main"}, admin)
-    server.created(f"{t}/dialplans/{plan}/rules", {"priority": 10, "action": {"type": "ring_extension", "extension_id": ext}}, admin)
-    did = server.created(f"{t}/dids", {"number": "+31201110001", "trunk_id": trunk, "dialplan_id": plan}, admin)
+    plan = created(server, f"{t}/dialplans", {"name": "main"}, admin)
+    created(server, f"{t}/dialplans/{plan}/rules", {"priority": 10, "action": {"type": "ring_extension", "extension_id": ext}}, admin)
+    did = created(server, f"{t}/dids", {"number": "+31201110001", "trunk_id": trunk, "dialplan_id": plan}, admin)
     ids = {"tenant_id": tenant, "user_id": victim, "trunk_id": trunk, "extension_id": ext, "rule_id": rule,
            "dialplan_id": plan, "did_id": did}
     yield {"server": server, "root": root, "admin": admin, "user": server.login("user@fuzz.test", "user-password"), "ids": ids}
@@ -154,7 +96,7 @@ def test_every_operation_as_a_plain_user(world):
 
 
 def test_the_hook_door_as_livekit_sip(world):
-    schemathesis("hook-door", world, HOOK_SECRET, "--include-path", "/sip/inbound")
+    schemathesis("hook-door", world, h.HOOK_SECRET, "--include-path", "/sip/inbound")
 
 
 def test_deletes_as_the_tenant_admin_then_the_platform_admin(world):

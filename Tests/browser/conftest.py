@@ -69,19 +69,24 @@ class Fake:
 
 
 class Server:
-    """The real binary, on SQLite (or `database_url`), pointed at the fake LiveKit (or `livekit_url`)
-    and serving the stub SDK URL. The fault tests (Tests/faults) use it too."""
+    """The real binary, on SQLite (or `database_url`), pointed at the fake LiveKit (or `livekit_url`;
+    with neither, no LiveKit at all) and serving the stub SDK URL. The fault tests (Tests/faults)
+    and the Schemathesis run (Tests/api) use it too."""
 
-    def __init__(self, fake: Fake, database_url=None, livekit_url=None):
+    def __init__(self, fake=None, database_url=None, livekit_url=None):
         self.work = tempfile.mkdtemp(prefix="scaidial-browser-")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         sri = "sha384-" + base64.b64encode(hashlib.sha384(STUB).digest()).decode()
         self.env = dict(os.environ, SCAIDIAL_PORT=str(self.port), SCAIDIAL_DATA_DIR=self.work,
                         SCAIDIAL_DATABASE_URL=database_url or f"sqlite://{self.work}/db.sqlite", SCAIDIAL_PUBLIC_URL=self.base,
-                        LIVEKIT_URL=livekit_url or fake.url, LIVEKIT_API_KEY=KEY, LIVEKIT_API_SECRET=SECRET,
                         SCAIDIAL_SIP_INBOUND_SECRET=HOOK_SECRET, SCAIDIAL_LIVEKIT_SDK_URL=SDK_URL,
                         SCAIDIAL_LIVEKIT_SDK_INTEGRITY=sri)
+        for name in ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET"):
+            self.env.pop(name, None)
+        livekit_url = livekit_url or (fake.url if fake else None)
+        if livekit_url:
+            self.env.update(LIVEKIT_URL=livekit_url, LIVEKIT_API_KEY=KEY, LIVEKIT_API_SECRET=SECRET)
         bin_ = binary("SCAIDIAL_BIN", ".build/debug/scaidial")
         subprocess.run([str(bin_), "create-admin", "--email", "root@example.com", "--password", "root-password"],
                        env=self.env, cwd=self.work, check=True, capture_output=True)
@@ -113,12 +118,16 @@ class Server:
         assert status == 200, body
         return body["token"]
 
-    def webhook(self, event: webhook.WebhookEvent):
+    def send_webhook(self, event: webhook.WebhookEvent):
+        """The event as livekit-server posts it (signed JWT over the body's SHA-256); its (status, body)."""
         body = MessageToJson(event, indent=None)
         digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
         auth = api.AccessToken(KEY, SECRET).with_sha256(digest).to_jwt()
-        status, answer = self.call("POST", "/livekit/webhook", body.encode(),
-                                   headers={"Authorization": auth, "Content-Type": "application/webhook+json"})
+        return self.call("POST", "/livekit/webhook", body.encode(),
+                         headers={"Authorization": auth, "Content-Type": "application/webhook+json"})
+
+    def webhook(self, event: webhook.WebhookEvent):
+        status, answer = self.send_webhook(event)
         assert status == 200, answer
 
     def close(self):

@@ -160,14 +160,6 @@ def retried(action, ok, what, timeout=30):
         time.sleep(0.2)
 
 
-def signed_webhook(server, event):
-    body = h.MessageToJson(event, indent=None)
-    digest = h.base64.b64encode(h.hashlib.sha256(body.encode()).digest()).decode()
-    auth = h.api.AccessToken(h.KEY, h.SECRET).with_sha256(digest).to_jwt()
-    return server.call("POST", "/livekit/webhook", body.encode(),
-                       headers={"Authorization": auth, "Content-Type": "application/webhook+json"})
-
-
 def ring(server):
     status, decision = server.call("POST", "/sip/inbound", {
         "sip_trunk_id": "ST_fault", "call": {"lk_call_id": f"SCL_fault_{time.time_ns()}", "from": {"user": CALLER},
@@ -182,9 +174,9 @@ def connect(server, decision, ada):
                              "answering")
     identity = h.api.TokenVerifier(h.KEY, h.SECRET).verify(joined["token"]).identity
     stamp = time.time_ns()
-    retried(lambda: signed_webhook(server, h.browser_joined(decision["room_name"], identity, f"EV_join_{stamp}")), 200,
+    retried(lambda: server.send_webhook(h.browser_joined(decision["room_name"], identity, f"EV_join_{stamp}")), 200,
             "the browser's participant_joined")
-    retried(lambda: signed_webhook(server, h.audio_published(decision["room_name"], identity, f"EV_audio_{stamp}")), 200,
+    retried(lambda: server.send_webhook(h.audio_published(decision["room_name"], identity, f"EV_audio_{stamp}")), 200,
             "the browser's track_published")
 
 

@@ -96,19 +96,6 @@ extension RuleDTO {
     }
 }
 
-/// A JSON answer written by hand (`json`), with the headers Hummingbird's JSON encoder sets.
-protocol HandWrittenJSON: ResponseGenerator {
-    var json: String { get }
-}
-
-extension HandWrittenJSON {
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: json)))
-    }
-}
-
 extension DialplanDTO: HandWrittenJSON {
     var json: String {
         var w = JSONWriter()

@@ -1,3 +1,6 @@
+import Hummingbird
+import NIOCore
+
 /// Writes one flat JSON object by hand, for the few hot responses where the general encoder costs
 /// too much. Strings are escaped as RFC 8259 requires; `nil` is written as `null`.
 struct JSONWriter {
@@ -74,5 +77,18 @@ struct JSONWriter {
             }
         }
         out += "\""
+    }
+}
+
+/// A JSON answer written by hand (`json`), with the headers Hummingbird's JSON encoder sets.
+protocol HandWrittenJSON: ResponseGenerator {
+    var json: String { get }
+}
+
+extension HandWrittenJSON {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: json)))
     }
 }

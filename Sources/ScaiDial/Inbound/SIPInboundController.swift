@@ -15,7 +15,7 @@ struct SIPInboundController {
     /// The answer, written by hand: it is the call path's hottest response, and the general JSON
     /// encoder's key conversion cost more than the dialplan decision. Every field is always
     /// present (`null` when unset), in snake_case, as the other responses are.
-    struct Answer: ResponseGenerator {
+    struct Answer: HandWrittenJSON {
         let result: String
         var roomName: String?
         var participantIdentity: String?
@@ -42,10 +42,6 @@ struct SIPInboundController {
             w.field("scaidial_call_id", scaidialCallId?.uuidString)
             w.field("scaidial_sip_status", scaidialSipStatus)
             return w.finish()
-        }
-
-        func response(from request: Request, context: some RequestContext) throws -> Response {
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
         }
     }
 

@@ -58,13 +58,13 @@ struct VoicemailController {
     }
 
     @Sendable func tenantAudio(_ request: Request, context: TenantAdminContext) async throws -> Response {
-        try await audio(request, context, try await tenantInbox(context))
+        try await audio(request, context, tenantInbox(context))
     }
     @Sendable func myAudio(_ request: Request, context: MemberContext) async throws -> Response {
         try await audio(request, context, try await myInbox(context))
     }
     @Sendable func tenantDelete(_ request: Request, context: TenantAdminContext) async throws -> HTTPResponse.Status {
-        try await delete(context, try await tenantInbox(context))
+        try await delete(context, tenantInbox(context))
     }
     @Sendable func myDelete(_ request: Request, context: MemberContext) async throws -> HTTPResponse.Status {
         try await delete(context, try await myInbox(context))
@@ -103,7 +103,7 @@ struct VoicemailController {
         }
     }
 
-    func tenantInbox(_ context: TenantAdminContext) async throws -> Inbox {
+    func tenantInbox(_ context: TenantAdminContext) -> Inbox {
         let scope = context.scope
         return Inbox(scope: scope, boxes: nil, base: "/v1/tenants/\(scope.tenantID.uuidString)/voicemails")
     }
@@ -115,13 +115,13 @@ struct VoicemailController {
     }
 
     @Sendable func tenantList(_ request: Request, context: TenantAdminContext) async throws -> Page<VoicemailDTO> {
-        try await list(request, try await tenantInbox(context))
+        try await list(request, tenantInbox(context))
     }
     @Sendable func myList(_ request: Request, context: MemberContext) async throws -> Page<VoicemailDTO> {
         try await list(request, try await myInbox(context))
     }
     @Sendable func tenantGet(_ request: Request, context: TenantAdminContext) async throws -> VoicemailDTO {
-        let inbox = try await tenantInbox(context)
+        let inbox = tenantInbox(context)
         return try VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
     }
     @Sendable func myGet(_ request: Request, context: MemberContext) async throws -> VoicemailDTO {
@@ -129,7 +129,7 @@ struct VoicemailController {
         return try VoicemailDTO(try await inbox.find(context, on: services.db), base: inbox.base)
     }
     @Sendable func tenantUpdate(_ request: Request, context: TenantAdminContext) async throws -> VoicemailDTO {
-        try await update(request, context, try await tenantInbox(context))
+        try await update(request, context, tenantInbox(context))
     }
     @Sendable func myUpdate(_ request: Request, context: MemberContext) async throws -> VoicemailDTO {
         try await update(request, context, try await myInbox(context))
