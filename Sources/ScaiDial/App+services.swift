@@ -49,10 +49,6 @@ struct AppServices: Sendable {
         let metrics = MetricsRegistry()
         self.metrics = metrics
         self.logger = logger
-        let dispatcher = InboundDispatcher(
-            persistence: persistence, metrics: metrics, logger: logger, clock: config.clock,
-            plans: PlanCache(pool: config.compilingPool), callerArrival: config.callerArrivalTimeout.timeInterval)
-        self.dispatcher = dispatcher
         let liveKit =
             liveKit
             ?? config.liveKit.map {
@@ -116,6 +112,10 @@ struct AppServices: Sendable {
             clock: config.clock, directory: DirectoryLoader(hub: hub), effects: runner, jobs: jobs, metrics: metrics, logger: logger,
             raceHook: config.callRaceHook)
         self.engine = engine
+        let dispatcher = InboundDispatcher(
+            persistence: persistence, metrics: metrics, logger: logger, clock: config.clock,
+            plans: PlanCache(pool: config.compilingPool), callerArrival: config.callerArrivalTimeout.timeInterval, engine: engine)
+        self.dispatcher = dispatcher
         dialer = OutboundDialer(engine: engine, liveKit: liveKit, logger: logger)
         let refer = ReferWork(
             liveKit: liveKit, poll: config.referPollInterval, answerTimeout: config.referAnswerTimeout,

@@ -3,8 +3,8 @@ import Foundation
 import NIOCore
 import Synchronization
 
-/// The call-setup path under load: `/sip/inbound` decisions (DID lookup, dialplan, call + leg
-/// written) against the same server's trivial `/healthz`, at 1, 16 and 64 concurrent clients.
+/// Abuse figures (issue 14): the call path while sign-ins are flooded, and a 10,000-rule dialplan.
+/// The call path itself is `CallPathBenchmark`.
 struct HTTPBenchmark {
     let binary: String
     /// nil = a fresh SQLite file; else an empty PostgreSQL database.
@@ -15,12 +15,6 @@ struct HTTPBenchmark {
     /// Drive the call path with `wrk` when it is installed (`--load swift`: AsyncHTTPClient always).
     var useWrk = true
     static let secret = "bench-secret"
-
-    func run() async throws {
-        try await withServer { client, base in
-            try await callPath(client, base)
-        }
-    }
 
     /// The server, its admin, the bench tenant (`seed`), and a client; the server stops after `body`.
     func withServer(_ body: (HTTPClient, String) async throws -> Void) async throws {
@@ -56,44 +50,6 @@ struct HTTPBenchmark {
         try await body(client, base)
     }
 
-    private func callPath(_ client: HTTPClient, _ base: String) async throws {
-        // wrk when it is installed (scripts/bench.sh installs it): both routes by the same generator.
-        let wrk =
-            try useWrk
-            ? WrkLoad.executable.map { try WrkLoad(wrk: $0, seconds: Int(seconds), secret: Self.secret) { Self.inboundBody(callID: $0) } }
-            : nil
-        let generator = wrk == nil ? "AsyncHTTPClient, one connection per client" : "wrk"
-        print(
-            "\n/sip/inbound against /healthz, \(database == nil ? "SQLite" : "PostgreSQL"), \(Int(seconds)) s per figure, load from \(generator)"
-        )
-        print("clients | /healthz req/s  p50     p99     | /sip/inbound req/s  p50     p99     | ratio (target ≥ 0.40) | calls per batch")
-        for clients in [1, 16, 50, 64] {
-            let health: Figures
-            let inbound: Figures
-            let before = try await batchCounters(client, base)
-            if let wrk {
-                health = try wrk.run(base, path: "/healthz", connections: clients)
-                inbound = try wrk.run(base, path: "/sip/inbound", connections: clients)
-            } else {
-                health = try await load(client, clients: clients) { _ in
-                    var r = HTTPClientRequest(url: "\(base)/healthz")
-                    r.method = .GET
-                    return r
-                }
-                inbound = try await load(client, clients: clients) { worker in
-                    Self.inboundRequest(base, callID: "SCL_bench_\(clients)_\(worker)_\(UUID().uuidString.prefix(8))")
-                }
-            }
-            let after = try await batchCounters(client, base)
-            let perBatch = (after.calls - before.calls) / max(1, after.batches - before.batches)
-            print(
-                String(
-                    format: "%7d | %12.0f  %6.2fms %6.2fms | %16.0f  %6.2fms %6.2fms | %.2f                  | %.1f",
-                    clients, health.rate, health.p50, health.p99, inbound.rate, inbound.p50, inbound.p99, inbound.rate / health.rate,
-                    perBatch))
-        }
-    }
-
     struct Figures { let rate: Double; let p50: Double; let p99: Double }
 
     /// Issue 14 item 1: `/sip/inbound` p99 at 4 clients, quiet and while 50 connections post wrong
@@ -105,7 +61,7 @@ struct HTTPBenchmark {
             let token =
                 try await call(client, base, "/v1/auth/login", ["email": "bench@example.com", "password": "bench-password"])["token"]
                 as? String ?? ""
-            let quiet = try await load(client, clients: 4) { worker in
+            let quiet = try await Self.load(client, clients: 4, seconds: seconds) { worker, _ in
                 Self.inboundRequest(base, callID: "SCL_quiet_\(worker)_\(UUID().uuidString.prefix(8))")
             }
             let flooding = ManagedAtomicFlag()
@@ -133,7 +89,7 @@ struct HTTPBenchmark {
                     try await Task.sleep(for: .milliseconds(500))  // the flood is under way
                     defer { flooding.set() }
                     return .calls(
-                        try await load(client, clients: 4) { worker in
+                        try await Self.load(client, clients: 4, seconds: seconds) { worker, _ in
                             Self.inboundRequest(base, callID: "SCL_flood_\(worker)_\(UUID().uuidString.prefix(8))")
                         })
                 }
@@ -198,20 +154,10 @@ struct HTTPBenchmark {
                 ms(saves[1]), ms(saves[2]), ms(firstCall)))
     }
 
-    /// The server's group-commit counters from `/metrics`: batches written and calls in them.
-    private func batchCounters(_ client: HTTPClient, _ base: String) async throws -> (batches: Double, calls: Double) {
-        let response = try await client.execute(HTTPClientRequest(url: "\(base)/metrics"), timeout: .seconds(10))
-        let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
-        func value(_ name: String) -> Double {
-            text.split(separator: "\n").first { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }.flatMap {
-                Double($0.split(separator: " ").last ?? "")
-            } ?? 0
-        }
-        return (value("scaidial_inbound_batches_total"), value("scaidial_inbound_batched_calls_total"))
-    }
-
     /// `clients` workers send requests back to back for `seconds`; latencies in milliseconds.
-    private func load(_ client: HTTPClient, clients: Int, _ make: @escaping @Sendable (Int) -> HTTPClientRequest) async throws -> Figures {
+    static func load(
+        _ client: HTTPClient, clients: Int, seconds: Double, _ make: @escaping @Sendable (_ worker: Int, _ n: Int) -> HTTPClientRequest
+    ) async throws -> Figures {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let started = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -220,9 +166,12 @@ struct HTTPBenchmark {
                     var mine: [Double] = []
                     while ContinuousClock.now < deadline {
                         let t0 = ContinuousClock.now
-                        let response = try await client.execute(make(worker), timeout: .seconds(30))
+                        let response = try await client.execute(make(worker, mine.count), timeout: .seconds(30))
                         _ = try await response.body.collect(upTo: 1 << 20)
-                        guard response.status == .ok else { throw BenchError("\(response.status) from the server") }
+                        guard (200..<300).contains(Int(response.status.code)) else {
+                            throw BenchError(
+                                "\(response.status) from the server: \(String(buffer: try await response.body.collect(upTo: 1 << 16)))")
+                        }
                         let d = ContinuousClock.now - t0
                         mine.append(Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
                     }

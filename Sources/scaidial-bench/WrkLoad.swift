@@ -10,19 +10,29 @@ struct WrkLoad {
 
     let wrk: String
     let seconds: Int
+    let secret: String
     let scripts: String
 
-    init(wrk: String, seconds: Int, secret: String, body: (String) -> String) throws {
+    init(wrk: String, seconds: Int, secret: String) throws {
         self.wrk = wrk
         self.seconds = seconds
+        self.secret = secret
         scripts = FileManager.default.temporaryDirectory.appendingPathComponent("scaidial-wrk-\(UUID())").path
         try FileManager.default.createDirectory(atPath: scripts, withIntermediateDirectories: true)
-        // The body with a placeholder the script replaces by a call id unique to the thread and request.
-        let template = body("@CALL@").replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+    }
+
+    /// A script `name` posting new calls to `numbers` in turn.
+    func addInbound(_ name: String, numbers: [String]) throws {
+        // The body with placeholders the script replaces by a call id unique to the thread and
+        // request, and by the called number.
+        let template = HTTPBenchmark.inboundBody(callID: "@CALL@", to: "@TO@").replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "'", with: "\\'")
+        let list = numbers.map { "'\($0)'" }.joined(separator: ",")
         let inbound = """
             local n = 0
             local prefix = "SCL_wrk"
             local template = '\(template)'
+            local numbers = {\(list)}
             local headers = { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer \(secret)" }
             local threads = 0
             -- Each thread numbers its calls; the run id (the script's argument, new for every run:
@@ -36,18 +46,19 @@ struct WrkLoad {
             function request()
               n = n + 1
               local body = string.gsub(template, "@CALL@", prefix .. n)
+              body = string.gsub(body, "@TO@", numbers[(n % #numbers) + 1])
               return wrk.format("POST", "/sip/inbound", headers, body)
             end
             """
-        try inbound.write(toFile: scripts + "/inbound.lua", atomically: true, encoding: .utf8)
+        try inbound.write(toFile: scripts + "/\(name).lua", atomically: true, encoding: .utf8)
     }
 
     /// req/s, p50 and p99 (ms) of `path` (`/healthz`, or `/sip/inbound` with the script) at `connections`.
-    func run(_ base: String, path: String, connections: Int) throws -> HTTPBenchmark.Figures {
+    func run(_ base: String, path: String, connections: Int, script: String? = nil) throws -> HTTPBenchmark.Figures {
         var arguments = [
             "-t", String(min(2, connections)), "-c", String(connections), "-d", "\(seconds)s", "--latency", "--timeout", "10s",
         ]
-        if path == "/sip/inbound" { arguments += ["-s", scripts + "/inbound.lua"] }
+        if let script { arguments += ["-s", scripts + "/\(script).lua"] }
         arguments += [base + path, "--", UUID().uuidString.prefix(8).lowercased()]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: wrk)

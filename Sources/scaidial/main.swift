@@ -8,7 +8,7 @@ struct ScaiDialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scaidial",
         abstract: "ScaiDial: the line of a multi-tenant voice platform (trunks, numbers, dialplans, calls).",
-        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, LiveKitSIPConfigCommand.self, NumbersCommand.self],
+        subcommands: [Serve.self, Migrate.self, CreateAdmin.self, LiveKitSIPConfigCommand.self, NumbersCommand.self, BenchSeed.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -74,6 +74,31 @@ struct CreateAdmin: AsyncParsableCommand {
     func run() async throws {
         let id = try await Admin.createPlatformAdmin(try common.config(), email: email, password: password, displayName: name)
         print("created platform admin \(email) (\(id))")
+    }
+}
+
+struct BenchSeed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-seed",
+        abstract: "Write synthetic calls and extensions in bulk, for benchmarks and capacity tests (applies pending migrations first).")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "The tenant (id) to write calls to; with --extensions, the only tenant given extensions") var tenant: String?
+    @Option(help: "Live inbound calls waiting for their caller, counted against the tenant's limit") var liveCalls = 0
+    @Option(help: "Finished calls over the last 90 days") var historyCalls = 0
+    @Option(help: "Extensions for every tenant (or --tenant)") var extensions = 0
+
+    func validate() throws {
+        if let tenant, UUID(uuidString: tenant) == nil { throw ValidationError("--tenant must be a tenant id") }
+        if liveCalls < 0 || historyCalls < 0 || extensions < 0 { throw ValidationError("counts must not be negative") }
+    }
+
+    func run() async throws {
+        var options = LoadSeed.Options()
+        options.tenant = tenant.flatMap(UUID.init(uuidString:))
+        options.liveCalls = liveCalls
+        options.historyCalls = historyCalls
+        options.extensionsPerTenant = extensions
+        for line in try await LoadSeed.run(try common.config(), options) { print(line) }
     }
 }
 

@@ -46,8 +46,10 @@ struct AdminCommandTests {
         try await database.drop()
     }
 
-    @Test("webhook deliveries are indexed by when they arrived (the 7-day pruning reads by it)")
-    func webhookEventsIndexed() async throws {
+    @Test(
+        "indexes the hot reads need: webhook deliveries by arrival (7-day pruning), calls by tenant+state+id (history), by user (busy, own calls)"
+    )
+    func indexes() async throws {
         let database = try await TestDatabase.make()
         let config = database.config()
         let p = try Persistence(
@@ -55,14 +57,19 @@ struct AdminCommandTests {
             postgresSearchPath: config.postgresSearchPath, poolSize: 1)
         try await p.migrate()
         let sql = try #require(p.db as? any SQLDatabase)
-        let query: SQLQueryString =
-            if case .postgres = p.kind {
-                "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'webhook_events'"
-            } else {
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'webhook_events'"
-            }
-        let names = try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) }
-        #expect(names.contains("webhook_events_received_at"), "\(names)")
+        for (table, wanted) in [
+            ("webhook_events", ["webhook_events_received_at"]),
+            ("calls", ["calls_tenant_state_id", "calls_answered_by", "calls_placed_by_started"]),
+        ] {
+            let query: SQLQueryString =
+                if case .postgres = p.kind {
+                    "SELECT indexname AS name FROM pg_indexes WHERE tablename = \(bind: table)"
+                } else {
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = \(bind: table)"
+                }
+            let names = Set(try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) })
+            #expect(names.isSuperset(of: wanted), "\(table): \(names)")
+        }
         await p.shutdown()
         try await database.drop()
     }

@@ -65,6 +65,21 @@ struct ConfigurationTests {
         }
     }
 
+    @Test("the caller-arrival wait is read in seconds and bounded")
+    func callerArrival() throws {
+        let key = String(repeating: "k", count: 40)
+        #expect(try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key]).callerArrivalTimeout == .seconds(15))
+        #expect(
+            try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key, "SCAIDIAL_CALLER_ARRIVAL_S": "3600"]).callerArrivalTimeout
+                == .seconds(3600))
+        for bad in ["4", "later", "3601"] {
+            let error = #expect(throws: ConfigurationError.self) {
+                try AppConfig.fromEnvironment(["SCAIDIAL_SECRET_KEY": key, "SCAIDIAL_CALLER_ARRIVAL_S": bad])
+            }
+            #expect(error?.problems.contains { $0.contains("SCAIDIAL_CALLER_ARRIVAL_S") } == true)
+        }
+    }
+
     @Test("LiveKit settings and the inbound secret are read; secrets stay out of the description")
     func liveKit() throws {
         let config = try AppConfig.fromEnvironment([

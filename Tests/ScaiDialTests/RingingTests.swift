@@ -327,3 +327,66 @@ struct RingingTests {
         }
     }
 }
+
+/// Issue 15 item 2: the ring work at the hook door is part of the batch that writes the calls.
+@Suite("Ringing starts in the inbound batch")
+struct BatchRingingTests {
+    @Test("a batch of calls to a wave extension: written ringing in the batch, the extension read once, every browser rung")
+    func batchRings() async throws {
+        try await RingingTests().run { env in
+            let mine = try await SSEStream.open(port: env.port, token: env.world.a.userToken)
+            #expect(try await mine.next().name == "ready")
+            let ids = (0..<5).map { "SCL_batch\($0)" }
+            let answers = try await env.services.dispatcher.decideCompiled(ids.map { InboundBatchTests.call($0) })
+            var callIDs: [String] = []
+            for answer in answers {
+                guard case .accept(let id, _, _, let action, let ringing, _) = try answer.get() else {
+                    Issue.record("refused: \(answer)")
+                    continue
+                }
+                #expect(action == "ring_extension" && ringing >= InboundDispatcher.ringingTimeoutS)
+                callIDs.append(id.uuidString)
+            }
+            // Ringing when the batch answers: nothing else ran the machine for them.
+            let calls = try await env.calls()
+            #expect(calls.count == 5 && calls.allSatisfy { $0["state"] as? String == "ringing" })
+            var rung: Set<String> = []
+            for _ in 0..<5 { rung.insert(try await mine.next("ring").json["call_id"] as? String ?? "") }
+            #expect(rung == Set(callIDs))
+            let metrics = try await env.api.get("/metrics", token: nil).text
+            #expect(
+                metrics.contains("scaidial_inbound_ring_lookups_total{} 1"),
+                "\(metrics.split(separator: "\n").filter { $0.contains("ring_lookups") })")
+            // Their ring timeouts were written with them: nobody answers, voicemail takes every call.
+            try await env.advance(.seconds(31))
+            let after = try await env.calls()
+            #expect(after.allSatisfy { $0["action"] as? String == "voicemail" }, "\(after.map { $0["action"] ?? "-" })")
+            mine.close()
+        }
+    }
+
+    @Test("a call the ring start ends at once (nobody online, no voicemail) is refused in its batch and frees its line")
+    func endsAtOnce() async throws {
+        try await RingingTests().run { env in
+            let w = env.world
+            _ = try await env.api.delete(
+                "\(w.a.base)/extensions/\(w.a.extensionID)/forward-rules/\(w.a.forwardRuleID)", token: w.a.adminToken)
+            _ = try await env.api.patch("\(w.a.base)/extensions/\(w.a.extensionID)", token: w.a.adminToken, ["voicemail_enabled": false])
+            let answers = try await env.services.dispatcher.decideCompiled([
+                InboundBatchTests.call("SCL_none1"), InboundBatchTests.call("SCL_none2"),
+            ])
+            for answer in answers {
+                guard case .reject(let id, let status, let reason) = try answer.get() else {
+                    Issue.record("accepted: \(answer)")
+                    continue
+                }
+                #expect(id != nil && status == 480 && reason == "no_answer", "\(status) \(reason)")
+            }
+            #expect(try await env.calls().allSatisfy { $0["state"] as? String == "ended" || $0["state"] as? String == "failed" })
+            #expect(try await LiveCallCounterTests.counters(env.services)[w.a.id.lowercased(), default: 0] == 0)
+            // The hook door answers the same.
+            let reply = try await env.call("SCL_none3")
+            #expect(reply.json["result"] as? String == "REJECT" && reply.json["scaidial_sip_status"] as? Int == 480)
+        }
+    }
+}

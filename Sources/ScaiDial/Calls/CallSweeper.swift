@@ -11,7 +11,8 @@ import ServiceLifecycle
 /// The verdict goes to the call machine (`roomGone`), which ignores it for a call that ended meanwhile.
 /// The other way round too: a call that ended in the last hour whose room LiveKit still has with
 /// someone in it gets its room taken down again (a caller must never stay connected to a call
-/// recorded as ended).
+/// recorded as ended). Each pass also sets right any tenant's live-call counter that disagrees with
+/// its calls (`LiveCallCounter.reconcile`).
 struct CallSweeper: Service {
     let persistence: Persistence
     let engine: CallEngine
@@ -47,6 +48,11 @@ struct CallSweeper: Service {
         }
         if ended > 0 { logger.notice("ended calls whose room is gone", metadata: ["count": "\(ended)"]) }
         try await tearDownLeftovers(now: now)
+        for repair in try await LiveCallCounter.reconcile(on: db, kind: persistence.kind) {
+            logger.warning(
+                "a tenant's live-call counter disagreed with its calls; set to the calls",
+                metadata: ["tenant_id": "\(repair.tenantID)", "counter": "\(repair.counted)", "live_calls": "\(repair.live)"])
+        }
         return ended
     }
 

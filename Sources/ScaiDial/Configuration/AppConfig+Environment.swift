@@ -58,6 +58,9 @@ extension AppConfig {
             "SCAIDIAL_VOICEMAIL_MAX_SECONDS must be a whole number of seconds from 10 to 3600")
         let rejoinGrace = number(
             "SCAIDIAL_REJOIN_GRACE_S", default: 10, in: 0...120, "SCAIDIAL_REJOIN_GRACE_S must be a whole number of seconds from 0 to 120")
+        let callerArrival = number(
+            "SCAIDIAL_CALLER_ARRIVAL_S", default: Int(CallMachine.Opening.callerArrivalTimeout), in: 5...3600,
+            "SCAIDIAL_CALLER_ARRIVAL_S must be a whole number of seconds from 5 to 3600")
         let perAddress = number(
             "SCAIDIAL_SIGNIN_FAILURES_PER_ADDRESS", default: 20, in: 0...100_000,
             "SCAIDIAL_SIGNIN_FAILURES_PER_ADDRESS must be a whole number from 0 (off) to 100000")
@@ -124,6 +127,7 @@ extension AppConfig {
         )
         config.voicemailMaxMessage = .seconds(voicemailMax)
         config.rejoinGrace = .seconds(rejoinGrace)
+        config.callerArrivalTimeout = .seconds(callerArrival ?? Int(CallMachine.Opening.callerArrivalTimeout))
         config.liveKitSDK = sdk
         config.s3Credentials = s3Credentials
         config.sttAPIKey = value("SCAIDIAL_STT_API_KEY")

@@ -18,6 +18,8 @@ struct CallRecord: Sendable {
         fileprivate let opening: CallMachine.Opening
         fileprivate let legID: UUID
         fileprivate let now: Date
+        /// The matched rule's action (accepted calls).
+        var ruleAction: Dialplan.Action? = nil
         var liveKitCallID: String { record.call.liveKitCallID }
     }
 
@@ -63,7 +65,7 @@ struct CallRecord: Sendable {
             decision: .accept(
                 callID: r.id, roomName: r.roomName, participantIdentity: r.identity, action: rule.action.type,
                 ringingTimeoutS: InboundDispatcher.ringingTimeoutS, maxCallDurationS: route.maxCallDurationS),
-            row: r, opening: .accepted, legID: UUID.v7(now: now), now: now)
+            row: r, opening: .accepted, legID: UUID.v7(now: now), now: now, ruleAction: rule.action)
     }
 
     private static let callColumns = [
@@ -105,6 +107,12 @@ struct CallRecord: Sendable {
             any = true
         }
         if any { try await legs.run() }
+        // The accepted calls are live: their tenants' counters go up with them (after the rows).
+        var live: [UUID: Int] = [:]
+        for p in pending where inserted.contains(p.liveKitCallID) && p.opening.state.isLive {
+            live[p.record.route.tenantID, default: 0] += 1
+        }
+        try await LiveCallCounter.add(live, on: tx)
         // A hook-door caller that livekit-sip never puts in its room (it hung up before) must not
         // leave a call ringing browsers and counting against the limit: each gets a timer.
         let arrivals = pending.filter { inserted.contains($0.liveKitCallID) && $0.opening == .accepted && $0.record.call.roomName == nil }
@@ -122,5 +130,32 @@ struct CallRecord: Sendable {
             try await jobs.run()
         }
         return inserted
+    }
+}
+
+extension CallRecord.Pending {
+    /// The call exactly as `insert` writes it (version 0): what its first event starts from.
+    var opened: Call {
+        let r = row, route = record.route
+        var caller = Leg(
+            id: legID, kind: .sip, state: opening.callerLeg, key: CallMachine.Opening.callerKey, identity: r.identity,
+            destination: route.number, startedAt: now)
+        caller.failureReason = r.endReason?.rawValue
+        caller.sipStatus = r.sipStatus
+        caller.endedAt = r.endedAt
+        return Call(
+            id: r.id, tenantID: route.tenantID, direction: .inbound, phase: opening.phase, fromNumber: record.caller,
+            toNumber: route.number, roomName: r.roomName, ruleID: r.ruleID, trunkID: route.trunkID,
+            action: r.action.flatMap(ActionType.init(rawValue:)), extensionID: nil, answeredBy: nil, placedBy: nil, hops: 0,
+            endReason: r.endReason, sipStatus: r.sipStatus, liveKitCallID: liveKitCallID, startedAt: now, answeredAt: nil,
+            endedAt: r.endedAt, ringRound: 0, ring: nil, legs: [caller])
+    }
+
+    /// A hook-door call whose rule rings an extension: browsers may ring before the caller is in
+    /// the room, so its ringing starts in the batch that writes it (bots, forwards and voicemail
+    /// wait for the caller's `participant_joined`).
+    var ringsAtOnce: Bool {
+        guard opening == .accepted, record.call.roomName == nil, case .ringExtension = ruleAction else { return false }
+        return true
     }
 }

@@ -51,8 +51,8 @@ enum InboundDecision: Sendable, Equatable {
 ///
 /// Calls that arrive together are decided together (group commit): while one batch is in the
 /// database, the next gathers, and a batch costs a handful of statements whatever its size — the
-/// number lookup, the repeat check, one live-call count per tenant and two multi-row inserts in one
-/// transaction. One batch at a time per process, so the live-call limit is exact within a process.
+/// number lookup, the repeat check, one read of the tenants' live-call counters and two multi-row
+/// inserts in one transaction. One batch at a time per process, so the live-call limit is exact within a process.
 struct InboundDispatcher: Sendable {
     /// The batch work itself (tests hand it batches directly).
     let decider: Decider
@@ -65,12 +65,15 @@ struct InboundDispatcher: Sendable {
     /// At most this many calls per batch (18 bound values each stay far below every driver's limit).
     static let maxBatch = 128
 
+    /// `engine`: the call machine's driver, which starts ringing extensions in the batch (without
+    /// one, as in tests that only look at decisions, such calls are written `routing`).
     init(
         persistence: Persistence, metrics: MetricsRegistry, logger: Logger, clock: any AppClock = SystemClock(),
-        plans: PlanCache = PlanCache(), callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout
+        plans: PlanCache = PlanCache(), callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout, engine: CallEngine? = nil
     ) {
         let decider = Decider(
-            persistence: persistence, metrics: metrics, logger: logger, plans: plans, clock: clock, callerArrival: callerArrival)
+            persistence: persistence, metrics: metrics, logger: logger, plans: plans, clock: clock, callerArrival: callerArrival,
+            engine: engine)
         self.decider = decider
         self.batches = GroupCommit(maxBatch: Self.maxBatch) { calls in await decider.decide(calls) }
     }
@@ -106,6 +109,8 @@ struct InboundDispatcher: Sendable {
         let clock: any AppClock
         /// How long a hook-door caller has to arrive in its room before the call is a ghost.
         var callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout
+        /// Starts the ringing of hook-door calls whose rule rings an extension, in their batch.
+        var engine: CallEngine?
 
         /// Answers every call of the batch, in order. If the batch as a whole fails (a race with the
         /// other door on a unique column, or one call the database refuses), each call is decided on
@@ -199,6 +204,21 @@ struct InboundDispatcher: Sendable {
                 }
             }
             let tenants = Dictionary(matched.compactMap { $0.map { ($0.tenantID, $0) } }, uniquingKeysWith: { a, _ in a })
+            let now = clock.now
+            // The extensions this batch's hook-door calls will ring, read before its transaction.
+            var facts = CallEngine.SharedFacts()
+            if let engine {
+                var rings: [(tenant: UUID, extensionID: UUID)] = []
+                for (call, route) in zip(fresh, matched) where call.roomName == nil {
+                    guard let route, let plan = route.dialplanID.flatMap({ compiled[$0] }),
+                        case .ringExtension(let id)? = Self.match(Self.caller(call, route: route), route: route, plan: plan, now: now)?
+                            .action
+                    else { continue }
+                    rings.append((route.tenantID, id))
+                }
+                try await engine.preload(rings, into: &facts, on: db)
+            }
+            let preloaded = facts
             var answers: [String: InboundDecision] = [:]
             for (call, route) in zip(fresh, matched) where route == nil && needsPlan[call.liveKitCallID] == nil {
                 // Not recorded: no tenant owns the number.
@@ -210,22 +230,46 @@ struct InboundDispatcher: Sendable {
             let kind = persistence.kind
             let plansByID = compiled
             let routed = matched
-            let now = clock.now
-            let (pending, written) = try await db.transaction { tx in
+            let engine = self.engine
+            let (pending, written, openings, lookups) = try await db.transaction { tx in
                 // The tenants' rows stay locked until the calls are written (PostgreSQL): another
                 // replica's batch, or a click-to-call, waits, so the live-call limit holds across them.
                 for id in tenants.keys.sorted(by: { $0.uuidString < $1.uuidString }) { try await tx.lockTenant(id, kind: kind) }
-                var live: [UUID: Int] = [:]
-                for route in tenants.values { live[route.tenantID] = try await route.liveCalls(on: tx) }
+                var live = try await LiveCallCounter.read(Set(tenants.keys), on: tx)
                 var pending: [CallRecord.Pending] = []
                 for (call, route) in zip(fresh, routed) {
                     guard let route else { continue }
                     pending.append(
                         Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live, now: now))
                 }
-                return (pending, try await CallRecord.insert(pending, callerArrival: callerArrival, on: tx))
+                let written = try await CallRecord.insert(pending, callerArrival: callerArrival, on: tx)
+                // Calls that ring an extension start ringing in this transaction (the machine's
+                // `decided`, written over the row just inserted).
+                var openings: [String: (call: Call, transition: Transition)] = [:]
+                var facts = preloaded
+                if let engine {
+                    for p in pending where written.contains(p.liveKitCallID) && p.ringsAtOnce {
+                        let base = p.opened
+                        let (after, transition) = try await engine.opening(
+                            base, rule: p.ruleAction.map(RuleAction.init), facts: &facts, now: now, on: tx)
+                        guard
+                            try await CallStore.write(.init(call: base, version: 0), after, effects: transition.effects, now: now, on: tx)
+                        else { throw DispatchError.lostCall(p.liveKitCallID) }
+                        openings[p.liveKitCallID] = (after, transition)
+                    }
+                }
+                return (pending, written, openings, facts.loads)
             }
-            for p in pending where written.contains(p.liveKitCallID) { answers[p.liveKitCallID] = p.decision }
+            if lookups > 0 {
+                metrics.increment(
+                    "scaidial_inbound_ring_lookups_total",
+                    help: "Extensions, trunks and tenants read to start ringing in inbound batches (once per batch, not per call)",
+                    by: Double(lookups))
+            }
+            for p in pending where written.contains(p.liveKitCallID) {
+                answers[p.liveKitCallID] = Self.answer(p.decision, opened: openings[p.liveKitCallID])
+            }
+            if let engine, !openings.isEmpty { await engine.opened(Array(openings.values)) }
             // Repeats of calls recorded earlier, or meanwhile by the other door: the first answer stands.
             for call in unique where answers[call.liveKitCallID] == nil && needsPlan[call.liveKitCallID] == nil {
                 guard let existing = try await CallModel.query(on: db).filter(\.$livekitCallID == call.liveKitCallID).first() else {
@@ -245,7 +289,7 @@ struct InboundDispatcher: Sendable {
         static func decide(
             _ call: InboundCall, route: InboundRoute, plan: CompiledPlan?, live: inout [UUID: Int], now: Date
         ) -> CallRecord.Pending {
-            let caller = CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
+            let caller = caller(call, route: route)
             let record = CallRecord(call: call, route: route, caller: caller)
             if live[route.tenantID, default: 0] >= route.maxConcurrentCalls {
                 return record.reject(sipStatus: 503, reason: .overLimit, now: now)
@@ -253,7 +297,7 @@ struct InboundDispatcher: Sendable {
             guard let planID = route.dialplanID, let plan else {
                 return record.reject(sipStatus: 480, reason: .noRoute, now: now)
             }
-            guard let rule = plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: now)) else {
+            guard let rule = match(caller, route: route, plan: plan, now: now) else {
                 return record.reject(sipStatus: 480, reason: .noRoute, planID: planID, now: now)
             }
             if case .hangup(let status) = rule.action {
@@ -261,6 +305,32 @@ struct InboundDispatcher: Sendable {
             }
             live[route.tenantID, default: 0] += 1
             return record.accept(rule: rule, planID: planID, now: now)
+        }
+
+        /// The rule the call matches in its number's plan.
+        static func match(_ caller: String, route: InboundRoute, plan: CompiledPlan, now: Date) -> Dialplan.Rule? {
+            plan.firstMatch(CallFacts(caller: caller, callee: route.number, at: now))
+        }
+
+        /// The caller id as rules match it (a withheld one is `anonymous`).
+        static func caller(_ call: InboundCall, route: InboundRoute) -> String {
+            CallerNumber.forMatching(call.from.isEmpty ? "anonymous" : call.from, country: route.country)
+        }
+
+        /// The answer for a call whose ringing started in its batch: refused with the machine's
+        /// status when the start ended it (nobody to ring and no voicemail, a hop limit), else
+        /// livekit-sip keeps the caller long enough for the longest ring chain its forward rules allow.
+        static func answer(_ decision: InboundDecision, opened: (call: Call, transition: Transition)?) -> InboundDecision {
+            guard let (call, transition) = opened, case .accept(let id, let room, let identity, let action, let ringing, let max) = decision
+            else { return decision }
+            if !call.isLive {
+                return .reject(
+                    callID: id, sipStatus: call.sipStatus ?? call.endReason?.sipStatus ?? 480,
+                    reason: call.endReason?.rawValue ?? EndReason.noRoute.rawValue)
+            }
+            return .accept(
+                callID: id, roomName: room, participantIdentity: identity, action: action,
+                ringingTimeoutS: Swift.max(ringing, transition.ringingTimeoutS ?? 0), maxCallDurationS: max)
         }
 
         /// The E.164 forms the called number may stand for, best first.

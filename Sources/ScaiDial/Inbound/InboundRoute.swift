@@ -74,17 +74,4 @@ struct InboundRoute: Sendable {
             "SELECT livekit_call_id AS id FROM calls WHERE livekit_call_id IN (\(binds: Array(liveKitCallIDs)))"
         ).all().reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "id", as: String.self)) }
     }
-
-    /// The tenant's live calls, counted up to its `max_concurrent_calls` only: the cost is bounded by
-    /// the policy, not by how busy the tenant is.
-    func liveCalls(on db: any Database) async throws -> Int {
-        let sql = try db.sql()
-        let live = CallState.live
-        return try await sql.raw(
-            """
-            SELECT COUNT(*) AS n FROM (SELECT 1 FROM calls WHERE tenant_id = \(bind: tenantID)
-              AND state IN (\(binds: live)) LIMIT \(bind: maxConcurrentCalls)) AS live
-            """
-        ).first()?.decode(column: "n", as: Int.self) ?? 0
-    }
 }

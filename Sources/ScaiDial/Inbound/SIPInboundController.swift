@@ -56,19 +56,9 @@ struct SIPInboundController {
         switch decision {
         case .reject(let callID, let status, _):
             return Answer(result: "REJECT", sipTrunkId: call.liveKitTrunkID, scaidialCallId: callID, scaidialSipStatus: status)
-        case .accept(let callID, let room, let identity, let action, var ringing, let maxDuration):
-            // Browsers may ring at once; what needs the caller in the room (bots, forwards,
-            // voicemail) waits for its `participant_joined` webhook.
-            if action == ActionType.ringExtension.rawValue, let applied = try await services.engine.apply(.decided, to: callID) {
-                // The decision ended the call already (nobody to ring and no voicemail, a hop limit):
-                // livekit-sip refuses the caller with the status it chose, instead of ringing a room nobody joins.
-                if !applied.call.isLive {
-                    let status = applied.call.sipStatus ?? applied.call.endReason?.sipStatus ?? 480
-                    return Answer(result: "REJECT", sipTrunkId: call.liveKitTrunkID, scaidialCallId: callID, scaidialSipStatus: status)
-                }
-                // Long enough for the longest ring chain the extension's forward rules allow.
-                if let budget = applied.ringingTimeoutS { ringing = max(ringing, budget) }
-            }
+        case .accept(let callID, let room, let identity, _, let ringing, let maxDuration):
+            // A call that rings an extension is ringing already (its batch started it); its
+            // `ringing` covers the longest ring chain the extension's forward rules allow.
             return Answer(
                 result: "ACCEPT", roomName: room, participantIdentity: identity, participantName: "Phone \(call.from)",
                 participantAttributes: ["scaidial.call_id": callID.uuidString],

@@ -32,7 +32,8 @@ struct OutboundLimits {
     /// Throws the refusal when the tenant is at `max_concurrent_calls` or the user has placed
     /// `max_calls_per_user_per_hour` calls in the last hour.
     func check(now: Date, on db: any Database) async throws {
-        let live = try await CallModel.query(on: db).filter(\.$tenantID == tenant.requireID()).filter(\.$state ~~ CallState.live).count()
+        let id = try tenant.requireID()
+        let live = try await LiveCallCounter.read([id], on: db)[id, default: 0]
         if live >= tenant.maxConcurrentCalls { throw ClickToCallRefusal.overConcurrentLimit(limit: tenant.maxConcurrentCalls) }
         let hourAgo = now.addingTimeInterval(-3600)
         let recent = try await CallModel.query(on: db).filter(\.$placedByUserID == user).filter(\.$startedAt > hourAgo)

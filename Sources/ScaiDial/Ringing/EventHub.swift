@@ -1,3 +1,4 @@
+import FluentKit
 import Foundation
 import ServiceLifecycle
 import Synchronization
@@ -110,11 +111,13 @@ final class EventHub: Sendable {
     var openStreams: Int { state.withLock { $0.subscribers.count } }
 
     /// Of `users`, those online here or (shared) on any replica.
-    func online(_ users: some Sequence<UUID>) async throws -> Set<UUID> {
+    /// `db`: where the other replicas' streams are read (the caller's transaction, when it holds
+    /// one: a second connection taken inside it could wait on the pool for the first).
+    func online(_ users: some Sequence<UUID>, on db: (any Database)? = nil) async throws -> Set<UUID> {
         let wanted = Array(users)
         let here = localUsers().intersection(wanted)
         guard let shared else { return here }
-        return here.union(try await shared.online(wanted))
+        return here.union(try await shared.online(wanted, on: db))
     }
 
     /// Delivers `event` to every open stream of these users, here and (shared) on the other

@@ -69,9 +69,9 @@ final class SharedEvents: Sendable {
     func presenceChanged() { kicks.continuation.yield() }
 
     /// Of `users`, those with an open stream on any replica (per the database).
-    func online(_ users: [UUID]) async throws -> Set<UUID> {
+    func online(_ users: [UUID], on db: (any Database)? = nil) async throws -> Set<UUID> {
         guard !users.isEmpty else { return [] }
-        let sql = try persistence.openDatabase().sql()
+        let sql = try (db ?? persistence.openDatabase()).sql()
         let rows = try await sql.select().distinct().column("user_id").from("event_streams")
             .where("user_id", .in, users).where("expires_at", .greaterThan, clock.now).all()
         return Set(try rows.map { try $0.decode(column: "user_id", as: UUID.self) })

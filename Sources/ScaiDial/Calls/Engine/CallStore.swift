@@ -47,59 +47,70 @@ struct CallStore: Sendable {
     static func commit(
         _ before: Loaded, _ after: Call, effects: [CallEffect], now: Date, delivery: WebhookDelivery? = nil, on db: any Database
     ) async throws -> Bool {
-        let jobs = CallTimers()
-        return try await db.transaction { tx in
-            let sql = try tx.sql()
-            let call = after
-            let updated = try await sql.update(CallModel.schema)
-                .set("state", to: call.state.rawValue)
-                .set("phase", to: call.phase.rawValue)
-                .set("action", to: call.action?.rawValue)
-                .set("extension_id", to: call.extensionID)
-                .set("answered_by_user_id", to: call.answeredBy)
-                .set("hops", to: call.hops)
-                .set("end_reason", to: call.endReason?.rawValue)
-                .set("sip_status", to: call.sipStatus)
-                .set("livekit_call_id", to: call.liveKitCallID)
-                .set("answered_at", to: call.answeredAt)
-                .set("ended_at", to: call.endedAt)
-                .set("ring_round", to: call.ringRound)
-                .set("version", to: before.version + 1)
-                .where("id", .equal, call.id)
-                .where("version", .equal, before.version)
-                .returning("id")
-                .all()
-            guard !updated.isEmpty else { return false }
-            // The webhook that caused this, recorded with it (a repeat fails here, and writes nothing).
-            try await delivery?.record(at: now, on: tx)
-            let old = Dictionary(before.call.legs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            for leg in call.legs where old[leg.id] != leg {
-                let row = old[leg.id] == nil ? CallLegModel() : try await CallLegModel.find(leg.id, on: tx) ?? CallLegModel()
-                write(leg, of: call, into: row)
-                try await row.save(on: tx)
-            }
-            if before.call.ring != call.ring {
-                try await sql.delete(from: "ring_members").where("call_id", .equal, call.id).run()
-                if let ring = call.ring {
-                    for user in ring.users {
-                        try await sql.insert(into: "ring_members").columns("id", "call_id", "user_id", "declined")
-                            .values(SQLBind(UUID.v7()), SQLBind(call.id), SQLBind(user), SQLBind(ring.declined.contains(user))).run()
-                    }
-                }
-            }
-            for effect in effects {
-                switch effect {
-                case .schedule(let timer, let at): try await jobs.schedule(timer, for: call, at: at, on: tx)
-                case .cancel(let kind): try await jobs.cancel(kind, for: call.id, on: tx)
-                case .storeMessage(let draft): try await storeMessage(draft, of: call, on: tx)
-                default: try await LiveKitWork(effect)?.enqueue(for: call, at: now, on: tx)
-                }
-            }
-            return true
-        }
+        try await db.transaction { tx in try await write(before, after, effects: effects, now: now, delivery: delivery, on: tx) }
     }
 
-    /// Writes a new call and its legs (version 0).
+    /// `commit`'s work inside a transaction the caller holds (the inbound batch writes its new
+    /// calls' first transitions in its own). False, and nothing written, when the call's version moved.
+    static func write(
+        _ before: Loaded, _ after: Call, effects: [CallEffect], now: Date, delivery: WebhookDelivery? = nil, on tx: any Database
+    ) async throws -> Bool {
+        let jobs = CallTimers()
+        let sql = try tx.sql()
+        let call = after
+        let updated = try await sql.update(CallModel.schema)
+            .set("state", to: call.state.rawValue)
+            .set("phase", to: call.phase.rawValue)
+            .set("action", to: call.action?.rawValue)
+            .set("extension_id", to: call.extensionID)
+            .set("answered_by_user_id", to: call.answeredBy)
+            .set("hops", to: call.hops)
+            .set("end_reason", to: call.endReason?.rawValue)
+            .set("sip_status", to: call.sipStatus)
+            .set("livekit_call_id", to: call.liveKitCallID)
+            .set("answered_at", to: call.answeredAt)
+            .set("ended_at", to: call.endedAt)
+            .set("ring_round", to: call.ringRound)
+            .set("version", to: before.version + 1)
+            .where("id", .equal, call.id)
+            .where("version", .equal, before.version)
+            .returning("id")
+            .all()
+        guard !updated.isEmpty else { return false }
+        // The webhook that caused this, recorded with it (a repeat fails here, and writes nothing).
+        try await delivery?.record(at: now, on: tx)
+        let old = Dictionary(before.call.legs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for leg in call.legs where old[leg.id] != leg {
+            let row = old[leg.id] == nil ? CallLegModel() : try await CallLegModel.find(leg.id, on: tx) ?? CallLegModel()
+            write(leg, of: call, into: row)
+            try await row.save(on: tx)
+        }
+        if before.call.ring != call.ring {
+            try await sql.delete(from: "ring_members").where("call_id", .equal, call.id).run()
+            if let ring = call.ring, !ring.users.isEmpty {
+                let members = sql.insert(into: "ring_members").columns("id", "call_id", "user_id", "declined")
+                for user in ring.users {
+                    members.values(SQLBind(UUID.v7()), SQLBind(call.id), SQLBind(user), SQLBind(ring.declined.contains(user)))
+                }
+                try await members.run()
+            }
+        }
+        for effect in effects {
+            switch effect {
+            case .schedule(let timer, let at): try await jobs.schedule(timer, for: call, at: at, on: tx)
+            case .cancel(let kind): try await jobs.cancel(kind, for: call.id, on: tx)
+            case .storeMessage(let draft): try await storeMessage(draft, of: call, on: tx)
+            default: try await LiveKitWork(effect)?.enqueue(for: call, at: now, on: tx)
+            }
+        }
+        // Last, after the call row: what keeps `LiveCallCounter.reconcile` exact.
+        let delta = LiveCallCounter.delta(from: before.call.state, to: call.state)
+        if delta != 0 { try await LiveCallCounter.add([call.tenantID: delta], on: tx) }
+        return true
+    }
+
+    /// Writes a new call and its legs (version 0), counted in its tenant's live calls when live
+    /// (call it inside a transaction).
     static func insert(_ call: Call, on db: any Database) async throws {
         let row = CallModel()
         row.id = call.id
@@ -126,6 +137,7 @@ struct CallStore: Sendable {
             write(leg, of: call, into: legRow)
             try await legRow.create(on: db)
         }
+        if call.state.isLive { try await LiveCallCounter.add([call.tenantID: 1], on: db) }
     }
 
     private static func storeMessage(_ draft: VoicemailDraft, of call: Call, on tx: any Database) async throws {

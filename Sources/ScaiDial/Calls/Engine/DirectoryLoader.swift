@@ -26,12 +26,14 @@ struct DirectoryLoader: Sendable {
                     forwardCallerID: tenant.forwardCallerID, maxCallDurationS: tenant.maxCallDurationS, outbound: OutboundPolicy(tenant))
             }
         case .extension(let id):
-            d.extensions[id] = try await self.extension(id, tenant: call.tenantID, except: call.id, on: db)
+            d.extensions[id] = try await extensionFacts(id, tenant: call.tenantID, except: call.id, on: db)
         }
         return d
     }
 
-    private func `extension`(_ id: UUID, tenant: UUID, except call: UUID, on db: any Database) async throws -> ExtensionFacts? {
+    /// Extension `id` of `tenant` as the machine reads it: forward rules, users granted, online and
+    /// busy (in a live call other than `call`).
+    func extensionFacts(_ id: UUID, tenant: UUID, except call: UUID? = nil, on db: any Database) async throws -> ExtensionFacts? {
         guard let ext = try await ExtensionModel.find(id, on: db), ext.tenantID == tenant else { return nil }
         let rules = try await ForwardRuleModel.query(on: db).filter(\.$extensionID == id).filter(\.$enabled == true)
             .sort(\.$createdAt).all()
@@ -46,15 +48,18 @@ struct DirectoryLoader: Sendable {
         var facts = ExtensionFacts(
             id: id, number: ext.number, name: ext.name, type: ExtensionType(rawValue: ext.type) ?? .wave, targetRef: ext.targetRef,
             voicemailEnabled: ext.voicemailEnabled, ringTimeoutS: ext.ringTimeoutS, forwardRules: byTrigger, users: users,
-            online: try await hub.online(users))
+            online: try await hub.online(users, on: db))
         facts.busy = try await Self.onACall(users, except: call, on: db)
         return facts
     }
 
     /// Of `users`, those in a live call (other than `call`) they answered or placed.
-    static func onACall(_ users: [UUID], except call: UUID, on db: any Database) async throws -> Set<UUID> {
+    static func onACall(_ users: [UUID], except call: UUID?, on db: any Database) async throws -> Set<UUID> {
         guard !users.isEmpty else { return [] }
-        let calls = try await CallModel.query(on: db).filter(\.$state ~~ CallState.live).filter(\.$id != call)
+        var query = CallModel.query(on: db).filter(\.$state ~~ CallState.live)
+        if let call { query = query.filter(\.$id != call) }
+        let calls =
+            try await query
             .group(.or) { $0.filter(\.$answeredByUserID ~~ users).filter(\.$placedByUserID ~~ users) }
             .field(\.$answeredByUserID).field(\.$placedByUserID).all()
         let wanted = Set(users)

@@ -9,7 +9,7 @@ extension Migrations {
         CreateCalls(), CreateCallLegs(), CreateVoicemailMessages(), CreateJobs(), CreateWebhookEvents(),
         UpdateTenantsAddUserCallRate(), CreateRingMembers(), CreateRegistrationLeases(), CreateEventStreams(),
         UpdateVoicemailAddTranscriptError(), UpdateCallsAddMachineColumns(), UpdateCallLegsAddRecordingRef(),
-        UpdateWebhookEventsIndexReceivedAt(),
+        UpdateWebhookEventsIndexReceivedAt(), CreateTenantLiveCalls(), UpdateCallsIndexForHistoryAndUsers(),
     ]
 }
 
