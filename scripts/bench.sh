@@ -2,13 +2,16 @@
 # All benchmarks: the in-process ones, the call-setup path under load (/sip/inbound against /healthz),
 # and the server's cold start and idle memory.
 # Usage: scripts/bench.sh   (builds release binaries first)
-#        BENCH_POSTGRES_URL=postgres://…/empty_db scripts/bench.sh   (also the call path on PostgreSQL)
+#        BENCH_POSTGRES_URL=postgres://…/bench_db scripts/bench.sh   (also on PostgreSQL: a database of the
+#        benchmark's own — its public schema is dropped and made again with psql before each server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # wrk drives the call path (AsyncHTTPClient, the fallback, is slower than the server's /healthz).
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || echo "no wrk: the call path is driven by AsyncHTTPClient"
 swift build -c release --product scaidial-bench >/dev/null
 swift build -c release --product scaidial >/dev/null
+# LiveKit for the click-to-call figure (the fake the tests use: it answers as LiveKit does).
+swift build -c release --product livekit-fake >/dev/null
 .build/release/scaidial-bench --server "$(realpath .build/release/scaidial)" ${BENCH_POSTGRES_URL:+--postgres "$BENCH_POSTGRES_URL"}
 
 WORK=$(mktemp -d /tmp/scaidial-bench.XXXXXX)

@@ -52,9 +52,7 @@ struct CallPathBenchmark {
     ]
 
     func run() async throws {
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+        let client = Self.client()
         defer { _ = client.shutdown() }
         let wrk =
             try useWrk ? WrkLoad.executable.map { try WrkLoad(wrk: $0, seconds: max(1, Int(seconds)), secret: HTTPBenchmark.secret) } : nil
@@ -115,17 +113,90 @@ struct CallPathBenchmark {
         print("\nlive calls seeded before the runs (50 connections; each run's calls stay live too), \(databaseName):")
         print("live    | /healthz  | forward req/s p99 ratio   | bot req/s p99 ratio       | wave (10 online) req/s p99 ratio")
         for row in levelRows { print(row) }
-        try await clickToCall(client)
-        if let (server, world) = last {
-            try await history(client, server, world)
-            try await memory(client, server, world, wrk)
-            server.stop()
+        if let (server, world) = last { try await extras(client, server, world, wrk) }
+    }
+
+    /// Click-to-call, the history page and memory; on `server` (the tenant with the most live
+    /// calls), or alone (`--part extras`) on a fresh one with 10,000 live calls seeded.
+    func extras(_ given: HTTPClient? = nil, _ server: BenchServer? = nil, _ world: World? = nil, _ wrk: WrkLoad? = nil) async throws {
+        let client = given ?? Self.client()
+        defer { if given == nil { _ = client.shutdown() } }
+        guard let wrkPath = WrkLoad.executable else { throw BenchError("the benchmark needs wrk") }
+        let wrk = try wrk ?? WrkLoad(wrk: wrkPath, seconds: max(1, Int(seconds)), secret: HTTPBenchmark.secret)
+        var server = server, world = world
+        if server == nil {
+            let fresh = try BenchServer(binary: binary, postgres: postgres, extra: Self.environment)
+            try await fresh.start(client)
+            let made = try await seedWorld(client, fresh.base)
+            fresh.stop()
+            try fresh.seed(["--tenant", made.tenant, "--live-calls", short ? "1000" : "10000"])
+            try await fresh.start(client)
+            (server, world) = (fresh, made)
         }
+        guard let server, let world else { return }
+        try await history(client, server, world)
+        try await memory(client, server, world, wrk)
+        server.stop()
+        // Last: on PostgreSQL its fresh server empties the database the others used.
+        try await clickToCall(client)
+    }
+
+    /// `--profile PLAN`: the server under wrk (50 connections, `plan`'s number) while `perf record -g`
+    /// samples it; prints the top entries by own time (`perf report --no-children`), demangled.
+    /// This is how the README's profile tables were taken.
+    func profile(_ plan: Plan) async throws {
+        guard let wrkPath = WrkLoad.executable else { throw BenchError("--profile needs wrk") }
+        let wrk = try WrkLoad(wrk: wrkPath, seconds: max(1, Int(seconds)), secret: HTTPBenchmark.secret)
+        try wrk.addInbound(plan.rawValue, numbers: [plan.number])
+        let client = Self.client()
+        defer { _ = client.shutdown() }
+        let server = try BenchServer(binary: binary, postgres: postgres, extra: Self.environment)
+        try await server.start(client)
+        defer { server.stop() }
+        let world = try await seedWorld(client, server.base)
+        let streams = try await EventStreams.open(client, server.base, tokens: world.users)
+        _ = try wrk.run(server.base, path: "/sip/inbound", connections: 50, script: plan.rawValue)  // warm-up
+        let data = server.work + "/perf.data"
+        let perf = Process()
+        // Started through python3, which unblocks the signals a child of this process inherits blocked
+        // (Dispatch's threads block them): perf must see SIGINT to stop and write its data.
+        perf.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        perf.arguments = [
+            "python3", "-c",
+            "import os, signal; signal.pthread_sigmask(signal.SIG_UNBLOCK, set(signal.Signals)); os.execvp('perf', ['perf', 'record', '-g', '-p', '\(server.pid)', '-o', '\(data)'])",
+        ]
+        perf.standardOutput = FileHandle.nullDevice
+        perf.standardError = FileHandle.nullDevice
+        try perf.run()
+        let f = try wrk.run(server.base, path: "/sip/inbound", connections: 50, script: plan.rawValue)
+        perf.interrupt()  // perf writes its data on SIGINT
+        perf.waitUntilExit()
+        _ = streams.close()
+        print(
+            String(
+                format: "\nprofile of /sip/inbound (%@ plan, \(databaseName), 50 connections): %.0f req/s, p99 %.2f ms", plan.rawValue,
+                f.rate, f.p99))
+        let report = Process()
+        report.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // Own time first, then the call path's own functions with what they call (`--children`).
+        report.arguments = [
+            "-c",
+            """
+            echo "own time:"; perf report -i '\(data)' --no-children --sort symbol -g none --percent-limit 1 2>/dev/null \
+              | swift demangle --simplified | grep -v '^#' | grep -v '^$' | cut -c1-150 | head -20
+            echo "with callees (ScaiDial's functions):"; perf report -i '\(data)' --children --sort symbol -g none 2>/dev/null \
+              | swift demangle --simplified | grep -v '^#' | grep -E 'ScaiDial|FluentKit|SQLKit|JobQueue' | cut -c1-200 | head -45
+            """,
+        ]
+        try report.run()
+        report.waitUntilExit()
     }
 
     /// The benchmark tenant: one number per plan, each plan 49 rules that do not match before its
     /// last; a bot extension; a wave extension with 10 users (the `users` tokens).
-    func seedWorld(_ client: HTTPClient, _ base: String, users count: Int = 10) async throws -> World {
+    func seedWorld(_ client: HTTPClient, _ base: String, users: Int? = nil) async throws -> World {
+        // Short mode (CI, a debug build): every password is a bcrypt hash; two users do.
+        let count = users ?? (short ? 2 : 10)
         let root = BenchAPI(client: client, base: base, token: nil)
         let token =
             try await root.post("/v1/auth/login", ["email": "bench@example.com", "password": "bench-password"])["token"] as? String ?? ""
@@ -277,6 +348,13 @@ struct CallPathBenchmark {
                 format:
                     "\nmemory, \(databaseName): %d tenants × %d extensions, ≥ 10,000 live calls: %.0f MB resident after start, %.0f MB after %.0f calls/s to every tenant's number (peak %.0f MB; target < 300 MB)",
                 tenants, extensions, idle.rss, busy.rss, f.rate, busy.peak))
+    }
+
+    /// Up to 64 connections to the server: the users' event streams hold some for the whole run.
+    static func client() -> HTTPClient {
+        HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
     }
 
     static func get(_ url: String, token: String) -> HTTPClientRequest {

@@ -6,6 +6,8 @@ import Foundation
 //                                                     click-to-call (livekit-fake beside the server), the call
 //                                                     history over 1,000,000 calls and memory with 1,000 tenants
 //   … --seconds 1                                    short mode (CI): every part at a small scale
+//   … --profile forward|bot|wave                     only: perf's top entries for that plan under wrk
+//   … --part extras                                  only: click-to-call, the history page and memory
 //   … --postgres postgres://…/bench_db               + the same on PostgreSQL (a database of its own: emptied with psql)
 //   … --load swift                                   the call path driven by AsyncHTTPClient even when wrk is installed
 // Each figure is printed next to its spec §7 budget; HTTP figures are ratios against /healthz
@@ -16,6 +18,22 @@ func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[$0 + 1] : nil }
 }
 
+if let server = option("--server"), let plan = option("--profile") {
+    // A profile of the call path for one plan: scaidial-bench --server … --profile wave [--seconds 10]
+    guard let plan = CallPathBenchmark.Plan(rawValue: plan) else { throw BenchError("--profile forward|bot|wave") }
+    try await CallPathBenchmark(
+        binary: server, postgres: option("--postgres"), seconds: Double(option("--seconds") ?? "10") ?? 10, useWrk: true
+    )
+    .profile(plan)
+    exit(0)
+}
+if let server = option("--server"), option("--part") == "extras" {
+    // Only click-to-call, the history page and memory (SQLite, then PostgreSQL if given).
+    let seconds = Double(option("--seconds") ?? "3") ?? 3
+    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds, useWrk: true).extras()
+    if let pg = option("--postgres") { try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds, useWrk: true).extras() }
+    exit(0)
+}
 try microBenchmarks()
 if let server = option("--server") {
     let seconds = Double(option("--seconds") ?? "3") ?? 3

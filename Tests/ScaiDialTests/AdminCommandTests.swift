@@ -47,7 +47,7 @@ struct AdminCommandTests {
     }
 
     @Test(
-        "indexes the hot reads need: webhook deliveries by arrival (7-day pruning), calls by tenant+state+id (history), by user (busy, own calls)"
+        "indexes the hot reads need: webhook deliveries by arrival (7-day pruning), calls by tenant+state+start (history), by user (busy, own calls)"
     )
     func indexes() async throws {
         let database = try await TestDatabase.make()
@@ -59,7 +59,7 @@ struct AdminCommandTests {
         let sql = try #require(p.db as? any SQLDatabase)
         for (table, wanted) in [
             ("webhook_events", ["webhook_events_received_at"]),
-            ("calls", ["calls_tenant_state_id", "calls_answered_by", "calls_placed_by_started"]),
+            ("calls", ["calls_tenant_state_started", "calls_answered_by", "calls_placed_by_started"]),
         ] {
             let query: SQLQueryString =
                 if case .postgres = p.kind {

@@ -128,9 +128,19 @@ struct CallController {
             query = query.filter(\.$startedAt, op, date)
         }
         if !errors.isEmpty { throw Problem.invalid(errors) }
-        // Newest first: ids are time-ordered, so the keyset runs downwards.
-        if let after = page.after { query = query.filter(\.$id < after) }
-        let rows = try await query.sort(\.$id, .descending).limit(page.limit + 1).all()
+        // Newest first by when calls started, then by id; the cursor (the last id of a page) stands
+        // for its call's place in that order. Filters and order then use one index (tenant, state,
+        // started_at, id): a page reads about `limit` entries however many calls the tenant has.
+        if let after = page.after {
+            guard let last = try await CallModel.scoped(scope, on: db).filter(\.$id == after).field(\.$id).field(\.$startedAt).first()
+            else {
+                throw Problem.invalid("cursor", "is not a cursor of this list (its call is gone)")
+            }
+            query = query.group(.or) {
+                $0.filter(\.$startedAt < last.startedAt).group(.and) { $0.filter(\.$startedAt == last.startedAt).filter(\.$id < after) }
+            }
+        }
+        let rows = try await query.sort(\.$startedAt, .descending).sort(\.$id, .descending).limit(page.limit + 1).all()
         let items = Array(rows.prefix(page.limit))
         let next = rows.count > page.limit ? items.last?.id.map(Cursor.encode) : nil
         return Page(items: try await withLegs(items, scope), nextCursor: next)

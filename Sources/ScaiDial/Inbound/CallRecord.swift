@@ -71,65 +71,140 @@ struct CallRecord: Sendable {
     private static let callColumns = [
         "id", "tenant_id", "direction", "state", "from_number", "to_number", "did_id", "trunk_id", "dialplan_id", "rule_id",
         "action", "room_name", "livekit_call_id", "end_reason", "sip_status", "hops", "started_at", "ended_at", "phase",
+        "extension_id", "ring_round",
     ]
     private static let legColumns = [
         "id", "tenant_id", "call_id", "kind", "state", "participant_identity", "destination", "failure_reason", "sip_status",
-        "started_at", "ended_at", "leg_key",
+        "started_at", "ended_at", "leg_key", "user_id", "extension_id",
+    ]
+    private static let jobColumns = [
+        "id", "kind", "tenant_id", "dedupe_key", "payload", "state", "run_at", "attempts", "generation", "created_at",
     ]
 
-    /// Writes the calls and their SIP legs (inside the caller's transaction): two multi-row
-    /// inserts. A call whose livekit-sip call id is already recorded (the other door or a retry got
-    /// there first) is skipped with its leg; the answer is the ids that were written.
+    /// A call's first transition, run before it is written (`CallEngine.opening`).
+    typealias Opening = (call: Call, transition: Transition)
+
+    /// Whether an opening's rows can be written with the batch's multi-row inserts: its effects
+    /// are timers and what happens after the commit, and its legs carry nothing the inserts leave
+    /// out. Otherwise the call is inserted as decided and the opening written over it by
+    /// `CallStore.write` (one call at a time, through the ORM).
+    static func writesInBulk(_ opening: Opening) -> Bool {
+        let effects = opening.transition.effects.allSatisfy { effect in
+            if case .schedule = effect { return true }
+            return !effect.isTransactional
+        }
+        let legs = opening.call.legs.allSatisfy {
+            $0.liveKitRef == nil && $0.recordingRef == nil && $0.joinedAt == nil && $0.answeredAt == nil
+        }
+        return effects && legs && opening.call.answeredBy == nil && opening.call.answeredAt == nil
+    }
+
+    /// Writes the calls and their legs (inside the caller's transaction) in multi-row inserts. A
+    /// call with an `opening` is written as the opening left it (its legs, ring members and timers
+    /// too). A call whose livekit-sip call id is already recorded (the other door or a retry got
+    /// there first) is skipped with everything of it; the answer is the ids that were written.
     static func insert(
-        _ pending: [Pending], callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout, on tx: any Database
+        _ pending: [Pending], openings: [String: Opening] = [:], callerArrival: TimeInterval = CallMachine.Opening.callerArrivalTimeout,
+        on tx: any Database
     ) async throws -> Set<String> {
         guard !pending.isEmpty else { return [] }
         let sql = try tx.sql()
+        let bulk = openings.filter { writesInBulk($0.value) }
         let calls = sql.insert(into: "calls").columns(callColumns)
         for p in pending {
             let r = p.row, route = p.record.route
-            calls.values([
-                r.id, route.tenantID, CallDirection.inbound.rawValue, p.opening.state.rawValue, p.record.caller, route.number,
-                route.didID, route.trunkID, r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason?.rawValue,
-                r.sipStatus, 0, p.now, r.endedAt, p.opening.phase.rawValue,
-            ])
+            if let (call, _) = bulk[p.liveKitCallID] {
+                calls.values([
+                    r.id, route.tenantID, CallDirection.inbound.rawValue, call.state.rawValue, p.record.caller, route.number,
+                    route.didID, route.trunkID, r.dialplanID, r.ruleID, call.action?.rawValue, r.roomName, p.liveKitCallID,
+                    call.endReason?.rawValue, call.sipStatus, call.hops, p.now, call.endedAt, call.phase.rawValue, call.extensionID,
+                    call.ringRound,
+                ])
+            } else {
+                calls.values([
+                    r.id, route.tenantID, CallDirection.inbound.rawValue, p.opening.state.rawValue, p.record.caller, route.number,
+                    route.didID, route.trunkID, r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason?.rawValue,
+                    r.sipStatus, 0, p.now, r.endedAt, p.opening.phase.rawValue, UUID?.none, 0,
+                ])
+            }
         }
         let inserted = try await calls.ignoringConflicts(with: "livekit_call_id").returning("livekit_call_id").all()
             .reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "livekit_call_id", as: String.self)) }
+        let written = pending.filter { inserted.contains($0.liveKitCallID) }
         let legs = sql.insert(into: "call_legs").columns(legColumns)
-        var any = false
-        for p in pending where inserted.contains(p.liveKitCallID) {
-            let r = p.row
-            legs.values([
-                p.legID, p.record.route.tenantID, r.id, LegKind.sip.rawValue, p.opening.callerLeg.rawValue, r.identity,
-                p.record.route.number, r.endReason?.rawValue, r.sipStatus, p.now, r.endedAt, CallMachine.Opening.callerKey,
-            ])
-            any = true
-        }
-        if any { try await legs.run() }
-        // The accepted calls are live: their tenants' counters go up with them (after the rows).
+        var members: [SQLBind] = []
+        var jobs: [[SQLBind]] = []
         var live: [UUID: Int] = [:]
-        for p in pending where inserted.contains(p.liveKitCallID) && p.opening.state.isLive {
-            live[p.record.route.tenantID, default: 0] += 1
-        }
-        try await LiveCallCounter.add(live, on: tx)
-        // A hook-door caller that livekit-sip never puts in its room (it hung up before) must not
-        // leave a call ringing browsers and counting against the limit: each gets a timer.
-        let arrivals = pending.filter { inserted.contains($0.liveKitCallID) && $0.opening == .accepted && $0.record.call.roomName == nil }
-        if !arrivals.isEmpty {
-            let jobs = sql.insert(into: JobModel.schema).columns(
-                "id", "kind", "tenant_id", "dedupe_key", "payload", "state", "run_at", "attempts", "generation", "created_at")
-            for p in arrivals {
-                let payload = String(decoding: try JSONEncoder().encode(CallTimers.Payload(callID: p.row.id)), as: UTF8.self)
-                jobs.values([
-                    SQLBind(UUID.v7(now: p.now)), SQLBind(CallTimers.callerArrival), SQLBind(p.record.route.tenantID),
-                    SQLBind(CallTimers.dedupeKey(.callerArrival, p.row.id)), SQLBind(payload), SQLBind("pending"),
-                    SQLBind(p.now.addingTimeInterval(callerArrival)), SQLBind(0), SQLBind(0), SQLBind(p.now),
+        for p in written {
+            let r = p.row, tenant = p.record.route.tenantID
+            guard let (call, transition) = bulk[p.liveKitCallID] else {
+                legs.values([
+                    p.legID, tenant, r.id, LegKind.sip.rawValue, p.opening.callerLeg.rawValue, r.identity, p.record.route.number,
+                    r.endReason?.rawValue, r.sipStatus, p.now, r.endedAt, CallMachine.Opening.callerKey, UUID?.none, UUID?.none,
+                ])
+                if p.opening.state.isLive { live[tenant, default: 0] += 1 }
+                continue
+            }
+            for leg in call.legs {
+                legs.values([
+                    leg.id, tenant, call.id, leg.kind.rawValue, leg.state.rawValue, leg.identity, leg.destination, leg.failureReason,
+                    leg.sipStatus, leg.startedAt, leg.endedAt, leg.key, leg.userID, leg.extensionID,
                 ])
             }
-            try await jobs.run()
+            if let ring = call.ring {
+                for user in ring.users {
+                    members += [SQLBind(UUID.v7(now: p.now)), SQLBind(call.id), SQLBind(user), SQLBind(ring.declined.contains(user))]
+                }
+            }
+            for case .schedule(let timer, let at) in transition.effects {
+                jobs.append(
+                    try job(
+                        CallTimers.jobKind(timer.kind), tenant: tenant, key: CallTimers.dedupeKey(timer.kind, call.id),
+                        payload: CallTimers.payload(timer, for: call), at: at, now: p.now))
+            }
+            if call.state.isLive { live[tenant, default: 0] += 1 }
+        }
+        if !written.isEmpty { try await legs.run() }
+        if !members.isEmpty {
+            let insert = sql.insert(into: "ring_members").columns("id", "call_id", "user_id", "declined")
+            for row in stride(from: 0, to: members.count, by: 4) { insert.values(Array(members[row..<row + 4])) }
+            try await insert.run()
+        }
+        // A hook-door caller that livekit-sip never puts in its room (it hung up before) must not
+        // leave a call ringing browsers and counting against the limit: each gets a timer.
+        for p in written where p.opening == .accepted && p.record.call.roomName == nil {
+            jobs.append(
+                try job(
+                    CallTimers.callerArrival, tenant: p.record.route.tenantID, key: CallTimers.dedupeKey(.callerArrival, p.row.id),
+                    payload: CallTimers.Payload(callID: p.row.id), at: p.now.addingTimeInterval(callerArrival), now: p.now))
+        }
+        if !jobs.isEmpty {
+            let insert = sql.insert(into: JobModel.schema).columns(jobColumns)
+            for row in jobs { insert.values(row) }
+            try await insert.run()
+        }
+        // The live calls' tenants' counters go up with them (after the rows).
+        try await LiveCallCounter.add(live, on: tx)
+        // Openings the inserts cannot carry are written over their calls, one by one.
+        for p in written {
+            guard let opening = openings[p.liveKitCallID], bulk[p.liveKitCallID] == nil else { continue }
+            guard
+                try await CallStore.write(
+                    .init(call: p.opened, version: 0), opening.call, effects: opening.transition.effects, now: p.now, on: tx)
+            else { throw InboundDispatcher.DispatchError.lostCall(p.liveKitCallID) }
         }
         return inserted
+    }
+
+    /// A pending job's row (a call timer).
+    private static func job(
+        _ kind: String, tenant: UUID, key: String, payload: CallTimers.Payload, at: Date, now: Date
+    ) throws -> [SQLBind] {
+        let text = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        return [
+            SQLBind(UUID.v7(now: now)), SQLBind(kind), SQLBind(tenant), SQLBind(key), SQLBind(text), SQLBind("pending"), SQLBind(at),
+            SQLBind(0), SQLBind(0), SQLBind(now),
+        ]
     }
 }
 

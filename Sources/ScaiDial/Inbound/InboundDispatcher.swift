@@ -242,22 +242,18 @@ struct InboundDispatcher: Sendable {
                     pending.append(
                         Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live, now: now))
                 }
-                let written = try await CallRecord.insert(pending, callerArrival: callerArrival, on: tx)
-                // Calls that ring an extension start ringing in this transaction (the machine's
-                // `decided`, written over the row just inserted).
-                var openings: [String: (call: Call, transition: Transition)] = [:]
+                // Calls that ring an extension start ringing in this transaction: the machine's
+                // `decided` is run first, and the calls are written as it left them.
+                var openings: [String: CallRecord.Opening] = [:]
                 var facts = preloaded
                 if let engine {
-                    for p in pending where written.contains(p.liveKitCallID) && p.ringsAtOnce {
-                        let base = p.opened
-                        let (after, transition) = try await engine.opening(
-                            base, rule: p.ruleAction.map(RuleAction.init), facts: &facts, now: now, on: tx)
-                        guard
-                            try await CallStore.write(.init(call: base, version: 0), after, effects: transition.effects, now: now, on: tx)
-                        else { throw DispatchError.lostCall(p.liveKitCallID) }
-                        openings[p.liveKitCallID] = (after, transition)
+                    for p in pending where p.ringsAtOnce {
+                        openings[p.liveKitCallID] = try await engine.opening(
+                            p.opened, rule: p.ruleAction.map(RuleAction.init), facts: &facts, now: now, on: tx)
                     }
                 }
+                let written = try await CallRecord.insert(pending, openings: openings, callerArrival: callerArrival, on: tx)
+                openings = openings.filter { written.contains($0.key) }
                 return (pending, written, openings, facts.loads)
             }
             if lookups > 0 {

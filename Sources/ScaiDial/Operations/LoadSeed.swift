@@ -28,6 +28,8 @@ public enum LoadSeed {
         let p = try Persistence(url: url, logger: logger, postgresSearchPath: config.postgresSearchPath)
         do {
             try await p.migrate()
+            // A bulk load: a page cache that holds the indexes being written (SQLite's default is 2 MB).
+            if case .sqlite = url { try await p.db.sql().raw("PRAGMA cache_size = -262144").run() }
             let lines = try await seed(options, on: p.db, now: config.clock.now)
             await p.shutdown()
             return lines
@@ -92,8 +94,12 @@ public enum LoadSeed {
             var legRows: [[any Encodable & Sendable]] = []
             for i in 0..<n {
                 let serial = done + i
+                // In time order (oldest first), as real calls arrive: ids (UUIDv7) and the indexes
+                // grow at their ends instead of at random places.
                 let started =
-                    live ? now.addingTimeInterval(-Double(serial % 600)) : now.addingTimeInterval(-Double.random(in: 60...(90 * 86_400)))
+                    live
+                    ? now.addingTimeInterval(-Double(600 - serial % 600))
+                    : now.addingTimeInterval(-90 * 86_400 + Double(serial) * (90 * 86_400 - 60) / Double(count))
                 let id = UUID.v7(now: started)
                 let from = "+3161\(String(format: "%07d", serial % 10_000_000))"
                 let phase: CallPhase, reason: EndReason?, status: Int?

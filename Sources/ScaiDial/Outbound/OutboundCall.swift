@@ -36,9 +36,12 @@ struct OutboundLimits {
         let live = try await LiveCallCounter.read([id], on: db)[id, default: 0]
         if live >= tenant.maxConcurrentCalls { throw ClickToCallRefusal.overConcurrentLimit(limit: tenant.maxConcurrentCalls) }
         let hourAgo = now.addingTimeInterval(-3600)
-        let recent = try await CallModel.query(on: db).filter(\.$placedByUserID == user).filter(\.$startedAt > hourAgo)
-            .sort(\.$startedAt, .descending).limit(tenant.maxCallsPerUserPerHour).all()
-        if recent.count >= tenant.maxCallsPerUserPerHour, let oldest = recent.last {
+        // The limit-th most recent call of the last hour, if there is one: the user is at the limit.
+        // One index seek (placed_by_user_id, started_at), not the hour's calls read as models.
+        let limit = tenant.maxCallsPerUserPerHour
+        let oldest = try await CallModel.query(on: db).filter(\.$placedByUserID == user).filter(\.$startedAt > hourAgo)
+            .sort(\.$startedAt, .descending).range((limit - 1)..<limit).field(\.$id).field(\.$startedAt).first()
+        if let oldest {
             // The window frees up when the oldest call in it turns an hour old.
             let wait = max(1, Int(oldest.startedAt.addingTimeInterval(3600).timeIntervalSince(now).rounded(.up)))
             throw ClickToCallRefusal.rateLimited(limit: tenant.maxCallsPerUserPerHour, retryAfterS: wait)

@@ -23,6 +23,13 @@ struct CallTimers: Sendable {
     }
 
     func schedule(_ timer: CallTimer, for call: Call, at: Date, on tx: any Database) async throws {
+        try await JobQueue.enqueue(
+            Self.jobKind(timer.kind), payload: Self.payload(timer, for: call), dedupeKey: Self.dedupeKey(timer.kind, call.id),
+            tenantID: call.tenantID, runAt: at, on: tx)
+    }
+
+    /// What `timer`'s job carries.
+    static func payload(_ timer: CallTimer, for call: Call) -> Payload {
         var payload = Payload(callID: call.id)
         switch timer {
         case .ringTimeout(let round): payload.round = round
@@ -35,9 +42,7 @@ struct CallTimers: Sendable {
         case .callerArrival: break
         case .dialCheck(let legID): payload.legID = legID
         }
-        try await JobQueue.enqueue(
-            Self.jobKind(timer.kind), payload: payload, dedupeKey: Self.dedupeKey(timer.kind, call.id), tenantID: call.tenantID,
-            runAt: at, on: tx)
+        return payload
     }
 
     func cancel(_ kind: CallTimer.Kind, for call: UUID, on tx: any Database) async throws {
