@@ -104,7 +104,7 @@ struct CallPathBenchmark {
             }
             let rings = streams.close()
             if level == levels.last {
-                print("  the wave plan's 10 users received \(rings) ring events on their open streams in the last run")
+                print("  the wave plan's \(world.users.count) users received \(rings) ring events on their open streams in the last run")
                 last = (server, world)
             } else {
                 server.stop()
@@ -182,6 +182,8 @@ struct CallPathBenchmark {
         report.arguments = [
             "-c",
             """
+            echo "by library:"; perf report -i '\(data)' --no-children --sort dso -g none --percent-limit 1 2>/dev/null \
+              | grep -v '^#' | grep -v '^$' | head -12
             echo "own time:"; perf report -i '\(data)' --no-children --sort symbol -g none --percent-limit 1 2>/dev/null \
               | swift demangle --simplified | grep -v '^#' | grep -v '^$' | cut -c1-150 | head -20
             echo "with callees (ScaiDial's functions):"; perf report -i '\(data)' --children --sort symbol -g none 2>/dev/null \
@@ -256,7 +258,7 @@ struct CallPathBenchmark {
         let admin = BenchAPI(client: client, base: server.base, token: world.admin)
         for _ in 0..<200 {
             let trunks = try await admin.get("\(world.base)/trunks")["items"] as? [[String: Any]] ?? []
-            if trunks.first?["sync_state"] as? String == "synced" { break }
+            if (trunks.first?["sync"] as? [String: Any])?["state"] as? String == "synced" { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let figures = try await HTTPBenchmark.load(client, clients: users, seconds: seconds) { worker, n in
@@ -346,7 +348,7 @@ struct CallPathBenchmark {
         print(
             String(
                 format:
-                    "\nmemory, \(databaseName): %d tenants × %d extensions, ≥ 10,000 live calls: %.0f MB resident after start, %.0f MB after %.0f calls/s to every tenant's number (peak %.0f MB; target < 300 MB)",
+                    "\nmemory, \(databaseName): %d tenants × %d extensions, ≥ \(short ? "1,000" : "10,000") live calls: %.0f MB resident after start, %.0f MB after %.0f calls/s to every tenant's number (peak %.0f MB; target < 300 MB)",
                 tenants, extensions, idle.rss, busy.rss, f.rate, busy.peak))
     }
 

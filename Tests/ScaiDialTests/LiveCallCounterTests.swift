@@ -153,3 +153,36 @@ struct LiveCallCounterTests {
         }
     }
 }
+
+@Suite("Call history paging")
+struct CallHistoryPagingTests {
+    @Test("pages by cursor: every call exactly once, newest first, also when calls start in the same instant")
+    func pages() async throws {
+        try await withApp(configure: { $0.sipInboundSecret = InboundDispatchTests.secret }) { api, _ in
+            let w = try await World.build(api)
+            // Refused at once (a hangup rule): thirty calls within a few milliseconds.
+            _ = try await api.post(
+                "\(w.a.base)/dialplans/\(w.a.dialplanID)/rules", token: w.a.adminToken,
+                ["priority": 1, "action": ["type": "hangup"]])
+            var ids: [String] = []
+            for n in 0..<30 {
+                ids.append(
+                    try await InboundDispatchTests.hook(api, InboundDispatchTests.body("SCL_page\(n)")).json["scaidial_call_id"] as? String
+                        ?? "")
+            }
+            var seen: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await api.get("\(w.a.base)/calls?limit=7\(cursor.map { "&cursor=\($0)" } ?? "")", token: w.a.adminToken)
+                #expect(page.status == .ok, "\(page.text)")
+                seen += page.items.compactMap { $0["id"] as? String }
+                cursor = page.json["next_cursor"] as? String
+            } while cursor != nil && seen.count < 100
+            #expect(seen == ids.reversed(), "\(seen.count) seen")
+            let failed = try await api.get("\(w.a.base)/calls?state=failed&limit=25", token: w.a.adminToken)
+            let next = try await api.get(
+                "\(w.a.base)/calls?state=failed&limit=25&cursor=\(failed.json["next_cursor"] as? String ?? "")", token: w.a.adminToken)
+            #expect(failed.items.count == 25 && next.items.count == 5)
+        }
+    }
+}

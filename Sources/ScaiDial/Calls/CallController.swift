@@ -1,7 +1,9 @@
 import Dialplan
 import FluentKit
+import FluentSQL
 import Foundation
 import Hummingbird
+import SQLKit
 
 struct LegDTO: Encodable, Sendable {
     let id: UUID
@@ -132,13 +134,24 @@ struct CallController {
         // for its call's place in that order. Filters and order then use one index (tenant, state,
         // started_at, id): a page reads about `limit` entries however many calls the tenant has.
         if let after = page.after {
-            guard let last = try await CallModel.scoped(scope, on: db).filter(\.$id == after).field(\.$id).field(\.$startedAt).first()
-            else {
-                throw Problem.invalid("cursor", "is not a cursor of this list (its call is gone)")
-            }
-            query = query.group(.or) {
-                $0.filter(\.$startedAt < last.startedAt).group(.and) { $0.filter(\.$startedAt == last.startedAt).filter(\.$id < after) }
-            }
+            // The cursor's start as stored, bound back as stored: a `Date` read from SQLite is
+            // rounded to microseconds and would no longer equal its own row.
+            let sql = try db.sql()
+            guard
+                let row = try await sql.select().column("started_at").from(CallModel.schema).where("id", .equal, after)
+                    .where("tenant_id", .equal, scope.tenantID).first()
+            else { throw Problem.invalid("cursor", "is not a cursor of this list (its call is gone)") }
+            let start: any Encodable & Sendable =
+                if case .sqlite = services.persistence.kind {
+                    try row.decode(column: "started_at", as: Double.self)
+                } else {
+                    try row.decode(column: "started_at", as: Date.self)
+                }
+            query = query.filter(
+                .sql(
+                    embed:
+                        "(\(ident: "started_at") < \(bind: start) OR (\(ident: "started_at") = \(bind: start) AND \(ident: "id") < \(bind: after)))"
+                ))
         }
         let rows = try await query.sort(\.$startedAt, .descending).sort(\.$id, .descending).limit(page.limit + 1).all()
         let items = Array(rows.prefix(page.limit))
