@@ -6,8 +6,8 @@
 #        benchmark's own — its public schema is dropped and made again with psql before each server)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# wrk drives the call path (AsyncHTTPClient, the fallback, is slower than the server's /healthz).
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || echo "no wrk: the call path is driven by AsyncHTTPClient"
+# wrk drives the call path (AsyncHTTPClient is slower than the server's /healthz, so it would measure itself).
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || echo "no wrk: the call-path figures need it (apt-get install wrk)"
 swift build -c release --product scaidial-bench >/dev/null
 swift build -c release --product scaidial >/dev/null
 # LiveKit for the click-to-call figure (the fake the tests use: it answers as LiveKit does).

@@ -19,7 +19,6 @@ struct CallPathBenchmark {
     let binary: String
     let postgres: String?
     let seconds: Double
-    let useWrk: Bool
     var short: Bool { seconds < 2 }
     var databaseName: String { postgres == nil ? "SQLite" : "PostgreSQL" }
 
@@ -55,7 +54,7 @@ struct CallPathBenchmark {
         let client = Self.client()
         defer { _ = client.shutdown() }
         let wrk =
-            try useWrk ? WrkLoad.executable.map { try WrkLoad(wrk: $0, seconds: max(1, Int(seconds)), secret: HTTPBenchmark.secret) } : nil
+            try WrkLoad.executable.map { try WrkLoad(wrk: $0, seconds: max(1, Int(seconds)), secret: HTTPBenchmark.secret) }
         guard let wrk else {
             print("\n(no wrk: the call-path figures by plan need it — apt-get install wrk)")
             return

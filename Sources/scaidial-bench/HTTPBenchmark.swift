@@ -12,42 +12,17 @@ struct HTTPBenchmark {
     let seconds: Double
     /// More of the server's environment (the abuse figures turn the sign-in limits off).
     var extraEnvironment: [String: String] = [:]
-    /// Drive the call path with `wrk` when it is installed (`--load swift`: AsyncHTTPClient always).
-    var useWrk = true
     static let secret = "bench-secret"
 
     /// The server, its admin, the bench tenant (`seed`), and a client; the server stops after `body`.
     func withServer(_ body: (HTTPClient, String) async throws -> Void) async throws {
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("scaidial-bench-\(UUID())").path
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let port = 18_000 + Int.random(in: 0..<2000)
-        var env = ProcessInfo.processInfo.environment.merging(extraEnvironment) { $1 }
-        env["SCAIDIAL_DATABASE_URL"] = database ?? "sqlite://\(work)/bench.sqlite"
-        env["SCAIDIAL_DATA_DIR"] = work
-        env["SCAIDIAL_PORT"] = String(port)
-        env["SCAIDIAL_SIP_INBOUND_SECRET"] = Self.secret
-        // PostgreSQL (several replicas) needs one shared key; the bench brings its own.
-        env["SCAIDIAL_SECRET_KEY"] = env["SCAIDIAL_SECRET_KEY"] ?? "bench-secret-key-bench-secret-key-0123456789"
-        try runToEnd([binary, "create-admin", "--email", "bench@example.com", "--password", "bench-password"], env: env)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: binary)
-        server.arguments = ["serve"]
-        server.environment = env
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { server.terminate() }
-        let base = "http://127.0.0.1:\(port)"
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(
-                // One connection per client: AsyncHTTPClient's default of 8 per host would queue the
-                // other clients inside the load generator, and the server would never see 64 at once.
-                connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
+        let server = try BenchServer(binary: binary, postgres: database, extra: extraEnvironment)
+        let client = CallPathBenchmark.client()
         defer { _ = client.shutdown() }
-        try await waitReady(client, base)
-        try await seed(client, base)
-        try await body(client, base)
+        try await server.start(client)
+        defer { server.stop() }
+        try await seed(client, server.base)
+        try await body(client, server.base)
     }
 
     struct Figures { let rate: Double; let p50: Double; let p99: Double }
@@ -240,25 +215,6 @@ struct HTTPBenchmark {
             throw BenchError("\(path): \(response.status) \(String(buffer: data))")
         }
         return Data(data.readableBytesView)
-    }
-
-    private func waitReady(_ client: HTTPClient, _ base: String) async throws {
-        for _ in 0..<200 {
-            if let r = try? await client.execute(HTTPClientRequest(url: "\(base)/readyz"), timeout: .seconds(1)), r.status == .ok { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw BenchError("the server did not become ready")
-    }
-
-    private func runToEnd(_ command: [String], env: [String: String]) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: command[0])
-        p.arguments = Array(command.dropFirst())
-        p.environment = env
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw BenchError("\(command.joined(separator: " ")) failed") }
     }
 }
 

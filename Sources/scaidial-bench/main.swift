@@ -9,7 +9,6 @@ import Foundation
 //   … --profile forward|bot|wave                     only: perf's top entries for that plan under wrk
 //   … --part extras                                  only: click-to-call, the history page and memory
 //   … --postgres postgres://…/bench_db               + the same on PostgreSQL (a database of its own: emptied with psql)
-//   … --load swift                                   the call path driven by AsyncHTTPClient even when wrk is installed
 // Each figure is printed next to its spec §7 budget; HTTP figures are ratios against /healthz
 // measured in the same run.
 
@@ -22,7 +21,7 @@ if let server = option("--server"), let plan = option("--profile") {
     // A profile of the call path for one plan: scaidial-bench --server … --profile wave [--seconds 10]
     guard let plan = CallPathBenchmark.Plan(rawValue: plan) else { throw BenchError("--profile forward|bot|wave") }
     try await CallPathBenchmark(
-        binary: server, postgres: option("--postgres"), seconds: Double(option("--seconds") ?? "10") ?? 10, useWrk: true
+        binary: server, postgres: option("--postgres"), seconds: Double(option("--seconds") ?? "10") ?? 10
     )
     .profile(plan)
     exit(0)
@@ -30,15 +29,14 @@ if let server = option("--server"), let plan = option("--profile") {
 if let server = option("--server"), option("--part") == "extras" {
     // Only click-to-call, the history page and memory (SQLite, then PostgreSQL if given).
     let seconds = Double(option("--seconds") ?? "3") ?? 3
-    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds, useWrk: true).extras()
-    if let pg = option("--postgres") { try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds, useWrk: true).extras() }
+    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).extras()
+    if let pg = option("--postgres") { try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).extras() }
     exit(0)
 }
 try microBenchmarks()
 if let server = option("--server") {
     let seconds = Double(option("--seconds") ?? "3") ?? 3
-    let useWrk = option("--load") != "swift"
-    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds, useWrk: useWrk).run()
+    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).run()
     // A login flood: with the sign-in limits on (as shipped), and off (every wrong password costs a
     // full bcrypt hash: only the hashing pool keeps the call path free).
     try await HTTPBenchmark(binary: server, database: nil, seconds: seconds).abuse(limits: "sign-in limits on")
@@ -47,6 +45,6 @@ if let server = option("--server") {
         extraEnvironment: ["SCAIDIAL_SIGNIN_FAILURES_PER_ADDRESS": "0", "SCAIDIAL_SIGNIN_FAILURES_PER_ACCOUNT": "0"]
     ).abuse(limits: "sign-in limits off")
     if let pg = option("--postgres") {
-        try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds, useWrk: useWrk).run()
+        try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).run()
     }
 }

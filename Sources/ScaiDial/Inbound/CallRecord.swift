@@ -111,22 +111,16 @@ struct CallRecord: Sendable {
         let sql = try tx.sql()
         let bulk = openings.filter { writesInBulk($0.value) }
         let calls = sql.insert(into: "calls").columns(callColumns)
-        for p in pending {
-            let r = p.row, route = p.record.route
-            if let (call, _) = bulk[p.liveKitCallID] {
-                calls.values([
-                    r.id, route.tenantID, CallDirection.inbound.rawValue, call.state.rawValue, p.record.caller, route.number,
-                    route.didID, route.trunkID, r.dialplanID, r.ruleID, call.action?.rawValue, r.roomName, p.liveKitCallID,
-                    call.endReason?.rawValue, call.sipStatus, call.hops, p.now, call.endedAt, call.phase.rawValue, call.extensionID,
-                    call.ringRound,
-                ])
-            } else {
-                calls.values([
-                    r.id, route.tenantID, CallDirection.inbound.rawValue, p.opening.state.rawValue, p.record.caller, route.number,
-                    route.didID, route.trunkID, r.dialplanID, r.ruleID, r.action, r.roomName, p.liveKitCallID, r.endReason?.rawValue,
-                    r.sipStatus, 0, p.now, r.endedAt, p.opening.phase.rawValue, UUID?.none, 0,
-                ])
-            }
+        // Each call as it is written: as its opening left it, else as decided (`opened`).
+        let values = pending.map { bulk[$0.liveKitCallID]?.call ?? $0.opened }
+        for (p, call) in zip(pending, values) {
+            let route = p.record.route
+            calls.values([
+                call.id, route.tenantID, CallDirection.inbound.rawValue, call.state.rawValue, call.fromNumber, call.toNumber,
+                route.didID, route.trunkID, p.row.dialplanID, call.ruleID, call.action?.rawValue, call.roomName, p.liveKitCallID,
+                call.endReason?.rawValue, call.sipStatus, call.hops, call.startedAt, call.endedAt, call.phase.rawValue,
+                call.extensionID, call.ringRound,
+            ])
         }
         let inserted = try await calls.ignoringConflicts(with: "livekit_call_id").returning("livekit_call_id").all()
             .reduce(into: Set<String>()) { $0.insert(try $1.decode(column: "livekit_call_id", as: String.self)) }
@@ -135,16 +129,8 @@ struct CallRecord: Sendable {
         var members: [SQLBind] = []
         var jobs: [[SQLBind]] = []
         var live: [UUID: Int] = [:]
-        for p in written {
-            let r = p.row, tenant = p.record.route.tenantID
-            guard let (call, transition) = bulk[p.liveKitCallID] else {
-                legs.values([
-                    p.legID, tenant, r.id, LegKind.sip.rawValue, p.opening.callerLeg.rawValue, r.identity, p.record.route.number,
-                    r.endReason?.rawValue, r.sipStatus, p.now, r.endedAt, CallMachine.Opening.callerKey, UUID?.none, UUID?.none,
-                ])
-                if p.opening.state.isLive { live[tenant, default: 0] += 1 }
-                continue
-            }
+        for (p, call) in zip(pending, values) where inserted.contains(p.liveKitCallID) {
+            let tenant = p.record.route.tenantID
             for leg in call.legs {
                 legs.values([
                     leg.id, tenant, call.id, leg.kind.rawValue, leg.state.rawValue, leg.identity, leg.destination, leg.failureReason,
@@ -156,7 +142,7 @@ struct CallRecord: Sendable {
                     members += [SQLBind(UUID.v7(now: p.now)), SQLBind(call.id), SQLBind(user), SQLBind(ring.declined.contains(user))]
                 }
             }
-            for case .schedule(let timer, let at) in transition.effects {
+            for case .schedule(let timer, let at) in bulk[p.liveKitCallID]?.transition.effects ?? [] {
                 jobs.append(
                     try job(
                         CallTimers.jobKind(timer.kind), tenant: tenant, key: CallTimers.dedupeKey(timer.kind, call.id),

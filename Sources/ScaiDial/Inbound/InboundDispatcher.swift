@@ -205,15 +205,19 @@ struct InboundDispatcher: Sendable {
             }
             let tenants = Dictionary(matched.compactMap { $0.map { ($0.tenantID, $0) } }, uniquingKeysWith: { a, _ in a })
             let now = clock.now
+            // Each call's caller as rules read it and the rule it matches: pure, so worked out once,
+            // before the transaction (inside it only the live-call limit can still refuse a call).
+            let callers = zip(fresh, matched).map { call, route in route.map { Self.caller(call, route: $0) } }
+            let rules = zip(callers, matched).map { caller, route -> Dialplan.Rule? in
+                guard let caller, let route, let plan = route.dialplanID.flatMap({ compiled[$0] }) else { return nil }
+                return Self.match(caller, route: route, plan: plan, now: now)
+            }
             // The extensions this batch's hook-door calls will ring, read before its transaction.
             var facts = CallEngine.SharedFacts()
             if let engine {
                 var rings: [(tenant: UUID, extensionID: UUID)] = []
-                for (call, route) in zip(fresh, matched) where call.roomName == nil {
-                    guard let route, let plan = route.dialplanID.flatMap({ compiled[$0] }),
-                        case .ringExtension(let id)? = Self.match(Self.caller(call, route: route), route: route, plan: plan, now: now)?
-                            .action
-                    else { continue }
+                for (index, call) in fresh.enumerated() where call.roomName == nil {
+                    guard let route = matched[index], case .ringExtension(let id)? = rules[index]?.action else { continue }
                     rings.append((route.tenantID, id))
                 }
                 try await engine.preload(rings, into: &facts, on: db)
@@ -237,10 +241,12 @@ struct InboundDispatcher: Sendable {
                 for id in tenants.keys.sorted(by: { $0.uuidString < $1.uuidString }) { try await tx.lockTenant(id, kind: kind) }
                 var live = try await LiveCallCounter.read(Set(tenants.keys), on: tx)
                 var pending: [CallRecord.Pending] = []
-                for (call, route) in zip(fresh, routed) {
-                    guard let route else { continue }
+                for (index, call) in fresh.enumerated() {
+                    guard let route = routed[index], let caller = callers[index] else { continue }
                     pending.append(
-                        Self.decide(call, route: route, plan: route.dialplanID.flatMap { plansByID[$0] }, live: &live, now: now))
+                        Self.decide(
+                            call, route: route, caller: caller, planned: route.dialplanID.flatMap { plansByID[$0] } != nil,
+                            rule: rules[index], live: &live, now: now))
                 }
                 // Calls that ring an extension start ringing in this transaction: the machine's
                 // `decided` is run first, and the calls are written as it left them.
@@ -280,20 +286,21 @@ struct InboundDispatcher: Sendable {
             }
         }
 
-        /// One call's decision. `live` counts each tenant's live calls, including those accepted
-        /// earlier in this batch.
+        /// One call's decision: `caller` as rules read it, `planned` whether its number's plan is
+        /// compiled, `rule` the rule it matched there. `live` counts each tenant's live calls,
+        /// including those accepted earlier in this batch.
         static func decide(
-            _ call: InboundCall, route: InboundRoute, plan: CompiledPlan?, live: inout [UUID: Int], now: Date
+            _ call: InboundCall, route: InboundRoute, caller: String, planned: Bool, rule: Dialplan.Rule?, live: inout [UUID: Int],
+            now: Date
         ) -> CallRecord.Pending {
-            let caller = caller(call, route: route)
             let record = CallRecord(call: call, route: route, caller: caller)
             if live[route.tenantID, default: 0] >= route.maxConcurrentCalls {
                 return record.reject(sipStatus: 503, reason: .overLimit, now: now)
             }
-            guard let planID = route.dialplanID, let plan else {
+            guard let planID = route.dialplanID, planned else {
                 return record.reject(sipStatus: 480, reason: .noRoute, now: now)
             }
-            guard let rule = match(caller, route: route, plan: plan, now: now) else {
+            guard let rule else {
                 return record.reject(sipStatus: 480, reason: .noRoute, planID: planID, now: now)
             }
             if case .hangup(let status) = rule.action {
