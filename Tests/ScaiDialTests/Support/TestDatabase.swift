@@ -55,6 +55,11 @@ struct TestDatabase {
         // Hook-door calls whose caller never joins end after this; on a loaded machine a test on the
         // system clock can take longer than the real 15 s. The tests of those ghost calls set it.
         config.callerArrivalTimeout = .seconds(600)
+        // The background sweeper runs on wall time: in a loaded suite its first pass (60 s) could land
+        // in the middle of a test and queue a second DeleteRoom for a call the test had just ended
+        // (RingingTests failed so in CI). Tests call `sweep()` themselves; those about the background
+        // pass set a short interval.
+        config.sweepInterval = .seconds(3600)
         // Recordings and greetings of this test only, never in the package directory.
         config.storageURL =
             "file://" + FileManager.default.temporaryDirectory.appendingPathComponent("scaidial-tests/storage-\(UUID().uuidString)").path
