@@ -156,17 +156,7 @@ struct CallPathBenchmark {
         let streams = try await EventStreams.open(client, server.base, tokens: world.users)
         _ = try wrk.run(server.base, path: "/sip/inbound", connections: 50, script: plan.rawValue)  // warm-up
         let data = server.work + "/perf.data"
-        let perf = Process()
-        // Started through python3, which unblocks the signals a child of this process inherits blocked
-        // (Dispatch's threads block them): perf must see SIGINT to stop and write its data.
-        perf.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        perf.arguments = [
-            "python3", "-c",
-            "import os, signal; signal.pthread_sigmask(signal.SIG_UNBLOCK, set(signal.Signals)); os.execvp('perf', ['perf', 'record', '-g', '-p', '\(server.pid)', '-o', '\(data)'])",
-        ]
-        perf.standardOutput = FileHandle.nullDevice
-        perf.standardError = FileHandle.nullDevice
-        try perf.run()
+        let perf = try Self.startPerf(pid: server.pid, data: data)
         let f = try wrk.run(server.base, path: "/sip/inbound", connections: 50, script: plan.rawValue)
         perf.interrupt()  // perf writes its data on SIGINT
         perf.waitUntilExit()
@@ -175,9 +165,30 @@ struct CallPathBenchmark {
             String(
                 format: "\nprofile of /sip/inbound (%@ plan, \(databaseName), 50 connections): %.0f req/s, p99 %.2f ms", plan.rawValue,
                 f.rate, f.p99))
+        try Self.report(data)
+    }
+
+    /// `perf record -g` on `pid` until interrupted (`interrupt()`, then `waitUntilExit()`), into `data`.
+    static func startPerf(pid: Int32, data: String) throws -> Process {
+        let perf = Process()
+        // Started through python3, which unblocks the signals a child of this process inherits blocked
+        // (Dispatch's threads block them): perf must see SIGINT to stop and write its data.
+        perf.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        perf.arguments = [
+            "python3", "-c",
+            "import os, signal; signal.pthread_sigmask(signal.SIG_UNBLOCK, set(signal.Signals)); os.execvp('perf', ['perf', 'record', '-g', '-p', '\(pid)', '-o', '\(data)'])",
+        ]
+        perf.standardOutput = FileHandle.nullDevice
+        perf.standardError = FileHandle.nullDevice
+        try perf.run()
+        return perf
+    }
+
+    /// perf's top entries: by library, by own time, then ScaiDial's functions, the ORM's and SQL's
+    /// with what they call (`--children`).
+    static func report(_ data: String) throws {
         let report = Process()
         report.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // Own time first, then the call path's own functions with what they call (`--children`).
         report.arguments = [
             "-c",
             """
@@ -185,8 +196,9 @@ struct CallPathBenchmark {
               | grep -v '^#' | grep -v '^$' | head -12
             echo "own time:"; perf report -i '\(data)' --no-children --sort symbol -g none --percent-limit 1 2>/dev/null \
               | swift demangle --simplified | grep -v '^#' | grep -v '^$' | cut -c1-150 | head -20
-            echo "with callees (ScaiDial's functions):"; perf report -i '\(data)' --children --sort symbol -g none 2>/dev/null \
-              | swift demangle --simplified | grep -v '^#' | grep -E 'ScaiDial|FluentKit|SQLKit|JobQueue' | cut -c1-200 | head -45
+            echo "with callees (ScaiDial's functions, the ORM, SQL):"; perf report -i '\(data)' --children --sort symbol -g none \
+              2>/dev/null | swift demangle --simplified | grep -v '^#' \
+              | grep -E 'ScaiDial|Fields\\.|Model|FluentKit|SQLKit|SQLStatement|SQLiteConnection|JobQueue' | cut -c1-200 | head -45
             """,
         ]
         try report.run()
@@ -236,7 +248,9 @@ struct CallPathBenchmark {
 
     /// `POST /me/click-to-call` answered, 16 users placing calls back to back; LiveKit is
     /// `livekit-fake` (the dial itself runs in the background and is not timed).
-    func clickToCall(_ client: HTTPClient) async throws {
+    func clickToCall(_ given: HTTPClient? = nil, users: Int? = nil, profile: Bool = false) async throws {
+        let client = given ?? Self.client()
+        defer { if given == nil { _ = client.shutdown() } }
         let fakeBinary = URL(fileURLWithPath: binary).deletingLastPathComponent().appendingPathComponent("livekit-fake").path
         guard FileManager.default.isExecutableFile(atPath: fakeBinary) else {
             print("\nclick-to-call: skipped (no livekit-fake beside \(binary); swift build --product livekit-fake)")
@@ -251,7 +265,7 @@ struct CallPathBenchmark {
         let server = try BenchServer(binary: binary, postgres: postgres, extra: env)
         try await server.start(client)
         defer { server.stop() }
-        let users = short ? 4 : 16
+        let users = users ?? (short ? 4 : 16)
         let world = try await seedWorld(client, server.base, users: users)
         // The trunk reaches LiveKit first (its sync job), as click-to-call needs.
         let admin = BenchAPI(client: client, base: server.base, token: world.admin)
@@ -260,7 +274,7 @@ struct CallPathBenchmark {
             if (trunks.first?["sync"] as? [String: Any])?["state"] as? String == "synced" { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let figures = try await HTTPBenchmark.load(client, clients: users, seconds: seconds) { worker, n in
+        @Sendable func click(_ worker: Int, _ n: Int) -> HTTPClientRequest {
             var r = HTTPClientRequest(url: "\(server.base)/me/click-to-call")
             r.method = .POST
             r.headers.add(name: "Content-Type", value: "application/json")
@@ -270,11 +284,31 @@ struct CallPathBenchmark {
             r.body = .bytes(ByteBuffer(string: body))
             return r
         }
+        // What one click costs on an idle server (each after the last one's dial has settled), and
+        // the cheapest signed-in request beside it.
+        let me = try await HTTPBenchmark.load(client, clients: 1, seconds: 1) { _, _ in
+            Self.get("\(server.base)/me", token: world.users[0])
+        }
+        var alone: [Double] = []
+        for n in 0..<(short ? 10 : 40) {
+            let t0 = ContinuousClock.now
+            let response = try await client.execute(click(0, 90_000 + n), timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            alone.append(Double((ContinuousClock.now - t0).components.attoseconds) / 1e15)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        alone.sort()
+        let data = server.work + "/perf.data"
+        let perf = profile ? try Self.startPerf(pid: server.pid, data: data) : nil
+        let figures = try await HTTPBenchmark.load(client, clients: users, seconds: seconds, click)
+        perf?.interrupt()
+        perf?.waitUntilExit()
         print(
             String(
                 format:
-                    "\nclick-to-call, \(databaseName), \(users) users at once: %.0f calls/s, answer p50 %.2f ms, p99 %.2f ms (target p99 < 10 ms)",
-                figures.rate, figures.p50, figures.p99))
+                    "\nclick-to-call, \(databaseName), \(users) users at once: %.0f calls/s, answer p50 %.2f ms, p99 %.2f ms (target p99 < 10 ms); one click alone p50 %.2f ms (GET /me p50 %.2f ms)",
+                figures.rate, figures.p50, figures.p99, alone[alone.count / 2], me.p50))
+        if profile { try Self.report(data) }
     }
 
     /// A filtered history page (`state=ended`, the last 30 days, 50 per page) over a million calls.

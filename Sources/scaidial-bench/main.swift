@@ -7,7 +7,9 @@ import Foundation
 //                                                     history over 1,000,000 calls and memory with 1,000 tenants
 //   … --seconds 1                                    short mode (CI): every part at a small scale
 //   … --profile forward|bot|wave                     only: perf's top entries for that plan under wrk
+//   … --profile click [--users N]                    only: perf's top entries under click-to-call (16 users)
 //   … --part extras                                  only: click-to-call, the history page and memory
+//   … --part click [--users N]                       only: click-to-call (16 users unless given)
 //   … --postgres postgres://…/bench_db               + the same on PostgreSQL (a database of its own: emptied with psql)
 // Each figure is printed next to its spec §7 budget; HTTP figures are ratios against /healthz
 // measured in the same run.
@@ -17,6 +19,12 @@ func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.index(after: $0) < arguments.endIndex ? arguments[$0 + 1] : nil }
 }
 
+if let server = option("--server"), option("--profile") == "click" {
+    // A profile of click-to-call: scaidial-bench --server … --profile click [--users 16] [--seconds 10]
+    try await CallPathBenchmark(binary: server, postgres: option("--postgres"), seconds: Double(option("--seconds") ?? "10") ?? 10)
+        .clickToCall(users: option("--users").flatMap { Int($0) }, profile: true)
+    exit(0)
+}
 if let server = option("--server"), let plan = option("--profile") {
     // A profile of the call path for one plan: scaidial-bench --server … --profile wave [--seconds 10]
     guard let plan = CallPathBenchmark.Plan(rawValue: plan) else { throw BenchError("--profile forward|bot|wave") }
@@ -24,6 +32,16 @@ if let server = option("--server"), let plan = option("--profile") {
         binary: server, postgres: option("--postgres"), seconds: Double(option("--seconds") ?? "10") ?? 10
     )
     .profile(plan)
+    exit(0)
+}
+if let server = option("--server"), option("--part") == "click" {
+    // Only click-to-call, at --users N (16 unless given), SQLite then PostgreSQL if given.
+    let seconds = Double(option("--seconds") ?? "3") ?? 3
+    let users = option("--users").flatMap { Int($0) }
+    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).clickToCall(users: users)
+    if let pg = option("--postgres") {
+        try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).clickToCall(users: users)
+    }
     exit(0)
 }
 if let server = option("--server"), option("--part") == "extras" {

@@ -116,7 +116,12 @@ struct AuthTests {
             #expect(list.items[0]["name"] as? String == "ci script")
             #expect(list.items[0]["token"] is NSNull)
             #expect(!list.text.contains(secret))
+            #expect(list.items[0]["last_used_at"] is NSNull)
             #expect(try await api.get("/v1/tenants", token: secret).status == .ok)
+            // Its use is remembered (written at most every few minutes).
+            let used = try await api.get("/v1/auth/tokens", token: session).items[0]["last_used_at"] as? String
+            #expect(
+                used.flatMap { try? Date($0, strategy: .iso8601) }.map { abs($0.timeIntervalSinceNow) < 120 } == true, "\(used ?? "nil")")
             #expect(try await api.delete("/v1/auth/tokens/\(created.id)", token: session).status == .noContent)
             #expect(try await api.get("/v1/tenants", token: secret).status == .unauthorized)
             #expect(try await api.post("/v1/auth/tokens", token: session, [:]).errorFields == ["name"])

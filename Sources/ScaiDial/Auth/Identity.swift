@@ -12,5 +12,7 @@ public struct Identity: Sendable {
     public let tenantID: UUID?
     public let role: Role
     public let email: String
+    /// The user's name as others see it (the name a call shows in its room).
+    public let displayName: String
     public let tokenID: UUID
 }

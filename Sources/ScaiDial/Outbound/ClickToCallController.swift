@@ -31,7 +31,7 @@ struct ClickToCallController {
         guard let extensionID, let destination else { throw Problem.invalid("destination", "and extension_id are required") }
         do {
             let (call, ext, trunk, liveKit) = try await write(extensionID, destination, tenant: tenant, scope: scope)
-            let name = try await UserModel.find(user, on: db)?.displayName
+            let name = scope.identity.displayName
             let joined = try JoinedCall(
                 callID: call.call.id, roomName: call.call.roomName, participantIdentity: call.waveIdentity, name: name, liveKit: liveKit)
             services.dialer.dial(

@@ -14,9 +14,15 @@ struct CallStore: Sendable {
     }
 
     static func load(_ id: UUID, on db: any Database) async throws -> Loaded? {
-        guard let row = try await CallModel.find(id, on: db) else { return nil }
-        let legs = try await CallLegModel.query(on: db).filter(\.$callID == id).sort(\.$startedAt).sort(\.$id).all()
-        let members = try await db.sql().select().columns("user_id", "declined").from("ring_members").where("call_id", .equal, id)
+        // Plain SQL: every webhook and timer loads its call, and FluentKit builds each model's
+        // columns by reflection every time (the click-to-call profile in the README).
+        let sql = try db.sql()
+        guard let row = try await sql.select().column("*").from(CallModel.schema).where("id", .equal, id).first() else {
+            return nil
+        }
+        let legs = try await sql.select().column("*").from(CallLegModel.schema).where("call_id", .equal, id)
+            .orderBy("started_at").orderBy("id").all().map(leg)
+        let members = try await sql.select().columns("user_id", "declined").from("ring_members").where("call_id", .equal, id)
             .all()
         var ring: RingRound?
         if !members.isEmpty {
@@ -29,7 +35,7 @@ struct CallStore: Sendable {
             round.users.sort { $0.uuidString < $1.uuidString }
             ring = round
         }
-        return Loaded(call: try call(row, legs: legs.map(leg), ring: ring), version: row.version)
+        return Loaded(call: try call(row, legs: legs, ring: ring), version: try row.decode(column: "version", as: Int.self))
     }
 
     /// The call whose room is `room` (rooms are unique).
@@ -80,10 +86,15 @@ struct CallStore: Sendable {
         // The webhook that caused this, recorded with it (a repeat fails here, and writes nothing).
         try await delivery?.record(at: now, on: tx)
         let old = Dictionary(before.call.legs.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        for leg in call.legs where old[leg.id] != leg {
-            let row = old[leg.id] == nil ? CallLegModel() : try await CallLegModel.find(leg.id, on: tx) ?? CallLegModel()
-            write(leg, of: call, into: row)
-            try await row.save(on: tx)
+        try await insertLegs(call.legs.filter { old[$0.id] == nil }, of: call, on: sql)
+        for leg in call.legs where old[leg.id].map({ $0 != leg }) == true {
+            try await sql.update(CallLegModel.schema)
+                .set("state", to: leg.state.rawValue).set("leg_key", to: leg.key).set("participant_identity", to: leg.identity)
+                .set("user_id", to: leg.userID).set("extension_id", to: leg.extensionID).set("destination", to: leg.destination)
+                .set("failure_reason", to: leg.failureReason).set("sip_status", to: leg.sipStatus)
+                .set("livekit_ref", to: leg.liveKitRef).set("recording_ref", to: leg.recordingRef)
+                .set("joined_at", to: leg.joinedAt).set("answered_at", to: leg.answeredAt).set("ended_at", to: leg.endedAt)
+                .where("id", .equal, leg.id).run()
         }
         if before.call.ring != call.ring {
             try await sql.delete(from: "ring_members").where("call_id", .equal, call.id).run()
@@ -112,32 +123,42 @@ struct CallStore: Sendable {
     /// Writes a new call and its legs (version 0), counted in its tenant's live calls when live
     /// (call it inside a transaction).
     static func insert(_ call: Call, on db: any Database) async throws {
-        let row = CallModel()
-        row.id = call.id
-        row.tenantID = call.tenantID
-        row.direction = call.direction
-        row.state = call.state
-        row.phase = call.phase
-        row.fromNumber = call.fromNumber
-        row.toNumber = call.toNumber
-        row.trunkID = call.trunkID
-        row.ruleID = call.ruleID
-        row.action = call.action
-        row.roomName = call.roomName
-        row.livekitCallID = call.liveKitCallID
-        row.hops = call.hops
-        row.startedAt = call.startedAt
-        row.placedByUserID = call.placedBy
-        row.extensionID = call.extensionID
-        row.version = 0
-        row.ringRound = call.ringRound
-        try await row.create(on: db)
-        for leg in call.legs {
-            let legRow = CallLegModel()
-            write(leg, of: call, into: legRow)
-            try await legRow.create(on: db)
-        }
+        // Plain SQL: this is click-to-call's write, and FluentKit builds a model's columns by
+        // reflection every time (the click-to-call profile in the README).
+        let sql = try db.sql()
+        try await sql.insert(into: CallModel.schema)
+            .columns(
+                "id", "tenant_id", "direction", "state", "phase", "from_number", "to_number", "trunk_id", "rule_id", "action",
+                "room_name", "livekit_call_id", "end_reason", "sip_status", "hops", "started_at", "answered_at", "ended_at",
+                "placed_by_user_id", "extension_id", "answered_by_user_id", "version", "ring_round"
+            )
+            .values(
+                SQLBind(call.id), SQLBind(call.tenantID), SQLBind(call.direction.rawValue), SQLBind(call.state.rawValue),
+                SQLBind(call.phase.rawValue), SQLBind(call.fromNumber), SQLBind(call.toNumber), SQLBind(call.trunkID),
+                SQLBind(call.ruleID), SQLBind(call.action?.rawValue), SQLBind(call.roomName), SQLBind(call.liveKitCallID),
+                SQLBind(call.endReason?.rawValue), SQLBind(call.sipStatus), SQLBind(call.hops), SQLBind(call.startedAt),
+                SQLBind(call.answeredAt), SQLBind(call.endedAt), SQLBind(call.placedBy), SQLBind(call.extensionID),
+                SQLBind(call.answeredBy), SQLBind(0), SQLBind(call.ringRound)
+            ).run()
+        try await insertLegs(call.legs, of: call, on: sql)
         if call.state.isLive { try await LiveCallCounter.add([call.tenantID: 1], on: db) }
+    }
+
+    /// New legs of `call`, in one multi-row insert.
+    private static func insertLegs(_ new: [Leg], of call: Call, on sql: any SQLDatabase) async throws {
+        guard !new.isEmpty else { return }
+        let legs = sql.insert(into: CallLegModel.schema).columns(
+            "id", "tenant_id", "call_id", "kind", "state", "leg_key", "participant_identity", "user_id", "extension_id",
+            "destination", "failure_reason", "sip_status", "livekit_ref", "recording_ref", "started_at", "joined_at",
+            "answered_at", "ended_at")
+        for leg in new {
+            legs.values(
+                SQLBind(leg.id), SQLBind(call.tenantID), SQLBind(call.id), SQLBind(leg.kind.rawValue), SQLBind(leg.state.rawValue),
+                SQLBind(leg.key), SQLBind(leg.identity), SQLBind(leg.userID), SQLBind(leg.extensionID), SQLBind(leg.destination),
+                SQLBind(leg.failureReason), SQLBind(leg.sipStatus), SQLBind(leg.liveKitRef), SQLBind(leg.recordingRef),
+                SQLBind(leg.startedAt), SQLBind(leg.joinedAt), SQLBind(leg.answeredAt), SQLBind(leg.endedAt))
+        }
+        try await legs.run()
     }
 
     private static func storeMessage(_ draft: VoicemailDraft, of call: Call, on tx: any Database) async throws {
@@ -158,64 +179,54 @@ struct CallStore: Sendable {
 
     // MARK: rows ↔ values
 
-    static func call(_ row: CallModel, legs: [Leg], ring: RingRound?) throws -> Call {
-        Call(
-            id: try row.requireID(), tenantID: row.tenantID, direction: row.direction,
-            phase: row.phase ?? phase(of: row), fromNumber: row.fromNumber, toNumber: row.toNumber, roomName: row.roomName,
-            ruleID: row.ruleID, trunkID: row.trunkID, action: row.action, extensionID: row.extensionID,
-            answeredBy: row.answeredByUserID, placedBy: row.placedByUserID, hops: row.hops, endReason: row.endReason,
-            sipStatus: row.sipStatus, liveKitCallID: row.livekitCallID, startedAt: row.startedAt, answeredAt: row.answeredAt,
-            endedAt: row.endedAt, ringRound: row.ringRound, ring: ring, legs: legs)
+    static func call(_ row: any SQLRow, legs: [Leg], ring: RingRound?) throws -> Call {
+        let direction = try row.value("direction", as: CallDirection.self)
+        let action = try row.optionalValue("action", as: ActionType.self)
+        let answeredBy = try row.optional("answered_by_user_id", as: UUID.self)
+        let phase =
+            try row.optionalValue("phase", as: CallPhase.self)
+            ?? Self.phase(state: try row.value("state"), action: action, answered: answeredBy != nil, direction: direction)
+        return Call(
+            id: try row.decode(column: "id", as: UUID.self), tenantID: try row.decode(column: "tenant_id", as: UUID.self),
+            direction: direction, phase: phase, fromNumber: try row.decode(column: "from_number", as: String.self),
+            toNumber: try row.decode(column: "to_number", as: String.self), roomName: try row.decode(column: "room_name", as: String.self),
+            ruleID: try row.optional("rule_id"), trunkID: try row.optional("trunk_id"), action: action,
+            extensionID: try row.optional("extension_id"), answeredBy: answeredBy, placedBy: try row.optional("placed_by_user_id"),
+            hops: try row.decode(column: "hops", as: Int.self), endReason: try row.optionalValue("end_reason"),
+            sipStatus: try row.optional("sip_status"), liveKitCallID: try row.optional("livekit_call_id"),
+            startedAt: try row.decode(column: "started_at", as: Date.self), answeredAt: try row.optional("answered_at"),
+            endedAt: try row.optional("ended_at"), ringRound: try row.decode(column: "ring_round", as: Int.self), ring: ring, legs: legs)
     }
 
     /// Rows written before the machine have no phase: the one their state and action imply.
-    private static func phase(of row: CallModel) -> CallPhase {
-        switch row.state {
+    private static func phase(state: CallState, action: ActionType?, answered: Bool, direction: CallDirection) -> CallPhase {
+        switch state {
         case .ended: .ended
         case .failed: .failed
         case .active: .active
         case .routing: .routing
         case .ringing:
-            switch row.action {
+            switch action {
             case .voicemail?: .greeting
             case .forward?: .forwarding
-            default: row.answeredByUserID != nil ? .connecting : row.direction == .outbound ? .dialing : .ringing
+            default: answered ? .connecting : direction == .outbound ? .dialing : .ringing
             }
         }
     }
 
-    static func leg(_ row: CallLegModel) -> Leg {
+    static func leg(_ row: any SQLRow) throws -> Leg {
         var leg = Leg(
-            id: row.id ?? UUID(), kind: row.kind, state: row.state, key: row.key, identity: row.participantIdentity,
-            userID: row.userID, extensionID: row.extensionID, destination: row.destination, startedAt: row.startedAt)
-        leg.failureReason = row.failureReason
-        leg.sipStatus = row.sipStatus
-        leg.liveKitRef = row.livekitRef
-        leg.recordingRef = row.recordingRef
-        leg.joinedAt = row.joinedAt
-        leg.answeredAt = row.answeredAt
-        leg.endedAt = row.endedAt
+            id: try row.decode(column: "id", as: UUID.self), kind: try row.value("kind"), state: try row.value("state"),
+            key: try row.optional("leg_key"), identity: try row.optional("participant_identity"), userID: try row.optional("user_id"),
+            extensionID: try row.optional("extension_id"), destination: try row.optional("destination"),
+            startedAt: try row.decode(column: "started_at", as: Date.self))
+        leg.failureReason = try row.optional("failure_reason")
+        leg.sipStatus = try row.optional("sip_status")
+        leg.liveKitRef = try row.optional("livekit_ref")
+        leg.recordingRef = try row.optional("recording_ref")
+        leg.joinedAt = try row.optional("joined_at")
+        leg.answeredAt = try row.optional("answered_at")
+        leg.endedAt = try row.optional("ended_at")
         return leg
-    }
-
-    static func write(_ leg: Leg, of call: Call, into row: CallLegModel) {
-        row.id = leg.id
-        row.tenantID = call.tenantID
-        row.callID = call.id
-        row.kind = leg.kind
-        row.state = leg.state
-        row.key = leg.key
-        row.participantIdentity = leg.identity
-        row.userID = leg.userID
-        row.extensionID = leg.extensionID
-        row.destination = leg.destination
-        row.failureReason = leg.failureReason
-        row.sipStatus = leg.sipStatus
-        row.livekitRef = leg.liveKitRef
-        row.recordingRef = leg.recordingRef
-        row.startedAt = leg.startedAt
-        row.joinedAt = leg.joinedAt
-        row.answeredAt = leg.answeredAt
-        row.endedAt = leg.endedAt
     }
 }
