@@ -65,15 +65,25 @@ struct ClickToCallController {
         }
         guard let liveKit = services.config.liveKit, services.liveKit != nil else { throw ClickToCallRefusal.liveKitNotConfigured }
         if let refusal = OutboundPolicy(tenant).refusal(for: destination) { throw refusal }
+        // The tenant's oldest synced trunk and its first number (the caller id when the tenant
+        // chose none: the carrier knows it), in one plain query.
+        let sql = try db.sql()
         guard
-            let trunk = try await TrunkModel.scoped(scope, on: db).filter(\.$syncState == .synced).filter(\.$livekitOutboundTrunkID != nil)
-                .sort(\.$createdAt).sort(\.$id).first(),
-            let outboundTrunk = trunk.livekitOutboundTrunkID
+            let route = try await sql.raw(
+                """
+                SELECT t.id, t.livekit_outbound_trunk_id,
+                  (SELECT d.number FROM dids d WHERE d.trunk_id = t.id ORDER BY d.created_at, d.id LIMIT 1) AS first_number
+                FROM trunks t
+                WHERE t.tenant_id = \(bind: scope.tenantID) AND t.sync_state = \(bind: TrunkSyncState.synced.rawValue)
+                  AND t.livekit_outbound_trunk_id IS NOT NULL
+                ORDER BY t.created_at, t.id LIMIT 1
+                """
+            ).first()
         else { throw ClickToCallRefusal.noSyncedTrunk }
-        // The tenant's chosen caller id, else the trunk's first number (the carrier knows it).
-        let did = try await DIDModel.scoped(scope, on: db).filter(\.$trunkID == trunk.requireID()).sort(\.$createdAt).sort(\.$id).first()
+        let outboundTrunk = try route.decode(column: "livekit_outbound_trunk_id", as: String.self)
         let call = try OutboundCall(
-            tenantID: scope.tenantID, user: user, ext: ext, trunk: trunk, callerID: tenant.defaultCallerID ?? did?.number,
+            tenantID: scope.tenantID, user: user, ext: ext, trunkID: try route.decode(column: "id", as: UUID.self),
+            callerID: try tenant.defaultCallerID ?? route.optional("first_number", as: String.self),
             destination: destination, now: services.config.clock.now)
         let kind = services.persistence.kind
         try await db.transaction { tx in

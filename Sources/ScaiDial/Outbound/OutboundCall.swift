@@ -9,10 +9,10 @@ struct OutboundCall {
     /// Room names of click-to-calls (inbound rooms are `scaidial-call-…` and `scaidial-in_…`).
     static let roomPrefix = "scaidial-out"
 
-    init(tenantID: UUID, user: UUID, ext: ExtensionModel, trunk: TrunkModel, callerID: String?, destination: String, now: Date) throws {
+    init(tenantID: UUID, user: UUID, ext: ExtensionModel, trunkID: UUID, callerID: String?, destination: String, now: Date) throws {
         let id = UUID.v7(now: now)
         call = CallMachine.placed(
-            id: id, tenantID: tenantID, user: user, extensionID: try ext.requireID(), trunkID: try trunk.requireID(),
+            id: id, tenantID: tenantID, user: user, extensionID: try ext.requireID(), trunkID: trunkID,
             from: callerID ?? ext.number, to: destination, roomName: "\(Self.roomPrefix)-\(id.uuidString.lowercased())", now: now)
     }
 
@@ -39,11 +39,13 @@ struct OutboundLimits {
         // The limit-th most recent call of the last hour, if there is one: the user is at the limit.
         // One index seek (placed_by_user_id, started_at), not the hour's calls read as models.
         let limit = tenant.maxCallsPerUserPerHour
-        let oldest = try await CallModel.query(on: db).filter(\.$placedByUserID == user).filter(\.$startedAt > hourAgo)
-            .sort(\.$startedAt, .descending).range((limit - 1)..<limit).field(\.$id).field(\.$startedAt).first()
+        let oldest = try await db.sql().select().column("started_at").from(CallModel.schema)
+            .where("placed_by_user_id", .equal, user).where("started_at", .greaterThan, hourAgo)
+            .orderBy("started_at", .descending).limit(1).offset(limit - 1).first()
+            .map { try $0.decode(column: "started_at", as: Date.self) }
         if let oldest {
             // The window frees up when the oldest call in it turns an hour old.
-            let wait = max(1, Int(oldest.startedAt.addingTimeInterval(3600).timeIntervalSince(now).rounded(.up)))
+            let wait = max(1, Int(oldest.addingTimeInterval(3600).timeIntervalSince(now).rounded(.up)))
             throw ClickToCallRefusal.rateLimited(limit: tenant.maxCallsPerUserPerHour, retryAfterS: wait)
         }
     }
