@@ -54,20 +54,28 @@ struct ClickToCallController {
     /// Everything that can refuse the call, in the order a user fixes things; then one transaction.
     private func write(
         _ extensionID: UUID, _ destination: String, tenant: TenantModel, scope: TenantScope
-    ) async throws -> (OutboundCall, ExtensionModel, trunk: String, LiveKitSettings) {
+    ) async throws -> (OutboundCall, ClickToCallExtension, trunk: String, LiveKitSettings) {
         let db = services.db
         let user = scope.identity.userID
-        guard let ext = try await ExtensionModel.scoped(scope, on: db).filter(\.$id == extensionID).first() else {
-            throw ClickToCallRefusal.unknownExtension
-        }
-        guard try await GrantModel.scoped(scope, on: db).filter(\.$extensionID == extensionID).filter(\.$userID == user).count() > 0 else {
+        // The extension and whether the user holds a grant on it, in one plain query.
+        let sql = try db.sql()
+        guard
+            let found = try await sql.raw(
+                """
+                SELECT e.number, EXISTS (SELECT 1 FROM extension_grants g WHERE g.extension_id = e.id AND g.user_id = \(bind: user))
+                  AS granted
+                FROM extensions e WHERE e.tenant_id = \(bind: scope.tenantID) AND e.id = \(bind: extensionID)
+                """
+            ).first()
+        else { throw ClickToCallRefusal.unknownExtension }
+        let ext = ClickToCallExtension(id: extensionID, number: try found.decode(column: "number", as: String.self))
+        guard try found.decode(column: "granted", as: Bool.self) else {
             throw ClickToCallRefusal.noGrant(extensionNumber: ext.number)
         }
         guard let liveKit = services.config.liveKit, services.liveKit != nil else { throw ClickToCallRefusal.liveKitNotConfigured }
         if let refusal = OutboundPolicy(tenant).refusal(for: destination) { throw refusal }
         // The tenant's oldest synced trunk and its first number (the caller id when the tenant
         // chose none: the carrier knows it), in one plain query.
-        let sql = try db.sql()
         guard
             let route = try await sql.raw(
                 """
@@ -98,7 +106,7 @@ struct ClickToCallController {
     /// (the only way to learn of it), ringback (dial tone) into the room while the callee's phone
     /// rings for at most `ringingTimeoutS` (`outboundRingingTimeout`), the policy's longest call.
     static func dialRequest(
-        _ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ExtensionModel, ringingTimeoutS: Int
+        _ call: OutboundCall, trunk: String, tenant: TenantModel, ext: ClickToCallExtension, ringingTimeoutS: Int
     ) throws -> CreateSIPParticipantRequest {
         let c = call.call
         return CreateSIPParticipantRequest(

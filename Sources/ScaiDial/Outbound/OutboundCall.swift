@@ -9,10 +9,10 @@ struct OutboundCall {
     /// Room names of click-to-calls (inbound rooms are `scaidial-call-…` and `scaidial-in_…`).
     static let roomPrefix = "scaidial-out"
 
-    init(tenantID: UUID, user: UUID, ext: ExtensionModel, trunkID: UUID, callerID: String?, destination: String, now: Date) throws {
+    init(tenantID: UUID, user: UUID, ext: ClickToCallExtension, trunkID: UUID, callerID: String?, destination: String, now: Date) throws {
         let id = UUID.v7(now: now)
         call = CallMachine.placed(
-            id: id, tenantID: tenantID, user: user, extensionID: try ext.requireID(), trunkID: trunkID,
+            id: id, tenantID: tenantID, user: user, extensionID: ext.id, trunkID: trunkID,
             from: callerID ?? ext.number, to: destination, roomName: "\(Self.roomPrefix)-\(id.uuidString.lowercased())", now: now)
     }
 
@@ -22,6 +22,12 @@ struct OutboundCall {
     func create(on db: any Database) async throws {
         try await CallStore.insert(call, on: db)
     }
+}
+
+/// The extension a click-to-call is placed from: what the call and the dial need of it.
+struct ClickToCallExtension: Sendable {
+    let id: UUID
+    let number: String
 }
 
 /// The limits a click-to-call is checked against at the moment it is written.
