@@ -119,12 +119,13 @@ struct ClickToCallController {
 
     /// The user's calls in progress (placed or answered by them), newest first, with their legs.
     @Sendable func active(_ request: Request, context: MemberContext) async throws -> Page<CallDTO> {
-        let db = services.db
+        let sql = try services.db.sql()
         let scope = context.scope
         let user = scope.identity.userID
-        let calls = try await CallModel.scoped(scope, on: db).filter(\.$state ~~ CallState.live)
-            .group(.or) { $0.filter(\.$placedByUserID == user).filter(\.$answeredByUserID == user) }
-            .sort(\.$id, .descending).limit(100).all()
-        return Page(items: try await CallController.withLegs(calls, scope, on: db), nextCursor: nil)
+        let calls = try await sql.select().column("*").from(CallModel.schema).where("tenant_id", .equal, scope.tenantID)
+            .where("state", .in, CallState.live.map(\.rawValue))
+            .where { $0.where("placed_by_user_id", .equal, user).orWhere("answered_by_user_id", .equal, user) }
+            .orderBy("id", .descending).limit(100).all()
+        return Page(items: try await CallController.withLegs(calls, on: sql), nextCursor: nil)
     }
 }
