@@ -117,7 +117,9 @@ struct CallPathBenchmark {
 
     /// Click-to-call, the history page and memory; on `server` (the tenant with the most live
     /// calls), or alone (`--part extras`) on a fresh one with 10,000 live calls seeded.
-    func extras(_ given: HTTPClient? = nil, _ server: BenchServer? = nil, _ world: World? = nil, _ wrk: WrkLoad? = nil) async throws {
+    func extras(
+        _ given: HTTPClient? = nil, _ server: BenchServer? = nil, _ world: World? = nil, _ wrk: WrkLoad? = nil, historyOnly: Bool = false
+    ) async throws {
         let client = given ?? Self.client()
         defer { if given == nil { _ = client.shutdown() } }
         guard let wrkPath = WrkLoad.executable else { throw BenchError("the benchmark needs wrk") }
@@ -134,6 +136,10 @@ struct CallPathBenchmark {
         }
         guard let server, let world else { return }
         try await history(client, server, world)
+        if historyOnly {
+            server.stop()
+            return
+        }
         try await memory(client, server, world, wrk)
         server.stop()
         // Last: on PostgreSQL its fresh server empties the database the others used.

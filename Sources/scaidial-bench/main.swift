@@ -9,6 +9,7 @@ import Foundation
 //   … --profile forward|bot|wave                     only: perf's top entries for that plan under wrk
 //   … --profile click [--users N]                    only: perf's top entries under click-to-call (16 users)
 //   … --part extras                                  only: click-to-call, the history page and memory
+//   … --part history                                only: the history page over 1,000,000 calls
 //   … --part click [--users N]                       only: click-to-call (16 users unless given)
 //   … --postgres postgres://…/bench_db               + the same on PostgreSQL (a database of its own: emptied with psql)
 // Each figure is printed next to its spec §7 budget; HTTP figures are ratios against /healthz
@@ -41,6 +42,15 @@ if let server = option("--server"), option("--part") == "click" {
     try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).clickToCall(users: users)
     if let pg = option("--postgres") {
         try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).clickToCall(users: users)
+    }
+    exit(0)
+}
+if let server = option("--server"), option("--part") == "history" {
+    // Only the history page over 1,000,000 calls (SQLite, then PostgreSQL if given).
+    let seconds = Double(option("--seconds") ?? "3") ?? 3
+    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).extras(historyOnly: true)
+    if let pg = option("--postgres") {
+        try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).extras(historyOnly: true)
     }
     exit(0)
 }

@@ -136,21 +136,16 @@ struct CallController {
         // for its call's place in that order. Filters and order then use one index (tenant, state,
         // started_at, id): a page reads about `limit` entries however many calls the tenant has.
         if let after = page.after {
-            // The cursor's start as stored, bound back as stored: a `Date` read from SQLite is
-            // rounded to microseconds and would no longer equal its own row.
             guard
-                let row = try await sql.select().column("started_at").from(CallModel.schema).where("id", .equal, after)
-                    .where("tenant_id", .equal, scope.tenantID).first()
+                try await sql.select().column("id").from(CallModel.schema).where("id", .equal, after)
+                    .where("tenant_id", .equal, scope.tenantID).first() != nil
             else { throw Problem.invalid("cursor", "is not a cursor of this list (its call is gone)") }
-            let start: any Encodable & Sendable =
-                if case .sqlite = services.persistence.kind {
-                    try row.decode(column: "started_at", as: Double.self)
-                } else {
-                    try row.decode(column: "started_at", as: Date.self)
-                }
+            // After the cursor's call in (started_at, id) order, compared as a row value with the
+            // row itself: one index range, and the stored start never leaves the database (a `Date`
+            // read from SQLite is rounded to microseconds and would no longer equal its own row).
             query.where(
                 SQLQueryString(
-                    "(\(ident: "started_at") < \(bind: start) OR (\(ident: "started_at") = \(bind: start) AND \(ident: "id") < \(bind: after)))"
+                    "(\(ident: "started_at"), \(ident: "id")) < (SELECT c.started_at, c.id FROM \(ident: CallModel.schema) c WHERE c.id = \(bind: after))"
                 ))
         }
         let rows = try await query.orderBy("started_at", .descending).orderBy("id", .descending).limit(page.limit + 1).all()
