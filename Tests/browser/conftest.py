@@ -197,20 +197,31 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server, world):
-    """A fresh browser signed in as Ada on /my/dial, with the stub SDK served at the SDK URL."""
-    context = browser.new_context(viewport={"width": 900, "height": 760})
+def open_phone(browser, server, width=900, height=760, path="/my/dial", email="ada@acme.test", password="ada-password",
+               init_script=None):
+    """A fresh browser context signed in on the softphone at `path` (the stub SDK served at the SDK
+    URL; `init_script` runs before the page's own); answers (context, page, errors) — the page errors
+    seen, to assert none at the end."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.route(SDK_URL, lambda route: route.fulfill(status=200, body=STUB, headers={
         "Content-Type": "text/javascript", "Access-Control-Allow-Origin": "*"}))
-    page.goto(server.base + "/my/dial")
-    page.fill("#email", "ada@acme.test")
-    page.fill("#password", "ada-password")
+    page.goto(server.base + path)
+    page.fill("#email", email)
+    page.fill("#password", password)
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_selector("#presence[data-online=true]")
+    return context, page, errors
+
+
+@pytest.fixture
+def page(browser, server, world):
+    """A fresh browser signed in as Ada on /my/dial, with the stub SDK served at the SDK URL."""
+    context, page, errors = open_phone(browser, server)
     yield page
     assert errors == [], errors
     context.close()

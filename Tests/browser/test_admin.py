@@ -478,10 +478,16 @@ def test_voicemail_of_every_box_plays_marks_read_and_deletes(open_console, serve
         const a = document.querySelector('#messages audio');
         a.preload = 'auto'; a.load();
         await new Promise((ok, fail) => { a.onloadedmetadata = ok; a.onerror = () => fail(a.error && a.error.code); });
+        window.__playing = a;
         a.play().catch(() => {});
         return a.duration; }""")
     assert 2 < duration < 10, duration
     expect(page.locator("#messages li.message")).to_have_class("message read")
+    expect(page.locator("#messages li.message .badge")).to_be_hidden()
+    # Marked read in place: the player that plays is still in the page, still playing.
+    playing = page.evaluate("() => ({ connected: window.__playing.isConnected, paused: window.__playing.paused })")
+    assert playing == {"connected": True, "paused": False}, playing
+    wait_for(lambda: page.evaluate("window.__playing.currentTime") > 0.3, "the message plays on")
     page.click("#messages [data-action=read]")
     expect(page.locator("#messages li.message")).to_have_class("message unread")
 

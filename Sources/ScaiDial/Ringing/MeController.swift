@@ -79,7 +79,9 @@ struct MeController {
         let identity = context.identity
         let call = try await ownCall(context, identity)
         guard call.state.isLive else { throw CallRefusal.over.problem }
-        guard let lk = services.config.liveKit else { throw Problem.conflict("LiveKit is not configured") }
+        guard let lk = services.config.liveKit else {
+            throw Problem.conflict("calls need LiveKit, and this server has no LIVEKIT_URL configured").coded("livekit_not_configured")
+        }
         let user = try await UserModel.find(identity.userID, on: services.db)
         return try JoinedCall(
             callID: try call.requireID(), roomName: call.roomName, participantIdentity: JoinedCall.identity(of: identity.userID),

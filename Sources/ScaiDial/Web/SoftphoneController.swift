@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `/my/dial`: the user's browser softphone — plain HTML, CSS and JavaScript compiled into the
+/// `/my/dial` and `/my/voicemail`: the user's browser softphone (one page, a view each) — plain HTML, CSS and JavaScript compiled into the
 /// binary. The page signs in with the session cookie and talks to the `/me/*` API; the LiveKit
 /// browser SDK comes from `SCAIDIAL_LIVEKIT_SDK_URL` (checked against its integrity hash).
 struct SoftphoneController {
@@ -13,12 +13,15 @@ struct SoftphoneController {
         "phone-media.js": WebAsset(bytes: PackageResources.phone_media_js, contentType: WebAsset.javaScript),
         "phone-card.js": WebAsset(bytes: PackageResources.phone_card_js, contentType: WebAsset.javaScript),
         "phone-app.js": WebAsset(bytes: PackageResources.phone_app_js, contentType: WebAsset.javaScript),
+        "phone-ringer.js": WebAsset(bytes: PackageResources.phone_ringer_js, contentType: WebAsset.javaScript),
         "voicemail.js": WebAsset(bytes: PackageResources.voicemail_js, contentType: WebAsset.javaScript),
     ]
 
     func register(on router: some RouterMethods<AppRequestContext>) {
         router.get("/my/dial", use: page)
-        router.get("/my/voicemail", use: voicemailPage)
+        // One page, two views: the path picks the view it opens on; switching views never reloads
+        // (a ringing or live call stays on screen).
+        router.get("/my/voicemail", use: page)
         router.get("/my/assets/:file", use: asset)
     }
 
@@ -26,12 +29,6 @@ struct SoftphoneController {
         WebAsset.page(
             ByteBuffer(string: Self.render(sdk: services.config.liveKitSDK)),
             securityHeaders: Self.securityHeaders(sdk: services.config.liveKitSDK))
-    }
-
-    /// `/my/voicemail`: the user's messages with playback and transcripts (no LiveKit needed).
-    @Sendable func voicemailPage(_ request: Request, context: AppRequestContext) async throws -> Response {
-        WebAsset.page(
-            ByteBuffer(bytes: PackageResources.voicemail_html), securityHeaders: Self.securityHeaders(sdk: services.config.liveKitSDK))
     }
 
     @Sendable func asset(_ request: Request, context: AppRequestContext) async throws -> Response {

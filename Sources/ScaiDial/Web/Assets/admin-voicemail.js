@@ -17,10 +17,17 @@
   }
 
   function row(m, names) {
+    // The row changes in place (its class, the New badge, the toggle's words): replacing it would
+    // take the playing <audio> out of the page and stop the message just started.
+    const showRead = () => {
+      item.className = `message ${m.read ? "read" : "unread"}`;
+      toggle.textContent = m.read ? "Mark unread" : "Mark read";
+      badge.hidden = m.read;
+    };
     const setRead = async (read) => {
       const saved = await Admin.api("PATCH", Admin.t(`/voicemails/${m.id}`), { read });
       Object.assign(m, saved);
-      item.replaceWith(row(m, names));
+      showRead();
     };
     // Listening to a message is reading it.
     const audio = h("audio", { controls: true, preload: "none", src: m.audio_url, "aria-label": `Message from ${m.caller}` });
@@ -34,9 +41,11 @@
       Admin.flash("Message deleted.");
     });
     const ext = names[m.extension_id];
+    const badge = Admin.badge("New", "live");
+    badge.hidden = m.read;
     const item = h("li", { class: `message ${m.read ? "read" : "unread"}`, "data-voicemail": m.id },
       h("div", { class: "message-head" },
-        m.read ? null : Admin.badge("New", "live"),
+        badge,
         h("strong", {}, m.caller || "Withheld number"),
         h("span", { class: "muted" }, ` to ${Admin.extensionLabel(ext)} · ${Admin.fmt.time(m.created_at)} · ${Admin.fmt.duration(m.duration_s)}`)),
       audio, h("p", {}, transcript(m)),

@@ -33,7 +33,7 @@ Phone.api = async function (method, path, body) {
 };
 Phone.ApiError = ApiError;
 
-/// The page's session, shared by /my/dial and /my/voicemail: the sign-in form, sign-out, the
+/// The page's session: the sign-in form, sign-out, the
 /// signed-in name, then `signedIn(me)` with ScaiDial's `GET /me`.
 Phone.session = async function (signedIn) {
   const $ = (id) => document.getElementById(id);
@@ -94,6 +94,21 @@ Phone.refusalWords = function (error) {
   return "The call could not be placed. Please try again.";
 };
 
+/// Words for a refused Answer (or Rejoin), by the problem's `code`: a 409 is not always someone
+/// else answering — the call may be over, or the server may have no LiveKit to put anyone through.
+const answerRefusals = {
+  not_ringing: "This call was answered elsewhere or stopped ringing.",
+  call_over: "This call is over.",
+  livekit_not_configured: refusals.livekit_not_configured,
+};
+
+Phone.answerWords = function (error) {
+  if (error.code && answerRefusals[error.code]) return answerRefusals[error.code];
+  if (error.status === 404) return "This call is no longer yours to answer.";
+  if (error.status === 409 && error.message) return error.message; // the server's own reason
+  return Phone.refusalWords(error);
+};
+
 /// Words for a call that ended without being connected, from its SIP status and end reason.
 Phone.failureWords = function (update) {
   const sip = update.sip_status;
@@ -112,13 +127,13 @@ Phone.failureWords = function (update) {
   }
 };
 
-/// The user's event stream: `ring`, `ring_cancelled`, `call_updated`; reconnects by itself.
+/// The user's event stream: `ring`, `ring_cancelled`, `call_updated`, `voicemail`; reconnects by itself.
 Phone.listen = function (handlers) {
   const source = new EventSource("/me/events", { withCredentials: true });
   source.addEventListener("ready", () => handlers.online(true));
   source.onerror = () => handlers.online(false);
-  for (const name of ["ring", "ring_cancelled", "call_updated"]) {
-    source.addEventListener(name, (event) => handlers[name](JSON.parse(event.data)));
+  for (const name of ["ring", "ring_cancelled", "call_updated", "voicemail"]) {
+    if (handlers[name]) source.addEventListener(name, (event) => handlers[name](JSON.parse(event.data)));
   }
   // The server closed this stream for good: signed out (here or elsewhere), a new password, a
   // disabled account — or too many tabs, where reconnecting would only close another one.

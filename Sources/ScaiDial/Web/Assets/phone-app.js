@@ -1,9 +1,11 @@
-// ScaiDial softphone: sign-in, extension picker, number pad, placing and answering calls.
+// ScaiDial softphone: sign-in, the views (Phone, Voicemail), extension picker, number pad,
+// placing and answering calls. One page: a ringing or live call is on screen whatever the view.
 "use strict";
 
 (function (Phone) {
   const $ = (id) => document.getElementById(id);
   let card;
+  const ringer = new Phone.Ringer();
 
   function busy() {
     return card.live;
@@ -12,10 +14,68 @@
   function refresh() {
     $("place-call").disabled = busy() || $("extension").options.length === 0;
     document.querySelectorAll("[data-answer]").forEach((b) => (b.disabled = busy()));
+    ringer.update([...document.querySelectorAll("[data-ring]")].map((entry) => entry.ring));
   }
+
+  /// Enter answers the first ringing call, Esc declines it — unless a field has the keyboard
+  /// (Enter in the number field places a call).
+  function keys(event) {
+    const entry = document.querySelector("[data-ring]");
+    if (!entry || event.defaultPrevented) return;
+    const typing = event.target.closest && event.target.closest("input, select, textarea, button, a");
+    if (event.key === "Escape") {
+      event.preventDefault();
+      decline(entry.ring, entry);
+    } else if (event.key === "Enter" && !typing && !busy()) {
+      event.preventDefault();
+      answer(entry.ring, entry);
+    }
+  }
+
+  /// Desktop notifications need the user's yes, asked on a click (browsers ignore asking otherwise).
+  function offerNotifications() {
+    if (!("Notification" in window) || Notification.permission !== "default") return;
+    $("notify-offer").hidden = false;
+    $("notify-on").addEventListener("click", async () => {
+      try {
+        await Notification.requestPermission();
+      } finally {
+        $("notify-offer").hidden = true;
+      }
+    });
+  }
+
+  /// Shows one view (`phone` or `voicemail`) and marks its tab; the rest of the page stays.
+  function show(view) {
+    document.querySelectorAll("main [data-view]").forEach((section) => (section.hidden = !signedInAs || section.dataset.view !== view));
+    document.querySelectorAll(".nav a[data-view]").forEach((a) => {
+      if (a.dataset.view === view) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    });
+    document.title = view === "voicemail" ? "ScaiDial · Voicemail" : "ScaiDial · Phone";
+    current = view;
+  }
+
+  function viewOf(path) {
+    return path.startsWith("/my/voicemail") ? "voicemail" : "phone";
+  }
+
+  let current = viewOf(window.location.pathname);
+  let signedInAs = null;
 
   async function start() {
     card = new Phone.CallCard({ changed: refresh });
+    show(current);
+    // The tabs switch views in place (the address follows, so a reload opens the same view).
+    document.querySelector(".nav").addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-view]");
+      if (!link || event.metaKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      if (link.dataset.view !== current) window.history.pushState({}, "", link.getAttribute("href"));
+      show(link.dataset.view);
+    });
+    window.addEventListener("popstate", () => show(viewOf(window.location.pathname)));
+    document.addEventListener("keydown", keys);
     $("place-call").addEventListener("click", placeCall);
     $("number").addEventListener("keydown", (e) => {
       if (e.key === "Enter") placeCall();
@@ -38,7 +98,8 @@
   }
 
   async function signedIn(me) {
-    $("dialer").hidden = false;
+    signedInAs = me;
+    show(current);
     if (!me.tenant) {
       $("no-extensions").textContent = "The softphone is for users of an organisation; a platform admin has none.";
       $("no-extensions").hidden = false;
@@ -54,7 +115,11 @@
       select.appendChild(option);
     }
     $("no-extensions").hidden = extensions.length > 0;
-    Phone.listen({ online, ring, ring_cancelled: ringCancelled, call_updated: (u) => card.update(u) });
+    Phone.listen({
+      online, ring, ring_cancelled: ringCancelled, call_updated: (u) => card.update(u), voicemail: () => Phone.Inbox.arrived(),
+    });
+    Phone.Inbox.start(extensions);
+    offerNotifications();
     const active = (await Phone.api("GET", "/me/calls/active")).items[0];
     if (active) restore(active);
     refresh();
@@ -81,7 +146,7 @@
       try {
         await connect(await Phone.api("POST", `/me/calls/${call.id}/rejoin`));
       } catch (e) {
-        card.warn(e.status === 409 ? "This call is over." : Phone.refusalWords(e));
+        card.warn(Phone.answerWords(e));
       }
     };
   }
@@ -123,6 +188,7 @@
     if (document.querySelector(`[data-ring="${r.call_id}"]`)) return;
     const entry = $("ring-template").content.firstElementChild.cloneNode(true);
     entry.dataset.ring = r.call_id;
+    entry.ring = r;
     entry.querySelector(".ring-from").textContent = r.from || "Unknown caller";
     entry.querySelector(".ring-to").textContent = `to ${r.extension_number} · ${r.extension_name}`;
     entry.querySelector("[data-answer]").addEventListener("click", () => answer(r, entry));
@@ -134,6 +200,7 @@
   function ringCancelled(c) {
     const entry = document.querySelector(`[data-ring="${c.call_id}"]`);
     if (entry) entry.remove();
+    refresh();
     // This browser answered, but its microphone never published: livekit-sip answers a caller
     // only on audio, so the server gave the call back to the others (reason `no_audio`).
     if (c.reason === "no_audio" && card.callId === c.call_id) {
@@ -144,12 +211,13 @@
   async function answer(r, entry) {
     if (busy()) return;
     entry.remove();
+    refresh();
     card.open("inbound", r.from || "Unknown caller", "Connecting…");
     let joined;
     try {
       joined = await Phone.api("POST", `/me/calls/${r.call_id}/answer`);
     } catch (e) {
-      card.fail(e.status === 409 ? "Someone else answered this call." : Phone.refusalWords(e));
+      card.fail(Phone.answerWords(e));
       return;
     }
     await connect(joined);
@@ -157,6 +225,7 @@
 
   async function decline(r, entry) {
     entry.remove();
+    refresh();
     try {
       await Phone.api("POST", `/me/calls/${r.call_id}/decline`);
     } catch (e) {

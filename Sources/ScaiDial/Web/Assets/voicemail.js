@@ -1,28 +1,18 @@
-// ScaiDial voicemail inbox: the signed-in user's messages, playback, read/unread, delete.
+// ScaiDial softphone, the Voicemail view: the signed-in user's messages, playback, read/unread, delete.
 "use strict";
 
 (function (Phone) {
   const $ = (id) => document.getElementById(id);
-  const state = { items: [], next: null, extensions: new Map() };
+  const state = { items: [], next: null, extensions: new Map(), started: false };
 
-  async function start() {
+  /// Loads the inbox once the user is signed in (`extensions`: the user's, for the box names).
+  async function start(extensions) {
+    if (state.started) return;
+    state.started = true;
+    for (const x of extensions) state.extensions.set(x.id, `${x.number} ${x.name}`);
     $("only-unread").addEventListener("change", () => load(false));
     $("more").addEventListener("click", () => load(true));
-    await Phone.session(signedIn);
-  }
-
-  async function signedIn() {
-    $("inbox").hidden = false;
-    try {
-      const extensions = await Phone.api("GET", "/me/extensions");
-      for (const x of extensions.items) state.extensions.set(x.id, `${x.number} ${x.name}`);
-    } catch (e) {
-      /* names are a nicety; the list still works */
-    }
     await load(false);
-    // A new message appears at once.
-    const source = new EventSource("/me/events", { withCredentials: true });
-    source.addEventListener("voicemail", () => load(false));
   }
 
   async function load(more) {
@@ -40,9 +30,33 @@
     }
   }
 
+  /// A `voicemail` event: a new message. Rows already shown stay as they are (one may be playing);
+  /// the new one is put on top.
+  async function arrived() {
+    if (!state.started) return;
+    const params = new URLSearchParams({ limit: "25" });
+    if ($("only-unread").checked) params.set("unread", "true");
+    try {
+      const page = await Phone.api("GET", `/me/voicemails?${params}`);
+      const known = new Set(state.items.map((m) => m.id));
+      const fresh = page.items.filter((m) => !known.has(m.id));
+      if (fresh.length === 0) return;
+      state.items = fresh.concat(state.items);
+      if (state.items.length === fresh.length) state.next = page.next_cursor;
+      $("messages").prepend(...fresh.map(row));
+      summary();
+    } catch (e) {
+      /* the next load shows it */
+    }
+  }
+
   function render() {
-    const list = $("messages");
-    list.replaceChildren(...state.items.map(row));
+    $("messages").replaceChildren(...state.items.map(row));
+    summary();
+  }
+
+  /// What depends on the whole list: the empty note, *Show older*, the unread count in the bar.
+  function summary() {
     $("more").hidden = !state.next;
     const empty = state.items.length === 0;
     $("empty").hidden = !empty;
@@ -59,7 +73,6 @@
   function row(m) {
     const li = $("message-template").content.firstElementChild.cloneNode(true);
     li.dataset.id = m.id;
-    li.dataset.read = String(m.read);
     li.querySelector(".caller").textContent = m.caller === "anonymous" ? "Withheld number" : m.caller;
     li.querySelector(".ext").textContent = state.extensions.get(m.extension_id) || "";
     const when = li.querySelector(".when");
@@ -70,14 +83,20 @@
     const audio = li.querySelector("audio");
     audio.src = m.audio_url;
     audio.setAttribute("aria-label", `Message from ${m.caller}`);
+    // Listening to a message is reading it; the row is updated in place, so playback goes on.
     audio.addEventListener("play", () => {
-      if (!m.read) setRead(m, true);
+      if (!m.read) setRead(m, li, true);
     });
-    const toggle = li.querySelector("[data-toggle-read]");
-    toggle.textContent = m.read ? "Mark unread" : "Mark read";
-    toggle.addEventListener("click", () => setRead(m, !m.read));
-    li.querySelector("[data-delete]").addEventListener("click", () => remove(m));
+    li.querySelector("[data-toggle-read]").addEventListener("click", () => setRead(m, li, !m.read));
+    li.querySelector("[data-delete]").addEventListener("click", () => remove(m, li));
+    showRead(m, li);
     return li;
+  }
+
+  /// The parts of a row that say whether it was read.
+  function showRead(m, li) {
+    li.dataset.read = String(m.read);
+    li.querySelector("[data-toggle-read]").textContent = m.read ? "Mark unread" : "Mark read";
   }
 
   function duration(seconds) {
@@ -94,25 +113,27 @@
     }
   }
 
-  async function setRead(m, read) {
+  async function setRead(m, li, read) {
     try {
       Object.assign(m, await Phone.api("PATCH", `/me/voicemails/${m.id}`, { read }));
-      render();
+      showRead(m, li);
+      summary();
     } catch (e) {
       $("inbox-error").textContent = "The message could not be updated.";
     }
   }
 
-  async function remove(m) {
+  async function remove(m, li) {
     if (!window.confirm(`Delete the message from ${m.caller}?`)) return;
     try {
       await Phone.api("DELETE", `/me/voicemails/${m.id}`);
       state.items = state.items.filter((x) => x.id !== m.id);
-      render();
+      li.remove();
+      summary();
     } catch (e) {
       $("inbox-error").textContent = "The message could not be deleted.";
     }
   }
 
-  document.addEventListener("DOMContentLoaded", start);
+  Phone.Inbox = { start, arrived };
 })(window.ScaiDialPhone);
