@@ -83,7 +83,7 @@ let package = Package(
                 .embedInCode("Web/Assets/dial.html"), .embedInCode("Web/Assets/phone.css"),
                 .embedInCode("Web/Assets/phone-api.js"), .embedInCode("Web/Assets/phone-media.js"),
                 .embedInCode("Web/Assets/phone-card.js"), .embedInCode("Web/Assets/phone-app.js"),
-                .embedInCode("Web/Assets/phone-ringer.js"),
+                .embedInCode("Web/Assets/phone-ringer.js"), .embedInCode("Web/Assets/phone-recents.js"),
                 .embedInCode("Web/Assets/voicemail.js"),
                 .embedInCode("Voicemail/Assets/default-greeting.wav"),
                 // The admin console (/admin): one page, its styles and scripts.

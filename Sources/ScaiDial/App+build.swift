@@ -87,6 +87,7 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     CallController(services: services).register(on: router)
     MeController(services: services).register(on: router)
     ClickToCallController(services: services).register(on: router)
+    RecentsController(services: services).register(on: router)
     SoftphoneController(services: services).register(on: router)
     AdminConsoleController().register(on: router)
     WebhookController(services: services).register(on: router)

@@ -23,13 +23,17 @@ struct SoftphonePageTests {
             let csp = try #require(reply.headers[.init("Content-Security-Policy")!])
             #expect(csp.contains("script-src 'self' https://sdk.example;"))
             #expect(csp.contains("frame-ancestors 'none'"))
-            for script in ["phone-api.js", "phone-media.js", "phone-card.js", "phone-ringer.js", "voicemail.js", "phone-app.js"] {
+            for script in [
+                "phone-api.js", "phone-media.js", "phone-card.js", "phone-ringer.js", "phone-recents.js", "voicemail.js", "phone-app.js",
+            ] {
                 #expect(reply.text.contains(#"<script src="/my/assets/\#(script)" defer></script>"#))
             }
             // One app: /my/voicemail is the same page (its script picks the view from the path), so a
             // call rings and stays on screen in either view.
-            let voicemail = try await api.get("/my/voicemail", token: nil)
-            #expect(voicemail.status == .ok && voicemail.text == reply.text)
+            for view in ["/my/voicemail", "/my/recents"] {
+                let other = try await api.get(view, token: nil)
+                #expect(other.status == .ok && other.text == reply.text, "\(view)")
+            }
             #expect(try await api.get("/my/assets/voicemail.js", token: nil).status == .ok)
         }
     }

@@ -30,7 +30,7 @@ def voicemail_number(server, world) -> None:
     status, dids = server.get(f"{base}/dids", admin)
     if any(d["number"] == VOICEMAIL_DID for d in dids["items"]):
         return
-    status, plan = server.call("POST", f"{base}/dialplans", {"name": "voicemail only", "rules": [
+    status, plan = server.call("POST", f"{base}/dialplans", {"name": "voicemail for the app tests", "rules": [
         {"priority": 1, "action": {"type": "voicemail", "extension_id": world["extension"]}}]}, admin)
     assert status == 201, plan
     trunk = server.get(f"{base}/trunks", admin)[1]["items"][0]["id"]
@@ -66,6 +66,10 @@ def test_playing_a_new_message_goes_on_after_it_is_marked_read(browser, server, 
     assert page.evaluate("window.__playing.isConnected") is True
     assert errors == [], errors
     context.close()
+    # The world is shared by the whole session: Ada's inbox is left empty, as the other tests expect it.
+    ada = server.login("ada@acme.test", "ada-password")
+    for m in server.get("/me/voicemails", ada)[1]["items"]:
+        assert server.call("DELETE", f"/me/voicemails/{m['id']}", None, ada)[0] == 204
 
 
 @pytest.mark.parametrize("width,height", WIDTHS)
@@ -238,5 +242,56 @@ def test_a_ringing_call_is_impossible_to_miss_and_the_keyboard_answers_or_declin
     wait_for(lambda: page.evaluate("window.__livekit")["microphone"] == [True], "the answer joined the room")
     expect(page.locator("body")).not_to_have_attribute("data-ringing", "true")
     page.click("#hang-up")
+    assert errors == [], errors
+    context.close()
+
+
+@pytest.mark.parametrize("width,height", WIDTHS)
+def test_recents_lists_the_users_calls_and_call_back_dials(browser, server, fake, world, width, height):
+    context, page, errors = open_phone(browser, server, width, height, "/my/dial")
+    # An outgoing call, answered and hung up.
+    assert fake.command("callee +31612345678 answers") == "ok"
+    page.fill("#number", "0612345678")
+    page.click("#place-call")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "connected")
+    page.click("#hang-up")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "ended")
+    page.click("#card-close")
+    # An incoming call Ada declines (she is the only one it rings): a call she did not take.
+    caller = f"+316123{width:05d}"
+    decision = inbound(server, caller=caller)
+    page.locator(f'[data-ring="{decision["scaidial_call_id"]}"] [data-decline]').click()
+    ada = server.login("ada@acme.test", "ada-password")
+    def kind():
+        items = server.get("/me/calls", ada)[1]["items"]
+        found = next((c for c in items if c["id"] == decision["scaidial_call_id"]), None)
+        return found and found["kind"] != "ringing" and found["kind"]
+    wait_for(kind, "the declined call is over")
+    expected = {"missed": "Missed", "voicemail": "Voicemail"}[kind()]
+
+    page.click('.nav a[data-view="recents"]')
+    assert page.url.endswith("/my/recents")
+    declined = page.locator(f'.recent[data-id="{decision["scaidial_call_id"]}"]')
+    expect(declined).to_contain_text(caller)
+    expect(declined.locator(".recent-kind")).to_have_text(expected)
+    expect(declined).to_contain_text("101 · Front desk")
+    outgoing = page.locator('.recent[data-kind="outgoing"]').first
+    expect(outgoing).to_contain_text("+31612345678")
+    expect(outgoing.locator(".recent-kind")).to_have_text("Outgoing")
+    expect(outgoing).to_contain_text("101 · Front desk")  # the extension it was placed from
+    no_sideways_scroll(page, "the Recents view")
+    shot(page, f"app-recents-{width}")
+
+    # Call back: to the Phone view, and the call is placed to that number from extension 101.
+    before = len(fake.requests("CreateSIPParticipant"))
+    assert fake.command(f"callee {caller} rings") == "ok"
+    declined.locator("[data-call-back]").click()
+    expect(page.locator("#dialer")).to_be_visible()
+    assert page.url.endswith("/my/dial")
+    wait_for(lambda: len(fake.requests("CreateSIPParticipant")) > before, "LiveKit was asked to dial")
+    assert fake.requests("CreateSIPParticipant")[-1]["sip_call_to"] == caller
+    expect(page.locator("#card-peer")).to_have_text(caller)
+    page.click("#hang-up")
+    expect(page.locator("#call-card")).to_have_attribute("data-state", "ended")
     assert errors == [], errors
     context.close()

@@ -73,8 +73,17 @@ enum OpenAPIDocument {
             .init(
                 method: "GET", path: "/me/calls/active", summary: "Your calls in progress (placed or answered by you)", tag: "me",
                 response: "Call", list: true),
+            .init(
+                method: "GET", path: "/me/calls",
+                summary: "Your recent calls, newest first: placed, answered, and every inbound call that rang your extensions (missed too)",
+                tag: "me", response: "RecentCall", list: true),
             .init(method: "GET", path: "/my/dial", summary: "The browser softphone (HTML)", tag: "web", auth: false),
-            .init(method: "GET", path: "/my/voicemail", summary: "The user's voicemail inbox (HTML)", tag: "web", auth: false),
+            .init(
+                method: "GET", path: "/my/voicemail", summary: "The browser softphone opened on its Voicemail view (HTML)", tag: "web",
+                auth: false),
+            .init(
+                method: "GET", path: "/my/recents", summary: "The browser softphone opened on its Recents view (HTML)", tag: "web",
+                auth: false),
             .init(method: "GET", path: "/my/assets/{file}", summary: "The softphone's scripts and styles", tag: "web", auth: false),
             .init(
                 method: "GET", path: "/admin", summary: "The admin console (HTML): tenant admins' phone system, platform admins' tenants",

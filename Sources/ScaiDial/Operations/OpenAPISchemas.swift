@@ -58,6 +58,11 @@ enum OpenAPISchemas {
                     ]),
                 ],
             ]),
+            "RecentCall": obj([
+                "id": id, "kind": e(["outgoing", "incoming", "answered_elsewhere", "voicemail", "missed", "ringing"]),
+                "direction": e(["inbound", "outbound"]), "state": e(["routing", "ringing", "active", "ended", "failed"]),
+                "number": s, "extension_number": ns, "extension_name": ns, "started_at": ts, "duration_s": ni,
+            ]),
             "Voicemail": obj([
                 "id": id, "extension_id": s, "call_id": ns, "caller": s, "duration_s": ["type": "number"], "content_type": s,
                 "size_bytes": i, "transcript": ns, "transcript_state": e(["none", "pending", "done", "failed"]),

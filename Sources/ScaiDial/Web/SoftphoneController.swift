@@ -14,6 +14,7 @@ struct SoftphoneController {
         "phone-card.js": WebAsset(bytes: PackageResources.phone_card_js, contentType: WebAsset.javaScript),
         "phone-app.js": WebAsset(bytes: PackageResources.phone_app_js, contentType: WebAsset.javaScript),
         "phone-ringer.js": WebAsset(bytes: PackageResources.phone_ringer_js, contentType: WebAsset.javaScript),
+        "phone-recents.js": WebAsset(bytes: PackageResources.phone_recents_js, contentType: WebAsset.javaScript),
         "voicemail.js": WebAsset(bytes: PackageResources.voicemail_js, contentType: WebAsset.javaScript),
     ]
 
@@ -22,6 +23,7 @@ struct SoftphoneController {
         // One page, two views: the path picks the view it opens on; switching views never reloads
         // (a ringing or live call stays on screen).
         router.get("/my/voicemail", use: page)
+        router.get("/my/recents", use: page)
         router.get("/my/assets/:file", use: asset)
     }
 

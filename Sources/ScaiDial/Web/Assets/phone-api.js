@@ -33,6 +33,13 @@ Phone.api = async function (method, path, body) {
 };
 Phone.ApiError = ApiError;
 
+/// m:ss (h:mm:ss past an hour) for a duration in seconds.
+Phone.duration = function (seconds) {
+  const s = Math.round(seconds);
+  const two = (n) => String(n).padStart(2, "0");
+  return s >= 3600 ? `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}` : `${Math.floor(s / 60)}:${two(s % 60)}`;
+};
+
 /// The page's session: the sign-in form, sign-out, the
 /// signed-in name, then `signedIn(me)` with ScaiDial's `GET /me`.
 Phone.session = async function (signedIn) {

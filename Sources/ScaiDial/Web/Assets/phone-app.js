@@ -52,12 +52,26 @@
       if (a.dataset.view === view) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     });
-    document.title = view === "voicemail" ? "ScaiDial · Voicemail" : "ScaiDial · Phone";
+    document.title = `ScaiDial · ${{ voicemail: "Voicemail", recents: "Recents" }[view] || "Phone"}`;
     current = view;
+    if (view === "recents" && signedInAs && signedInAs.tenant) Phone.Recents.load(false);
   }
 
   function viewOf(path) {
-    return path.startsWith("/my/voicemail") ? "voicemail" : "phone";
+    return path.startsWith("/my/voicemail") ? "voicemail" : path.startsWith("/my/recents") ? "recents" : "phone";
+  }
+
+  /// *Call back* (Recents, Voicemail): to the Phone view, from the extension the call came in on
+  /// when the user holds it, and the call is placed.
+  function callBack(number, extensionNumber) {
+    if (busy()) return;
+    const select = $("extension");
+    const option = [...select.options].find((o) => extensionNumber && o.textContent.startsWith(`${extensionNumber} ·`));
+    if (option) select.value = option.value;
+    $("number").value = number;
+    if (current !== "phone") window.history.pushState({}, "", "/my/dial");
+    show("phone");
+    placeCall();
   }
 
   let current = viewOf(window.location.pathname);
@@ -116,9 +130,15 @@
     }
     $("no-extensions").hidden = extensions.length > 0;
     Phone.listen({
-      online, ring, ring_cancelled: ringCancelled, call_updated: (u) => card.update(u), voicemail: () => Phone.Inbox.arrived(),
+      online, ring, ring_cancelled: ringCancelled, voicemail: () => Phone.Inbox.arrived(),
+      call_updated: (u) => {
+        card.update(u);
+        if (current === "recents" && (u.state === "ended" || u.state === "failed")) Phone.Recents.load(false);
+      },
     });
-    Phone.Inbox.start(extensions);
+    Phone.Recents.start(callBack);
+    Phone.Inbox.start(extensions, callBack);
+    if (current === "recents") Phone.Recents.load(false);
     offerNotifications();
     const active = (await Phone.api("GET", "/me/calls/active")).items[0];
     if (active) restore(active);

@@ -6,9 +6,10 @@
   const state = { items: [], next: null, extensions: new Map(), started: false };
 
   /// Loads the inbox once the user is signed in (`extensions`: the user's, for the box names).
-  async function start(extensions) {
+  async function start(extensions, callBack) {
     if (state.started) return;
     state.started = true;
+    state.callBack = callBack;
     for (const x of extensions) state.extensions.set(x.id, `${x.number} ${x.name}`);
     $("only-unread").addEventListener("change", () => load(false));
     $("more").addEventListener("click", () => load(true));
@@ -89,6 +90,10 @@
     });
     li.querySelector("[data-toggle-read]").addEventListener("click", () => setRead(m, li, !m.read));
     li.querySelector("[data-delete]").addEventListener("click", () => remove(m, li));
+    const back = li.querySelector("[data-call-back]");
+    back.hidden = m.caller === "anonymous" || !state.callBack;
+    back.setAttribute("aria-label", `Call back ${m.caller}`);
+    back.addEventListener("click", () => state.callBack(m.caller, (state.extensions.get(m.extension_id) || "").split(" ")[0]));
     showRead(m, li);
     return li;
   }
@@ -100,8 +105,7 @@
   }
 
   function duration(seconds) {
-    const s = Math.round(seconds);
-    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+    return Phone.duration(seconds);
   }
 
   function transcript(m) {
