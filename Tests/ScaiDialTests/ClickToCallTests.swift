@@ -73,7 +73,14 @@ struct ClickToCallTests {
     @Test("the tenant's default caller id wins over the trunk's number")
     func defaultCallerID() async throws {
         try await ClickToCallEnv.run { env in
+            // `GET /me` says which number callees will see: the trunk's first number, then the
+            // tenant's choice.
+            func shown() async throws -> String? {
+                try await env.api.get("/me", token: env.world.a.userToken).json["outbound_caller_id"] as? String
+            }
+            #expect(try await shown() == "+31201110001")
             try await env.policy(["default_caller_id": "020 111 9999"])
+            #expect(try await shown() == "+31201119999")
             #expect(try await env.place("+31612345678").status == .created)
             try await eventually("LiveKit was asked to dial") { try await env.dials().count == 1 }
             #expect(try await env.dials().first?.sipNumber == "+31201119999")

@@ -269,6 +269,8 @@ def test_recents_lists_the_users_calls_and_call_back_dials(browser, server, fake
     wait_for(kind, "the declined call is over")
     expected = {"missed": "Missed", "voicemail": "Voicemail"}[kind()]
 
+    # Next to Call from: the number callees see (the trunk's first number; the tenant chose none).
+    expect(page.locator("#caller-id")).to_have_text(f"Callees see {DID}")
     page.click('.nav a[data-view="recents"]')
     assert page.url.endswith("/my/recents")
     declined = page.locator(f'.recent[data-id="{decision["scaidial_call_id"]}"]')

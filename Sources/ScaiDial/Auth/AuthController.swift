@@ -174,13 +174,19 @@ struct AuthController {
     struct MeDTO: ResponseEncodable {
         let user: UserDTO
         @Nullable var tenant: TenantDTO?
+        /// The number the user's click-to-calls show their callees; null when none can be placed
+        /// (no trunk synced to LiveKit) or for a platform admin.
+        @Nullable var outboundCallerId: String?
     }
 
     @Sendable func me(_ request: Request, context: SignedInContext) async throws -> MeDTO {
         let identity = context.identity
         guard let user = try await UserModel.find(identity.userID, on: services.db) else { throw Problem.unauthorized() }
         let tenant = try await identity.tenantID.asyncMap { try await TenantModel.find($0, on: services.db) } ?? nil
-        return MeDTO(user: try UserDTO(user), tenant: try tenant.map(TenantDTO.init))
+        let callerID = try await tenant.asyncMap { tenant in
+            try await OutboundRoute.find(tenant: try tenant.requireID(), on: services.db)?.callerID(of: tenant)
+        }
+        return MeDTO(user: try UserDTO(user), tenant: try tenant.map(TenantDTO.init), outboundCallerId: callerID ?? nil)
     }
 
     private func issueToken(

@@ -88,6 +88,8 @@ enum OpenAPISchemas {
                 "user": ["$ref": "#/components/schemas/User"],
                 // null for a platform admin, who belongs to no tenant.
                 "tenant": ["oneOf": [["$ref": "#/components/schemas/Tenant"], ["type": "null"]]],
+                // the number your click-to-calls show; null when no trunk is synced to LiveKit
+                "outbound_caller_id": ns,
             ]),
             "Tenant": obj(
                 [

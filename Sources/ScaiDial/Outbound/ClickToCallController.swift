@@ -74,24 +74,10 @@ struct ClickToCallController {
         }
         guard let liveKit = services.config.liveKit, services.liveKit != nil else { throw ClickToCallRefusal.liveKitNotConfigured }
         if let refusal = OutboundPolicy(tenant).refusal(for: destination) { throw refusal }
-        // The tenant's oldest synced trunk and its first number (the caller id when the tenant
-        // chose none: the carrier knows it), in one plain query.
-        guard
-            let route = try await sql.raw(
-                """
-                SELECT t.id, t.livekit_outbound_trunk_id,
-                  (SELECT d.number FROM dids d WHERE d.trunk_id = t.id ORDER BY d.created_at, d.id LIMIT 1) AS first_number
-                FROM trunks t
-                WHERE t.tenant_id = \(bind: scope.tenantID) AND t.sync_state = \(bind: TrunkSyncState.synced.rawValue)
-                  AND t.livekit_outbound_trunk_id IS NOT NULL
-                ORDER BY t.created_at, t.id LIMIT 1
-                """
-            ).first()
-        else { throw ClickToCallRefusal.noSyncedTrunk }
-        let outboundTrunk = try route.decode(column: "livekit_outbound_trunk_id", as: String.self)
+        guard let route = try await OutboundRoute.find(tenant: scope.tenantID, on: db) else { throw ClickToCallRefusal.noSyncedTrunk }
+        let outboundTrunk = route.liveKitTrunkID
         let call = try OutboundCall(
-            tenantID: scope.tenantID, user: user, ext: ext, trunkID: try route.decode(column: "id", as: UUID.self),
-            callerID: try tenant.defaultCallerID ?? route.optional("first_number", as: String.self),
+            tenantID: scope.tenantID, user: user, ext: ext, trunkID: route.trunkID, callerID: route.callerID(of: tenant),
             destination: destination, now: services.config.clock.now)
         let kind = services.persistence.kind
         try await db.transaction { tx in

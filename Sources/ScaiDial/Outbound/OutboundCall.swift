@@ -24,6 +24,38 @@ struct OutboundCall {
     }
 }
 
+/// The way out of a tenant's click-to-calls: its oldest synced trunk and that trunk's first number.
+struct OutboundRoute: Sendable {
+    let trunkID: UUID
+    let liveKitTrunkID: String
+    let firstNumber: String?
+
+    /// The route, or nil when no trunk of the tenant is synced to LiveKit (no call can leave), in one
+    /// plain query.
+    static func find(tenant: UUID, on db: any Database) async throws -> OutboundRoute? {
+        let row = try await db.sql().raw(
+            """
+            SELECT t.id, t.livekit_outbound_trunk_id,
+              (SELECT d.number FROM dids d WHERE d.trunk_id = t.id ORDER BY d.created_at, d.id LIMIT 1) AS first_number
+            FROM trunks t
+            WHERE t.tenant_id = \(bind: tenant) AND t.sync_state = \(bind: TrunkSyncState.synced.rawValue)
+              AND t.livekit_outbound_trunk_id IS NOT NULL
+            ORDER BY t.created_at, t.id LIMIT 1
+            """
+        ).first()
+        return try row.map {
+            OutboundRoute(
+                trunkID: try $0.decode(column: "id", as: UUID.self),
+                liveKitTrunkID: try $0.decode(column: "livekit_outbound_trunk_id", as: String.self),
+                firstNumber: try $0.optional("first_number"))
+        }
+    }
+
+    /// The number a callee sees: the tenant's chosen caller id, else the trunk's first number (the
+    /// carrier knows it); nil leaves it to the extension's number.
+    func callerID(of tenant: TenantModel) -> String? { tenant.defaultCallerID ?? firstNumber }
+}
+
 /// The extension a click-to-call is placed from: what the call and the dial need of it.
 struct ClickToCallExtension: Sendable {
     let id: UUID

@@ -129,6 +129,11 @@
       select.appendChild(option);
     }
     $("no-extensions").hidden = extensions.length > 0;
+    // The number the callee will see (the tenant's caller id, else its trunk's number).
+    if (me.outbound_caller_id && extensions.length > 0) {
+      $("caller-id").textContent = `Callees see ${me.outbound_caller_id}`;
+      $("caller-id").hidden = false;
+    }
     Phone.listen({
       online, ring, ring_cancelled: ringCancelled, voicemail: () => Phone.Inbox.arrived(),
       call_updated: (u) => {
