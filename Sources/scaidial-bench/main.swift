@@ -35,30 +35,23 @@ if let server = option("--server"), let plan = option("--profile") {
     .profile(plan)
     exit(0)
 }
-if let server = option("--server"), option("--part") == "click" {
-    // Only click-to-call, at --users N (16 unless given), SQLite then PostgreSQL if given.
+/// One part of the benchmark on SQLite, then on PostgreSQL when `--postgres` is given.
+func onEachDatabase(_ server: String, _ part: (CallPathBenchmark) async throws -> Void) async throws {
     let seconds = Double(option("--seconds") ?? "3") ?? 3
-    let users = option("--users").flatMap { Int($0) }
-    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).clickToCall(users: users)
-    if let pg = option("--postgres") {
-        try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).clickToCall(users: users)
-    }
-    exit(0)
+    try await part(CallPathBenchmark(binary: server, postgres: nil, seconds: seconds))
+    if let pg = option("--postgres") { try await part(CallPathBenchmark(binary: server, postgres: pg, seconds: seconds)) }
 }
-if let server = option("--server"), option("--part") == "history" {
-    // Only the history page over 1,000,000 calls (SQLite, then PostgreSQL if given).
-    let seconds = Double(option("--seconds") ?? "3") ?? 3
-    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).extras(historyOnly: true)
-    if let pg = option("--postgres") {
-        try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).extras(historyOnly: true)
+if let server = option("--server"), let part = option("--part") {
+    switch part {
+    case "click":  // only click-to-call, at --users N (16 unless given)
+        let users = option("--users").flatMap { Int($0) }
+        try await onEachDatabase(server) { try await $0.clickToCall(users: users) }
+    case "history":  // only the history page over 1,000,000 calls
+        try await onEachDatabase(server) { try await $0.extras(historyOnly: true) }
+    case "extras":  // only click-to-call, the history page and memory
+        try await onEachDatabase(server) { try await $0.extras() }
+    default: throw BenchError("--part click|history|extras")
     }
-    exit(0)
-}
-if let server = option("--server"), option("--part") == "extras" {
-    // Only click-to-call, the history page and memory (SQLite, then PostgreSQL if given).
-    let seconds = Double(option("--seconds") ?? "3") ?? 3
-    try await CallPathBenchmark(binary: server, postgres: nil, seconds: seconds).extras()
-    if let pg = option("--postgres") { try await CallPathBenchmark(binary: server, postgres: pg, seconds: seconds).extras() }
     exit(0)
 }
 try microBenchmarks()

@@ -268,6 +268,19 @@ def recording(path: Path):
     wav.unlink()
 
 
+def voicemail_number(server, world, did: str, plan_name: str) -> None:
+    """A number of Acme's whose dialplan sends every call to extension 101's voicemail (made once)."""
+    admin, base = world["admin"], world["base"]
+    if any(d["number"] == did for d in server.get(f"{base}/dids", admin)[1]["items"]):
+        return
+    status, plan = server.call("POST", f"{base}/dialplans", {"name": plan_name, "rules": [
+        {"priority": 1, "action": {"type": "voicemail", "extension_id": world["extension"]}}]}, admin)
+    assert status == 201, plan
+    trunk = server.get(f"{base}/trunks", admin)[1]["items"][0]["id"]
+    status, created = server.call("POST", f"{base}/dids", {"number": did, "trunk_id": trunk, "dialplan_id": plan["id"]}, admin)
+    assert status == 201, created
+
+
 def leave_message(server, fake, did: str, caller: str, call_id: str) -> Path:
     """The voicemail flow for one call to `did` (its dialplan sends it to voicemail), as livekit-sip
     and livekit-server would drive it; answers the recording's path in the storage."""

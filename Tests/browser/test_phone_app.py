@@ -10,7 +10,7 @@ import pytest
 from livekit import api
 from playwright.sync_api import expect
 
-from conftest import DID, HOOK_SECRET, KEY, SECRET, audio_published, browser_joined, leave_message, open_phone, shot, wait_for
+from conftest import DID, HOOK_SECRET, KEY, SECRET, audio_published, browser_joined, leave_message, open_phone, shot, voicemail_number, wait_for
 
 VOICEMAIL_DID = "+31201110019"
 WIDTHS = [(390, 844), (1366, 900)]
@@ -24,20 +24,6 @@ def inbound(server, caller="+31687654321", did=DID) -> dict:
     return decision
 
 
-def voicemail_number(server, world) -> None:
-    """A number whose dialplan sends every call to extension 101's voicemail."""
-    admin, base = world["admin"], world["base"]
-    status, dids = server.get(f"{base}/dids", admin)
-    if any(d["number"] == VOICEMAIL_DID for d in dids["items"]):
-        return
-    status, plan = server.call("POST", f"{base}/dialplans", {"name": "voicemail for the app tests", "rules": [
-        {"priority": 1, "action": {"type": "voicemail", "extension_id": world["extension"]}}]}, admin)
-    assert status == 201, plan
-    trunk = server.get(f"{base}/trunks", admin)[1]["items"][0]["id"]
-    status, did = server.call("POST", f"{base}/dids", {"number": VOICEMAIL_DID, "trunk_id": trunk, "dialplan_id": plan["id"]}, admin)
-    assert status == 201, did
-
-
 def no_sideways_scroll(page, what: str):
     width, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width <= inner, f"{what}: the page is {width} px wide in a {inner} px window"
@@ -45,7 +31,7 @@ def no_sideways_scroll(page, what: str):
 
 @pytest.mark.parametrize("width,height", WIDTHS)
 def test_playing_a_new_message_goes_on_after_it_is_marked_read(browser, server, fake, world, width, height):
-    voicemail_number(server, world)
+    voicemail_number(server, world, VOICEMAIL_DID, "voicemail for the app tests")
     context, page, errors = open_phone(browser, server, width, height, "/my/voicemail")
     caller = f"+316112{width:05d}"
     leave_message(server, fake, VOICEMAIL_DID, caller, f"SCL_play_{width}")

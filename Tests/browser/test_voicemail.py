@@ -1,20 +1,14 @@
 """/my/voicemail in headless Chromium: a caller leaves a message through the whole voicemail flow
 (greeting Ingress, recording Egress, signed webhooks), it appears live in the inbox, plays (which
 marks it read) and is deleted — the recording with it."""
-from conftest import leave_message, shot
+from conftest import leave_message, shot, voicemail_number
 
 VOICEMAIL_DID = "+31201110009"
 CALLER = "+31611223344"
 
 
 def test_a_message_arrives_live_plays_marks_read_and_is_deleted(browser, server, fake, world):
-    admin, base = world["admin"], world["base"]
-    status, plan = server.call("POST", f"{base}/dialplans", {"name": "voicemail only", "rules": [
-        {"priority": 1, "action": {"type": "voicemail", "extension_id": world["extension"]}}]}, admin)
-    assert status == 201, plan
-    trunk = server.get(f"{base}/trunks", admin)[1]["items"][0]["id"]
-    status, did = server.call("POST", f"{base}/dids", {"number": VOICEMAIL_DID, "trunk_id": trunk, "dialplan_id": plan["id"]}, admin)
-    assert status == 201, did
+    voicemail_number(server, world, VOICEMAIL_DID, "voicemail only")
 
     context = browser.new_context(viewport={"width": 900, "height": 760})
     page = context.new_page()

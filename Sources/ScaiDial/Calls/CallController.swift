@@ -19,20 +19,20 @@ struct LegDTO: Encodable, Sendable {
     @Nullable var answeredAt: Date?
     @Nullable var endedAt: Date?
 
-    /// A row of `call_legs` read with plain SQL.
-    init(row l: any SQLRow) throws {
-        id = try l.decode(column: "id", as: UUID.self)
-        kind = try l.value("kind")
-        state = try l.value("state")
-        participantIdentity = try l.optional("participant_identity")
-        userId = try l.optional("user_id")
-        extensionId = try l.optional("extension_id")
-        destination = try l.optional("destination")
-        failureReason = try l.optional("failure_reason")
-        sipStatus = try l.optional("sip_status")
-        startedAt = try l.decode(column: "started_at", as: Date.self)
-        answeredAt = try l.optional("answered_at")
-        endedAt = try l.optional("ended_at")
+    /// A leg as the call store reads it (`CallStore.leg(_:)`).
+    init(_ l: Leg) {
+        id = l.id
+        kind = l.kind
+        state = l.state
+        participantIdentity = l.identity
+        userId = l.userID
+        extensionId = l.extensionID
+        destination = l.destination
+        failureReason = l.failureReason
+        sipStatus = l.sipStatus
+        startedAt = l.startedAt
+        answeredAt = l.answeredAt
+        endedAt = l.endedAt
     }
 }
 
@@ -59,6 +59,11 @@ struct CallDTO: ResponseEncodable, Sendable {
     let hops: Int
     let legs: [LegDTO]
 
+    /// Talk time: from the answer to the end (0 for a call never answered); nil while it is on.
+    static func talkTime(answered: Date?, ended: Date?) -> Int? {
+        ended.map { end in answered.map { Int(end.timeIntervalSince($0).rounded()) } ?? 0 }
+    }
+
     /// A row of `calls` read with plain SQL, and its legs. Lists of calls are read without the ORM:
     /// FluentKit builds every model's columns by reflection, which cost most of a 50-call page.
     init(row c: any SQLRow, legs: [LegDTO]) throws {
@@ -81,8 +86,7 @@ struct CallDTO: ResponseEncodable, Sendable {
         let ended: Date? = try c.optional("ended_at")
         answeredAt = answered
         endedAt = ended
-        // Talk time: from the answer to the end (0 for a call never answered).
-        durationS = ended.map { end in answered.map { Int(end.timeIntervalSince($0).rounded()) } ?? 0 }
+        durationS = Self.talkTime(answered: answered, ended: ended)
         placedByUserId = try c.optional("placed_by_user_id")
         hops = try c.decode(column: "hops", as: Int.self)
         self.legs = legs.sorted { $0.startedAt < $1.startedAt }
@@ -136,17 +140,7 @@ struct CallController {
         // for its call's place in that order. Filters and order then use one index (tenant, state,
         // started_at, id): a page reads about `limit` entries however many calls the tenant has.
         if let after = page.after {
-            guard
-                try await sql.select().column("id").from(CallModel.schema).where("id", .equal, after)
-                    .where("tenant_id", .equal, scope.tenantID).first() != nil
-            else { throw Problem.invalid("cursor", "is not a cursor of this list (its call is gone)") }
-            // After the cursor's call in (started_at, id) order, compared as a row value with the
-            // row itself: one index range, and the stored start never leaves the database (a `Date`
-            // read from SQLite is rounded to microseconds and would no longer equal its own row).
-            query.where(
-                SQLQueryString(
-                    "(\(ident: "started_at"), \(ident: "id")) < (SELECT c.started_at, c.id FROM \(ident: CallModel.schema) c WHERE c.id = \(bind: after))"
-                ))
+            query.where(try await Self.after(after, tenant: scope.tenantID, on: sql))
         }
         let rows = try await query.orderBy("started_at", .descending).orderBy("id", .descending).limit(page.limit + 1).all()
         let items = Array(rows.prefix(page.limit))
@@ -171,6 +165,21 @@ struct CallController {
         return call
     }
 
+    /// The condition for the calls after `cursor` in (started_at, id) order, newest first — 422 when
+    /// the cursor names no call of the tenant. The row-value range is one index range, and the
+    /// cursor's stored start never leaves the database (a `Date` read from SQLite is rounded to
+    /// microseconds and would no longer equal its own row). `alias`: the listed calls' table alias.
+    static func after(_ cursor: UUID, tenant: UUID, alias: String? = nil, on sql: any SQLDatabase) async throws -> SQLQueryString {
+        guard
+            try await sql.select().column("id").from(CallModel.schema).where("id", .equal, cursor)
+                .where("tenant_id", .equal, tenant).first() != nil
+        else { throw Problem.invalid("cursor", "is not a cursor of this list (its call is gone)") }
+        let prefix = alias.map { "\($0)." } ?? ""
+        return SQLQueryString(
+            "(\(unsafeRaw: prefix)started_at, \(unsafeRaw: prefix)id) < (SELECT k.started_at, k.id FROM \(ident: CallModel.schema) k WHERE k.id = \(bind: cursor))"
+        )
+    }
+
     /// Rows of `calls` as DTOs with their legs (one query for all the legs).
     static func withLegs(_ calls: [any SQLRow], on sql: any SQLDatabase) async throws -> [CallDTO] {
         let ids = try calls.map { try $0.decode(column: "id", as: UUID.self) }
@@ -178,7 +187,7 @@ struct CallController {
             ids.isEmpty
             ? [] : try await sql.select().column("*").from(CallLegModel.schema).where("call_id", .in, ids).all()
         var byCall: [UUID: [LegDTO]] = [:]
-        for leg in legs { byCall[try leg.decode(column: "call_id", as: UUID.self), default: []].append(try LegDTO(row: leg)) }
+        for leg in legs { byCall[try leg.decode(column: "call_id", as: UUID.self), default: []].append(LegDTO(try CallStore.leg(leg))) }
         return try zip(calls, ids).map { try CallDTO(row: $0, legs: byCall[$1] ?? []) }
     }
 }

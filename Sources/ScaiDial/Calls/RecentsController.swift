@@ -64,12 +64,8 @@ struct RecentsController {
         let page = try PageRequest(request)
         var after = SQLQueryString("")
         if let cursor = page.after {
-            guard
-                try await sql.select().column("id").from(CallModel.schema).where("id", .equal, cursor)
-                    .where("tenant_id", .equal, scope.tenantID).first() != nil
-            else { throw Problem.invalid("cursor", "is not a cursor of this list (its call is gone)") }
-            // After the cursor's call in (started_at, id) order, as in the call history.
-            after = "AND (c.started_at, c.id) < (SELECT k.started_at, k.id FROM calls k WHERE k.id = \(bind: cursor))"
+            let condition = try await CallController.after(cursor, tenant: scope.tenantID, alias: "c", on: sql)
+            after = "AND \(condition)"
         }
         let rows = try await sql.raw(
             """
@@ -101,7 +97,7 @@ struct RecentsController {
                 number: try row.decode(column: direction == .outbound ? "to_number" : "from_number", as: String.self),
                 extensionNumber: try row.optional("extension_number"), extensionName: try row.optional("extension_name"),
                 startedAt: try row.decode(column: "started_at", as: Date.self),
-                durationS: ended.map { end in answered.map { Int(end.timeIntervalSince($0).rounded()) } ?? 0 })
+                durationS: CallDTO.talkTime(answered: answered, ended: ended))
         }
         return Page(items: items, nextCursor: rows.count > page.limit ? items.last.map { Cursor.encode($0.id) } : nil)
     }

@@ -60,10 +60,9 @@ struct MeController {
         }
         let applied = try await services.engine.apply(.answer(user: identity.userID), to: try call.requireID())
         if let refusal = applied?.refusal { throw refusal.problem }
-        let user = try await UserModel.find(identity.userID, on: services.db)
         return try JoinedCall(
             callID: try call.requireID(), roomName: call.roomName, participantIdentity: JoinedCall.identity(of: identity.userID),
-            name: user?.displayName, liveKit: lk)
+            name: identity.displayName, liveKit: lk)
     }
 
     @Sendable func decline(_ request: Request, context: SignedInContext) async throws -> HTTPResponse.Status {
@@ -82,10 +81,9 @@ struct MeController {
         guard let lk = services.config.liveKit else {
             throw Problem.conflict("calls need LiveKit, and this server has no LIVEKIT_URL configured").coded("livekit_not_configured")
         }
-        let user = try await UserModel.find(identity.userID, on: services.db)
         return try JoinedCall(
             callID: try call.requireID(), roomName: call.roomName, participantIdentity: JoinedCall.identity(of: identity.userID),
-            name: user?.displayName, liveKit: lk)
+            name: identity.displayName, liveKit: lk)
     }
 
     /// Ends a call the user is in: the room is deleted and the call ends as `hangup_by_user`.

@@ -79,7 +79,7 @@
     const when = li.querySelector(".when");
     when.dateTime = m.created_at || "";
     when.textContent = m.created_at ? new Date(m.created_at).toLocaleString() : "";
-    li.querySelector(".duration").textContent = duration(m.duration_s);
+    li.querySelector(".duration").textContent = Phone.duration(m.duration_s);
     li.querySelector(".transcript").textContent = transcript(m);
     const audio = li.querySelector("audio");
     audio.src = m.audio_url;
@@ -102,10 +102,6 @@
   function showRead(m, li) {
     li.dataset.read = String(m.read);
     li.querySelector("[data-toggle-read]").textContent = m.read ? "Mark unread" : "Mark read";
-  }
-
-  function duration(seconds) {
-    return Phone.duration(seconds);
   }
 
   function transcript(m) {
