@@ -82,6 +82,7 @@ let package = Package(
             resources: [
                 .embedInCode("Web/Assets/dial.html"), .embedInCode("Web/Assets/phone.css"),
                 .embedInCode("Web/Assets/phone-api.js"), .embedInCode("Web/Assets/phone-media.js"),
+                .embedInCode("Web/Assets/phone-devices.js"),
                 .embedInCode("Web/Assets/phone-card.js"), .embedInCode("Web/Assets/phone-app.js"),
                 .embedInCode("Web/Assets/phone-ringer.js"), .embedInCode("Web/Assets/phone-recents.js"),
                 .embedInCode("Web/Assets/voicemail.js"),

@@ -179,3 +179,20 @@ public enum E164 {
         return digits.allSatisfy { (48...57).contains($0) }
     }
 }
+
+/// How a region writes its own numbers: the calling code its numbers carry in E.164 and the trunk
+/// prefix people dial before a national number — what a screen needs to show "+31 20 111 0001" as
+/// "020 1110001" to someone in the Netherlands.
+public struct NationalDialing: Sendable, Equatable {
+    /// Without "+" ("31", "1").
+    public let callingCode: String
+    /// The first national (trunk) prefix, "" where numbers are written without one (Italy, Spain).
+    public let nationalPrefix: String
+
+    /// nil for a region with no numbering plan here.
+    public init?(region: String) {
+        guard let plan = NumberingPlans.plan(for: region) else { return nil }
+        callingCode = plan.callingCode
+        nationalPrefix = plan.nationalPrefixes.first ?? ""
+    }
+}

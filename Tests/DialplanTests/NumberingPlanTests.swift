@@ -185,3 +185,12 @@ import Testing
         }
     }
 }
+
+@Test("national dialing: a region's calling code and the trunk prefix written before its national numbers")
+func nationalDialing() {
+    #expect(NationalDialing(region: "nl")?.callingCode == "31")
+    #expect(NationalDialing(region: "NL")?.nationalPrefix == "0")
+    #expect(NationalDialing(region: "IT")?.nationalPrefix == "")
+    #expect(NationalDialing(region: "US")?.callingCode == "1")
+    #expect(NationalDialing(region: "ZZ") == nil)
+}

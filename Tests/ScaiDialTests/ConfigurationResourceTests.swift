@@ -97,6 +97,8 @@ struct ConfigurationResourceTests {
             let root = try await api.login("root@platform.test", "root-password")
             let us = try await api.post("/v1/tenants", token: root, ["name": "US", "country": "us", "timezone": "America/New_York"])
             #expect(us.json["country"] as? String == "US")
+            // How the tenant's pages write its numbers nationally: NANP's +1 and trunk prefix 1.
+            #expect(us.json["calling_code"] as? String == "1" && us.json["national_prefix"] as? String == "1")
             let trunk = try await api.post("/v1/tenants/\(us.id)/trunks", token: root, ["name": "c", "address": "sip.c.example"]).id
             let did = try await api.post("/v1/tenants/\(us.id)/dids", token: root, ["number": "(415) 555-0100", "trunk_id": trunk])
             #expect(did.json["number"] as? String == "+14155550100")

@@ -24,7 +24,7 @@ struct SoftphonePageTests {
             #expect(csp.contains("script-src 'self' https://sdk.example;"))
             #expect(csp.contains("frame-ancestors 'none'"))
             for script in [
-                "phone-api.js", "phone-media.js", "phone-card.js", "phone-ringer.js", "phone-recents.js", "voicemail.js", "phone-app.js",
+                "phone-api.js", "phone-media.js", "phone-devices.js", "phone-card.js", "phone-ringer.js", "phone-recents.js", "voicemail.js", "phone-app.js",
             ] {
                 #expect(reply.text.contains(#"<script src="/my/assets/\#(script)" defer></script>"#))
             }

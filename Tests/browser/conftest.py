@@ -31,6 +31,12 @@ STUB = (Path(__file__).parent / "livekit-stub.js").read_bytes()
 DID = "+31201110001"
 
 
+def national(e164: str) -> str:
+    """How the softphone writes a number of the test tenant (NL): its national form, "+3161…" → "061…"."""
+    assert e164.startswith("+31"), e164
+    return "0" + e164[3:]
+
+
 def binary(env_name: str, default: str) -> Path:
     path = Path(os.environ.get(env_name, ROOT / default))
     path = path if path.is_absolute() else (ROOT / path).resolve()
@@ -192,17 +198,23 @@ def make_world(server):
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"])
+        b = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required",
+            # A fake microphone and camera, allowed without a prompt: the softphone checks the microphone
+            # before every first call; tests that refuse it replace getUserMedia in the page.
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"])
         yield b
         b.close()
 
 
 def open_phone(browser, server, width=900, height=760, path="/my/dial", email="ada@acme.test", password="ada-password",
-               init_script=None):
+               init_script=None, timezone_id=None):
     """A fresh browser context signed in on the softphone at `path` (the stub SDK served at the SDK
     URL; `init_script` runs before the page's own); answers (context, page, errors) — the page errors
     seen, to assert none at the end."""
-    context = browser.new_context(viewport={"width": width, "height": height})
+    options = {"viewport": {"width": width, "height": height}}
+    if timezone_id:
+        options["timezone_id"] = timezone_id  # the browser's own clock, when it must differ from the tenant's
+    context = browser.new_context(**options)
     if init_script:
         context.add_init_script(init_script)
     page = context.new_page()

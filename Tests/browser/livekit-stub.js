@@ -1,9 +1,10 @@
 // A stand-in for the LiveKit browser SDK (window.LivekitClient) in the browser tests: it records
 // what the softphone asks of it (connect, microphone, disconnect, DTMF) in window.__livekit.
 (function () {
-  const log = (window.__livekit = { connects: [], microphone: [], disconnects: 0, dtmf: [] });
+  const log = (window.__livekit = { connects: [], microphone: [], disconnects: 0, dtmf: [], options: [], switches: [] });
   class Room {
-    constructor() {
+    constructor(options) {
+      log.options.push(options || {});
       this.handlers = {};
       this.localParticipant = {
         setMicrophoneEnabled: async (on) => void log.microphone.push(on),
@@ -16,6 +17,10 @@
     }
     async connect(url, token) {
       log.connects.push({ url, token });
+    }
+    async switchActiveDevice(kind, deviceId) {
+      log.switches.push({ kind, deviceId });
+      return true;
     }
     disconnect() {
       log.disconnects += 1;

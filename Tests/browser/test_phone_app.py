@@ -10,7 +10,7 @@ import pytest
 from livekit import api
 from playwright.sync_api import expect
 
-from conftest import DID, HOOK_SECRET, KEY, SECRET, audio_published, browser_joined, leave_message, open_phone, shot, voicemail_number, wait_for
+from conftest import DID, HOOK_SECRET, KEY, SECRET, audio_published, browser_joined, leave_message, national, open_phone, shot, voicemail_number, wait_for
 
 VOICEMAIL_DID = "+31201110019"
 WIDTHS = [(390, 844), (1366, 900)]
@@ -35,7 +35,7 @@ def test_playing_a_new_message_goes_on_after_it_is_marked_read(browser, server, 
     context, page, errors = open_phone(browser, server, width, height, "/my/voicemail")
     caller = f"+316112{width:05d}"
     leave_message(server, fake, VOICEMAIL_DID, caller, f"SCL_play_{width}")
-    message = page.locator(".message", has_text=caller)
+    message = page.locator(".message", has_text=national(caller))
     expect(message).to_have_attribute("data-read", "false")
     # Played: the row turns read in place — the very <audio> element that plays stays in the page
     # and keeps playing (replacing the row used to stop it at once).
@@ -66,7 +66,7 @@ def test_a_call_rings_on_the_voicemail_view_is_answered_there_and_stays_across_v
     decision = inbound(server)
     ring = page.locator(f'[data-ring="{decision["scaidial_call_id"]}"]')
     expect(ring).to_be_visible()
-    expect(ring.locator(".ring-from")).to_have_text("+31687654321")
+    expect(ring.locator(".ring-from")).to_have_text("0687654321")
     no_sideways_scroll(page, "ringing on the voicemail view")
     shot(page, f"app-ring-on-voicemail-{width}")
 
@@ -197,9 +197,9 @@ def test_a_ringing_call_is_impossible_to_miss_and_the_keyboard_answers_or_declin
     # The ringtone (Web Audio tones, no file), the flashing title, a desktop notification.
     expect(page.locator("body")).to_have_attribute("data-ringing", "true")
     wait_for(lambda: page.evaluate("window.__tones") >= 4, "the ringtone plays")
-    wait_for(lambda: "Incoming call: +31611110001" in page.title(), "the title flashes the caller")
+    wait_for(lambda: "Incoming call: 0611110001" in page.title(), "the title flashes the caller")
     notes = page.evaluate("window.__notes.map(n => ({ title: n.title, body: n.options.body, tag: n.options.tag, closed: n.closed }))")
-    assert notes == [{"title": "Incoming call", "body": "+31611110001 → 101 · Front desk", "tag": first["scaidial_call_id"],
+    assert notes == [{"title": "Incoming call", "body": "0611110001 → 101 · Front desk", "tag": first["scaidial_call_id"],
                       "closed": False}], notes
     # The ring is on top of the page: nothing covers its Answer button.
     box = ring.locator("[data-answer]").bounding_box()
@@ -224,7 +224,7 @@ def test_a_ringing_call_is_impossible_to_miss_and_the_keyboard_answers_or_declin
     page.locator("#inbox h1").click()
     page.keyboard.press("Enter")
     expect(page.locator("#call-card")).to_be_visible()
-    expect(page.locator("#card-peer")).to_have_text("+31611110002")
+    expect(page.locator("#card-peer")).to_have_text("0611110002")
     wait_for(lambda: page.evaluate("window.__livekit")["microphone"] == [True], "the answer joined the room")
     expect(page.locator("body")).not_to_have_attribute("data-ringing", "true")
     page.click("#hang-up")
@@ -256,15 +256,15 @@ def test_recents_lists_the_users_calls_and_call_back_dials(browser, server, fake
     expected = {"missed": "Missed", "voicemail": "Voicemail"}[kind()]
 
     # Next to Call from: the number callees see (the trunk's first number; the tenant chose none).
-    expect(page.locator("#caller-id")).to_have_text(f"Callees see {DID}")
+    expect(page.locator("#caller-id")).to_have_text(f"Callees see {national(DID)}")
     page.click('.nav a[data-view="recents"]')
     assert page.url.endswith("/my/recents")
     declined = page.locator(f'.recent[data-id="{decision["scaidial_call_id"]}"]')
-    expect(declined).to_contain_text(caller)
+    expect(declined).to_contain_text(national(caller))
     expect(declined.locator(".recent-kind")).to_have_text(expected)
     expect(declined).to_contain_text("101 · Front desk")
     outgoing = page.locator('.recent[data-kind="outgoing"]').first
-    expect(outgoing).to_contain_text("+31612345678")
+    expect(outgoing).to_contain_text("0612345678")
     expect(outgoing.locator(".recent-kind")).to_have_text("Outgoing")
     expect(outgoing).to_contain_text("101 · Front desk")  # the extension it was placed from
     no_sideways_scroll(page, "the Recents view")

@@ -101,7 +101,7 @@ def test_inbound_ring_answer_connects_and_hang_up_ends_it(page, server, world):
     assert status == 200 and decision["result"] == "ACCEPT", decision
     ring = page.locator(f'[data-ring="{decision["scaidial_call_id"]}"]')
     expect(ring).to_be_visible()
-    expect(ring.locator(".ring-from")).to_have_text("+31687654321")
+    expect(ring.locator(".ring-from")).to_have_text("0687654321")
     expect(ring.locator(".ring-to")).to_have_text("to 101 · Front desk")
     shot(page, "5-ringing")
 
@@ -119,7 +119,7 @@ def test_inbound_ring_answer_connects_and_hang_up_ends_it(page, server, world):
     expect(page.locator("#card-state")).to_have_text("Connecting…")
     server.webhook(audio_published(decision["room_name"], claims.identity, "EV_browser_audio"))
     expect(card).to_have_attribute("data-state", "connected")
-    expect(page.locator("#card-peer")).to_have_text("+31687654321")
+    expect(page.locator("#card-peer")).to_have_text("0687654321")
     shot(page, "6-answered")
 
     page.click("#hang-up")

@@ -1,7 +1,7 @@
 """/my/voicemail in headless Chromium: a caller leaves a message through the whole voicemail flow
 (greeting Ingress, recording Egress, signed webhooks), it appears live in the inbox, plays (which
 marks it read) and is deleted — the recording with it."""
-from conftest import leave_message, shot, voicemail_number
+from conftest import leave_message, national, shot, voicemail_number
 
 VOICEMAIL_DID = "+31201110009"
 CALLER = "+31611223344"
@@ -25,7 +25,7 @@ def test_a_message_arrives_live_plays_marks_read_and_is_deleted(browser, server,
     path = leave_message(server, fake, VOICEMAIL_DID, CALLER, "SCL_browser_vm")
     # It appears without a reload (the `voicemail` event), unread.
     message = page.wait_for_selector(".message[data-read=false]")
-    assert CALLER in message.text_content()
+    assert national(CALLER) in message.text_content()  # in the tenant's national format
     assert "0:04" in message.text_content()
     assert page.text_content("#unread-count") == "1"
     shot(page, "voicemail-inbox")

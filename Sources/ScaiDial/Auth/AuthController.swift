@@ -16,6 +16,7 @@ struct AuthController {
         signedIn.post("/v1/auth/tokens", use: createToken)
         signedIn.delete("/v1/auth/tokens/:token_id", use: deleteToken)
         signedIn.get("/me", use: me)
+        signedIn.patch("/me", use: updateMe)
     }
 
     struct LoginResponse: ResponseEncodable { let token: String; let expiresAt: Date; let user: UserDTO }
@@ -187,6 +188,23 @@ struct AuthController {
             try await OutboundRoute.find(tenant: try tenant.requireID(), on: services.db)?.callerID(of: tenant)
         }
         return MeDTO(user: try UserDTO(user), tenant: try tenant.map(TenantDTO.init), outboundCallerId: callerID ?? nil)
+    }
+
+    /// What the user sets about themselves: `do_not_disturb` (persisted, so every device of theirs
+    /// agrees). Their other browsers hear `presence` at once.
+    @Sendable func updateMe(_ request: Request, context: SignedInContext) async throws -> MeDTO {
+        let identity = context.identity
+        let input = try await request.jsonObject(context: context)
+        let dnd = input.bool("do_not_disturb", required: true)
+        try input.errors.check()
+        guard let dnd else { throw Problem.invalid("do_not_disturb", "is required") }
+        guard let user = try await UserModel.find(identity.userID, on: services.db) else { throw Problem.unauthorized() }
+        if user.doNotDisturb != dnd {
+            user.doNotDisturb = dnd
+            try await user.update(on: services.db)
+        }
+        _ = services.hub.send(.make("presence", ["do_not_disturb": dnd]), to: [identity.userID])
+        return try await me(request, context: context)
     }
 
     private func issueToken(

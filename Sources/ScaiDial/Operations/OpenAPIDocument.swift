@@ -50,7 +50,11 @@ enum OpenAPIDocument {
             .init(method: "DELETE", path: "/v1/auth/tokens/{token_id}", summary: "Revoke an API token", tag: "auth", status: 204),
             .init(method: "GET", path: "/me", summary: "The signed-in user and tenant", tag: "me", response: "Me"),
             .init(
-                method: "GET", path: "/me/events", summary: "Server-sent events: ready, ring, ring_cancelled, call_updated, voicemail",
+                method: "PATCH", path: "/me", summary: "Set your do not disturb (not rung; unavailable for forward rules)",
+                tag: "me", request: "MeUpdate", response: "Me"),
+            .init(
+                method: "GET", path: "/me/events",
+                summary: "Server-sent events: ready, ring, ring_cancelled, call_updated, voicemail, presence",
                 tag: "me"),
             .init(
                 method: "GET", path: "/me/extensions", summary: "Extensions the user holds a grant on", tag: "me", response: "Extension",

@@ -91,9 +91,12 @@ enum OpenAPISchemas {
                 // the number your click-to-calls show; null when no trunk is synced to LiveKit
                 "outbound_caller_id": ns,
             ]),
+            "MeUpdate": obj(["do_not_disturb": b], required: ["do_not_disturb"]),
             "Tenant": obj(
                 [
                     "id": id, "name": s, "timezone": s, "country": s, "created_at": ts,
+                    // the country's calling code and trunk prefix: how pages write its numbers nationally
+                    "calling_code": ["type": "string", "readOnly": true], "national_prefix": ["type": "string", "readOnly": true],
                     "policy": obj([
                         "allow_international": b, "allowed_prefixes": strings, "blocked_prefixes": strings,
                         "max_concurrent_calls": i, "max_call_duration_s": i, "voicemail_transcription": b,
@@ -105,6 +108,7 @@ enum OpenAPISchemas {
                 [
                     "id": id, "tenant_id": ["type": ["string", "null"], "format": "uuid", "readOnly": true], "email": s,
                     "display_name": s, "role": e(["platform_admin", "tenant_admin", "user"]), "disabled": b,
+                    "do_not_disturb": ["type": "boolean", "readOnly": true, "description": "set by the user on PATCH /me"],
                     "password": [
                         "type": "string", "writeOnly": true, "minLength": 8,
                         "description": "8 characters or more, at most 72 bytes in UTF-8, no NUL character (bcrypt's limits)",

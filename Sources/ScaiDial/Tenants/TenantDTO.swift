@@ -20,6 +20,11 @@ struct TenantDTO: ResponseEncodable, Sendable {
     let name: String
     let timezone: String
     let country: String
+    /// The country's calling code, without "+" (`country`'s numbering plan): with `national_prefix`,
+    /// what pages need to show the tenant's own numbers in national format.
+    let callingCode: String
+    /// The trunk prefix dialled before a national number ("0"); "" where there is none.
+    let nationalPrefix: String
     let policy: PolicyDTO
     @Nullable var createdAt: Date?
 
@@ -28,6 +33,9 @@ struct TenantDTO: ResponseEncodable, Sendable {
         name = t.name
         timezone = t.timezone
         country = t.country
+        let dialing = NationalDialing(region: t.country)
+        callingCode = dialing?.callingCode ?? ""
+        nationalPrefix = dialing?.nationalPrefix ?? ""
         policy = PolicyDTO(
             allowInternational: t.allowInternational,
             allowedPrefixes: StringList.decode(t.allowedPrefixesJSON),

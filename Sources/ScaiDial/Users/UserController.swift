@@ -9,6 +9,8 @@ struct UserDTO: ResponseEncodable, Sendable {
     let displayName: String
     let role: Role
     let disabled: Bool
+    /// The user's *do not disturb* (set by the user on `PATCH /me`).
+    let doNotDisturb: Bool
     @Nullable var createdAt: Date?
 
     init(_ u: UserModel) throws {
@@ -18,6 +20,7 @@ struct UserDTO: ResponseEncodable, Sendable {
         displayName = u.displayName
         role = u.role
         disabled = u.disabled
+        doNotDisturb = u.doNotDisturb
         createdAt = u.createdAt
     }
 }

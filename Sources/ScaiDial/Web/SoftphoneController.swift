@@ -11,6 +11,7 @@ struct SoftphoneController {
         "phone.css": WebAsset(bytes: PackageResources.phone_css, contentType: WebAsset.css),
         "phone-api.js": WebAsset(bytes: PackageResources.phone_api_js, contentType: WebAsset.javaScript),
         "phone-media.js": WebAsset(bytes: PackageResources.phone_media_js, contentType: WebAsset.javaScript),
+        "phone-devices.js": WebAsset(bytes: PackageResources.phone_devices_js, contentType: WebAsset.javaScript),
         "phone-card.js": WebAsset(bytes: PackageResources.phone_card_js, contentType: WebAsset.javaScript),
         "phone-app.js": WebAsset(bytes: PackageResources.phone_app_js, contentType: WebAsset.javaScript),
         "phone-ringer.js": WebAsset(bytes: PackageResources.phone_ringer_js, contentType: WebAsset.javaScript),

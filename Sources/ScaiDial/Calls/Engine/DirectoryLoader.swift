@@ -44,11 +44,15 @@ struct DirectoryLoader: Sendable {
             else { continue }
             byTrigger[trigger] = ForwardRuleFacts(targetType: type, target: rule.target)
         }
-        let users = try await GrantModel.enabledUsers(of: id, on: db)
+        let granted = try await GrantModel.enabledUserRows(of: id, on: db)
+        let users = granted.compactMap(\.id)
+        // A user on do-not-disturb is not rung: for the machine they are not online, so a call
+        // nobody else can take follows the `unavailable` forward rule.
+        let reachable = granted.filter { !$0.doNotDisturb }.compactMap(\.id)
         var facts = ExtensionFacts(
             id: id, number: ext.number, name: ext.name, type: ExtensionType(rawValue: ext.type) ?? .wave, targetRef: ext.targetRef,
             voicemailEnabled: ext.voicemailEnabled, ringTimeoutS: ext.ringTimeoutS, forwardRules: byTrigger, users: users,
-            online: try await hub.online(users, on: db))
+            online: try await hub.online(reachable, on: db))
         facts.busy = try await Self.onACall(users, except: call, on: db)
         return facts
     }
@@ -91,8 +95,13 @@ extension GrantModel {
     /// The enabled users granted extension `ext`, in a stable order: who is rung, and who hears
     /// about its voicemail.
     static func enabledUsers(of ext: UUID, on db: any Database) async throws -> [UUID] {
+        try await enabledUserRows(of: ext, on: db).compactMap(\.id)
+    }
+
+    /// The same users' rows (their do-not-disturb with them).
+    static func enabledUserRows(of ext: UUID, on db: any Database) async throws -> [UserModel] {
         let grants = try await query(on: db).filter(\.$extensionID == ext).all().map(\.userID)
         guard !grants.isEmpty else { return [] }
-        return try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).sort(\.$id).all().compactMap(\.id)
+        return try await UserModel.query(on: db).filter(\.$id ~~ grants).filter(\.$disabled == false).sort(\.$id).all()
     }
 }

@@ -10,6 +10,8 @@ final class UserModel: Model, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "role") var role: Role
     @Field(key: "disabled") var disabled: Bool
+    /// Do not disturb: not rung, unavailable for forward rules (`PATCH /me`).
+    @Field(key: "do_not_disturb") var doNotDisturb: Bool
     @Field(key: "failed_login_count") var failedLoginCount: Int
     @OptionalField(key: "locked_until") var lockedUntil: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -20,6 +22,7 @@ final class UserModel: Model, @unchecked Sendable {
         let u = UserModel()
         u.id = .v7()
         u.disabled = false
+        u.doNotDisturb = false
         u.failedLoginCount = 0
         u.role = .user
         return u

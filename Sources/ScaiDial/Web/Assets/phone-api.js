@@ -139,7 +139,7 @@ Phone.listen = function (handlers) {
   const source = new EventSource("/me/events", { withCredentials: true });
   source.addEventListener("ready", () => handlers.online(true));
   source.onerror = () => handlers.online(false);
-  for (const name of ["ring", "ring_cancelled", "call_updated", "voicemail"]) {
+  for (const name of ["ring", "ring_cancelled", "call_updated", "voicemail", "presence"]) {
     if (handlers[name]) source.addEventListener(name, (event) => handlers[name](JSON.parse(event.data)));
   }
   // The server closed this stream for good: signed out (here or elsewhere), a new password, a
@@ -154,4 +154,37 @@ Phone.listen = function (handlers) {
     }
   });
   return source;
+};
+
+/// The tenant's ways of writing numbers and times, set once signed in (`GET /me`'s tenant).
+Phone.tenant = null;
+
+/// A number as people of the tenant's country write it: their own numbers in national format
+/// ("+31201110001" → "0201110001", "+12015550123" → "(201) 555-0123"; digits are not grouped
+/// elsewhere, as groupings differ by area and would be guessed), other countries' numbers in E.164;
+/// "anonymous" as "Withheld number"; anything else (a SIP address) as it is.
+Phone.number = function (value) {
+  const t = Phone.tenant;
+  if (!value || !/^\+\d{6,15}$/.test(value)) return value === "anonymous" ? "Withheld number" : value;
+  if (t && t.calling_code && value.startsWith(`+${t.calling_code}`)) {
+    const national = value.slice(1 + t.calling_code.length);
+    if (t.calling_code === "1" && national.length === 10) return `(${national.slice(0, 3)}) ${national.slice(3, 6)}-${national.slice(6)}`;
+    return `${t.national_prefix}${national}`;
+  }
+  return value;
+};
+
+/// A moment on the tenant's clock (not the browser's): "7 Dec 2026, 14:05", with "Today"/"Yesterday" for recent days.
+Phone.when = function (iso) {
+  if (!iso) return "";
+  const zone = Phone.tenant ? Phone.tenant.timezone : undefined;
+  const at = new Date(iso);
+  const day = (d) => new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  const time = new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at);
+  const today = day(new Date());
+  const yesterday = day(new Date(Date.now() - 86400000));
+  if (day(at) === today) return `Today, ${time}`;
+  if (day(at) === yesterday) return `Yesterday, ${time}`;
+  return new Intl.DateTimeFormat("en-GB", { timeZone: zone, day: "numeric", month: "short", year: "numeric", hour: "2-digit",
+    minute: "2-digit", hourCycle: "h23" }).format(at);
 };

@@ -113,6 +113,7 @@
 
   async function signedIn(me) {
     signedInAs = me;
+    Phone.tenant = me.tenant;
     show(current);
     if (!me.tenant) {
       $("no-extensions").textContent = "The softphone is for users of an organisation; a platform admin has none.";
@@ -131,11 +132,14 @@
     $("no-extensions").hidden = extensions.length > 0;
     // The number the callee will see (the tenant's caller id, else its trunk's number).
     if (me.outbound_caller_id && extensions.length > 0) {
-      $("caller-id").textContent = `Callees see ${me.outbound_caller_id}`;
+      $("caller-id").textContent = `Callees see ${Phone.number(me.outbound_caller_id)}`;
       $("caller-id").hidden = false;
     }
+    presence.dnd = !!me.user.do_not_disturb;
+    $("presence").addEventListener("click", toggleDoNotDisturb);
+    Phone.Devices.start(() => card.media);
     Phone.listen({
-      online, ring, ring_cancelled: ringCancelled, voicemail: () => Phone.Inbox.arrived(),
+      online, ring, presence: (p) => drawPresence({ dnd: !!p.do_not_disturb }), ring_cancelled: ringCancelled, voicemail: () => Phone.Inbox.arrived(),
       call_updated: (u) => {
         card.update(u);
         if (current === "recents" && (u.state === "ended" || u.state === "failed")) Phone.Recents.load(false);
@@ -150,16 +154,41 @@
     refresh();
   }
 
+  // ---- presence: connected or not, and do not disturb (kept on the server, for every device) ----
+
+  const presence = { online: false, dnd: false };
+
+  function drawPresence(change) {
+    Object.assign(presence, change);
+    const button = $("presence");
+    button.dataset.online = String(presence.online);
+    button.dataset.dnd = String(presence.dnd);
+    button.setAttribute("aria-pressed", String(presence.dnd));
+    button.disabled = !presence.online;
+    button.textContent = !presence.online ? "Reconnecting…" : presence.dnd ? "Do not disturb" : "Available";
+    button.title = presence.dnd ? "Calls don't ring you. Click to be available." : "Click to turn on do not disturb.";
+  }
+
   function online(on) {
-    $("presence").textContent = on ? "Ready for calls" : "Reconnecting…";
-    $("presence").dataset.online = String(on);
+    drawPresence({ online: on });
+  }
+
+  async function toggleDoNotDisturb() {
+    const want = !presence.dnd;
+    $("page-error").textContent = "";
+    try {
+      const me = await Phone.api("PATCH", "/me", { do_not_disturb: want });
+      drawPresence({ dnd: !!me.user.do_not_disturb });
+    } catch (e) {
+      $("page-error").textContent = "Do not disturb could not be changed. Please try again.";
+    }
   }
 
   /// A call still going on when the page opens (it was reloaded, or the call is in another
   /// window): shown on the card, with *Rejoin* to bring its audio here and *Hang up*.
   function restore(call) {
     const outbound = call.direction === "outbound";
-    card.open(call.direction, outbound ? call.to : call.from);
+    card.open(call.direction, Phone.number(outbound ? call.to : call.from));
     card.attach(call.id);
     card.update({ call_id: call.id, state: call.state });
     card.warn("This call's audio is not in this window.");
@@ -181,6 +210,8 @@
     $("dial-error").textContent = "";
     if (!number) return void ($("dial-error").textContent = "Enter a number to call.");
     if (busy()) return;
+    const micProblem = await Phone.Devices.ready();
+    if (micProblem) return void ($("dial-error").textContent = `${micProblem} The call was not placed.`);
     card.open("outbound", number);
     let joined;
     try {
@@ -214,7 +245,7 @@
     const entry = $("ring-template").content.firstElementChild.cloneNode(true);
     entry.dataset.ring = r.call_id;
     entry.ring = r;
-    entry.querySelector(".ring-from").textContent = r.from || "Unknown caller";
+    entry.querySelector(".ring-from").textContent = Phone.number(r.from) || "Unknown caller";
     entry.querySelector(".ring-to").textContent = `to ${r.extension_number} · ${r.extension_name}`;
     entry.querySelector("[data-answer]").addEventListener("click", () => answer(r, entry));
     entry.querySelector("[data-decline]").addEventListener("click", () => decline(r, entry));
@@ -235,9 +266,16 @@
 
   async function answer(r, entry) {
     if (busy()) return;
+    // No microphone, no answer: the call keeps ringing (here and for the others) and says why.
+    const micProblem = await Phone.Devices.ready();
+    if (micProblem) {
+      entry.querySelector(".ring-problem").textContent = `${micProblem} The call was not answered.`;
+      return;
+    }
+    if (!entry.isConnected) return; // it stopped ringing while the browser asked
     entry.remove();
     refresh();
-    card.open("inbound", r.from || "Unknown caller", "Connecting…");
+    card.open("inbound", Phone.number(r.from) || "Unknown caller", "Connecting…");
     let joined;
     try {
       joined = await Phone.api("POST", `/me/calls/${r.call_id}/answer`);

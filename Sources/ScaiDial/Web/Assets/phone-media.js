@@ -19,12 +19,18 @@
     async join(url, token) {
       if (!Media.available()) throw new Error("The phone library could not be loaded, so there is no audio.");
       const LK = window.LivekitClient;
-      const room = new LK.Room();
+      // The microphone and speaker chosen under Audio (LiveKit's RoomOptions).
+      const devices = Phone.Devices;
+      const room = new LK.Room({
+        audioCaptureDefaults: devices && devices.input ? { deviceId: devices.input } : undefined,
+        audioOutput: devices && devices.output ? { deviceId: devices.output } : undefined,
+      });
       this.room = room;
       room.on(LK.RoomEvent.TrackSubscribed, (track) => {
         if (track.kind !== LK.Track.Kind.Audio) return;
         const element = track.attach();
         element.dataset.remoteAudio = "";
+        if (Phone.Devices) Phone.Devices.route(element);
         document.body.appendChild(element);
       });
       room.on(LK.RoomEvent.TrackUnsubscribed, (track) => track.detach().forEach((el) => el.remove()));
@@ -46,6 +52,17 @@
     async setMuted(muted) {
       this.muted = muted;
       if (this.room) await this.room.localParticipant.setMicrophoneEnabled(!muted);
+    }
+
+    /// Another microphone or speaker during the call (kind: "audioinput" | "audiooutput").
+    async switchDevice(kind, deviceId) {
+      if (this.room && typeof this.room.switchActiveDevice === "function") {
+        try {
+          await this.room.switchActiveDevice(kind, deviceId);
+        } catch (e) {
+          /* the device went away meanwhile: the call keeps the one it has */
+        }
+      }
     }
 
     /// Touch-tone digits to the far end (menus: "press 1 for …").

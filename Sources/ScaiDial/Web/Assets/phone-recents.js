@@ -42,15 +42,15 @@
     li.dataset.id = c.id;
     li.dataset.kind = c.kind;
     li.querySelector(".recent-kind").textContent = words[c.kind] || c.kind;
-    li.querySelector(".recent-number").textContent = c.number === "anonymous" ? "Withheld number" : c.number;
+    li.querySelector(".recent-number").textContent = Phone.number(c.number);
     li.querySelector(".recent-ext").textContent = c.extension_number ? ` · ${c.extension_number} · ${c.extension_name}` : "";
     const when = li.querySelector(".recent-when");
     when.dateTime = c.started_at;
-    when.textContent = new Date(c.started_at).toLocaleString();
+    when.textContent = Phone.when(c.started_at);
     li.querySelector(".recent-duration").textContent = c.duration_s ? Phone.duration(c.duration_s) : "";
     const back = li.querySelector("[data-call-back]");
     back.hidden = c.number === "anonymous" || c.kind === "ringing";
-    back.setAttribute("aria-label", `Call back ${c.number}`);
+    back.setAttribute("aria-label", `Call back ${Phone.number(c.number)}`);
     back.addEventListener("click", () => state.callBack(c.number, c.extension_number));
     return li;
   }

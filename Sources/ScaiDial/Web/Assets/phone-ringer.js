@@ -34,7 +34,7 @@
       const beat = () => {
         // A ring burst every 3 s; the title flashes every second.
         if (tick % 3 === 0) this.burst();
-        const caller = this.calls[0] ? this.calls[0].from || "Unknown caller" : "";
+        const caller = this.calls[0] ? Phone.number(this.calls[0].from) || "Unknown caller" : "";
         document.title = tick % 2 === 0 ? `📞 Incoming call: ${caller}` : this.title;
         tick += 1;
       };
@@ -84,7 +84,7 @@
       if (this.notes.has(call.call_id) || !("Notification" in window) || Notification.permission !== "granted") return;
       try {
         const note = new Notification("Incoming call", {
-          body: `${call.from || "Unknown caller"} → ${call.extension_number} · ${call.extension_name}`, tag: call.call_id,
+          body: `${Phone.number(call.from) || "Unknown caller"} → ${call.extension_number} · ${call.extension_name}`, tag: call.call_id,
           requireInteraction: true,
         });
         note.onclick = () => window.focus();

@@ -74,11 +74,11 @@
   function row(m) {
     const li = $("message-template").content.firstElementChild.cloneNode(true);
     li.dataset.id = m.id;
-    li.querySelector(".caller").textContent = m.caller === "anonymous" ? "Withheld number" : m.caller;
+    li.querySelector(".caller").textContent = Phone.number(m.caller);
     li.querySelector(".ext").textContent = state.extensions.get(m.extension_id) || "";
     const when = li.querySelector(".when");
     when.dateTime = m.created_at || "";
-    when.textContent = m.created_at ? new Date(m.created_at).toLocaleString() : "";
+    when.textContent = Phone.when(m.created_at);
     li.querySelector(".duration").textContent = Phone.duration(m.duration_s);
     li.querySelector(".transcript").textContent = transcript(m);
     const audio = li.querySelector("audio");
