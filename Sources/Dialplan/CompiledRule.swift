@@ -12,6 +12,7 @@ struct CompiledRule: Sendable {
     let dateTo: Int
     let callee: Pattern?
     let caller: Pattern?
+    let schedule: ScheduleCondition?
 
     static let everyDay: UInt8 = 0x7F
 
@@ -27,6 +28,7 @@ struct CompiledRule: Sendable {
         dateTo = c.dateTo?.key ?? Int.max
         callee = c.callee
         caller = c.caller
+        schedule = c.schedule
     }
 
     @inline(__always)
@@ -50,6 +52,7 @@ struct CompiledRule: Sendable {
         callee calleeBytes: UnsafeBufferPointer<UInt8>?
     ) -> Bool {
         guard enabled, dayHolds(m), windowHolds(m), datesHold(m) else { return false }
+        if let schedule, !schedule.holds(m) { return false }
         if let callee, !callee.matches(calleeBytes) { return false }
         if let caller, !caller.matches(callerBytes) { return false }
         return true

@@ -12,6 +12,7 @@ import Foundation
 ///   missing end is midnight: from `timeFrom` to the end of the day, or from 00:00 to `timeTo`.
 /// - `dateFrom` and `dateTo` are inclusive local dates; either may be absent (open-ended).
 /// - `days` nil or empty means every day.
+/// - `schedule` is a named schedule of the tenant and the side of it wanted (see `NamedSchedule`).
 public struct Conditions: Sendable, Equatable {
     public var caller: Pattern?
     public var callee: Pattern?
@@ -20,11 +21,12 @@ public struct Conditions: Sendable, Equatable {
     public var timeTo: TimeOfDay?
     public var dateFrom: LocalDate?
     public var dateTo: LocalDate?
+    public var schedule: ScheduleCondition?
 
     public init(
         caller: Pattern? = nil, callee: Pattern? = nil, days: [Weekday]? = nil,
         timeFrom: TimeOfDay? = nil, timeTo: TimeOfDay? = nil,
-        dateFrom: LocalDate? = nil, dateTo: LocalDate? = nil
+        dateFrom: LocalDate? = nil, dateTo: LocalDate? = nil, schedule: ScheduleCondition? = nil
     ) {
         self.caller = caller
         self.callee = callee
@@ -33,6 +35,7 @@ public struct Conditions: Sendable, Equatable {
         self.timeTo = timeTo
         self.dateFrom = dateFrom
         self.dateTo = dateTo
+        self.schedule = schedule
     }
 }
 

@@ -30,6 +30,16 @@ extension CompiledPlan {
                 }
             reasons.append("outside dates \(range) (today is \(m.dateString))")
         }
+        if let s = c.schedule, !s.holds(m) {
+            let now = "now \(m.weekday.rawValue) \(m.dateString) \(m.timeString) \(timeZone.identifier)"
+            switch s.when {
+            case .during:
+                let why = s.schedule.isHoliday(m) ? "a holiday" : "outside its hours"
+                reasons.append("not during \(s.name): \(why) (\(now))")
+            case .outside: reasons.append("not outside \(s.name): open (\(now))")
+            case .holiday: reasons.append("not a holiday of \(s.name) (today is \(m.dateString))")
+            }
+        }
         return reasons.isEmpty ? "conditions do not hold" : reasons.joined(separator: "; ")
     }
 

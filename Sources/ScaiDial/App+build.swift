@@ -81,6 +81,8 @@ func buildRouter(_ services: AppServices) -> Router<AppRequestContext> {
     GrantController(services: services).register(on: router)
     ForwardRuleController(services: services).register(on: router)
     DialplanController(services: services).register(on: router)
+    ScheduleController(services: services).register(on: router)
+    DashboardController(services: services).register(on: router)
     RuleController(services: services).register(on: router)
     SimulateController(services: services).register(on: router)
     RuleOrderController(services: services).register(on: router)

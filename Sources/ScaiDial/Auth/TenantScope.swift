@@ -37,6 +37,7 @@ extension GrantModel: TenantOwned {}
 extension ForwardRuleModel: TenantOwned {}
 extension DialplanModel: TenantOwned {}
 extension RuleModel: TenantOwned {}
+extension ScheduleModel: TenantOwned {}
 extension CallModel: TenantOwned {}
 extension CallLegModel: TenantOwned {}
 extension VoicemailMessageModel: TenantOwned {}

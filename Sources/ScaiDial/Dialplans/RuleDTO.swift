@@ -11,6 +11,8 @@ struct RuleDTO: ResponseEncodable, Sendable {
         @Nullable var timeTo: String?
         @Nullable var dateFrom: String?
         @Nullable var dateTo: String?
+        @Nullable var scheduleId: UUID?
+        @Nullable var scheduleWhen: String?
     }
     struct Action: Encodable, Sendable {
         let type: String
@@ -33,7 +35,8 @@ struct RuleDTO: ResponseEncodable, Sendable {
         enabled = r.enabled
         conditions = Conditions(
             caller: r.caller, callee: r.callee, days: r.days.map { $0.split(separator: ",").map(String.init) },
-            timeFrom: r.timeFrom, timeTo: r.timeTo, dateFrom: r.dateFrom, dateTo: r.dateTo)
+            timeFrom: r.timeFrom, timeTo: r.timeTo, dateFrom: r.dateFrom, dateTo: r.dateTo, scheduleId: r.scheduleID,
+            scheduleWhen: r.scheduleWhen)
         action = Action(
             type: r.actionType, extensionId: r.actionExtensionID, target: r.actionTarget,
             mode: r.actionMode, sipStatus: r.actionSIPStatus)
@@ -76,6 +79,8 @@ extension RuleDTO {
         } else {
             out += ",\"days\":null"
         }
+        member("schedule_id", conditions.scheduleId?.uuidString)
+        member("schedule_when", conditions.scheduleWhen)
         member("time_from", conditions.timeFrom)
         member("time_to", conditions.timeTo)
         out += "},\"enabled\":" + (enabled ? "true" : "false")
@@ -141,12 +146,22 @@ enum ActionType: String, Codable, CaseIterable, Sendable {
 extension RuleModel {
     /// The stored rule as the `Dialplan` target's value. Rows were validated on write, so a row
     /// that no longer parses (edited by hand) becomes a disabled rule rather than a crash.
-    func toRule() -> Dialplan.Rule {
+    /// `schedules`: the tenant's named schedules this rule may refer to; a rule whose schedule is
+    /// gone is disabled.
+    func toRule(schedules: [UUID: (String, NamedSchedule)] = [:]) -> Dialplan.Rule {
         let parsed = RuleValidation.conditions(
             RuleInput(
                 caller: caller, callee: callee, days: days.map { $0.split(separator: ",").map(String.init) },
                 timeFrom: timeFrom, timeTo: timeTo, dateFrom: dateFrom, dateTo: dateTo))
-        let conditions = (try? parsed.get()) ?? Conditions()
+        var conditions = (try? parsed.get()) ?? Conditions()
+        var scheduleUsable = true
+        if let id = scheduleID {
+            if let (name, schedule) = schedules[id], let when = ScheduleWhen(rawValue: scheduleWhen ?? "") {
+                conditions.schedule = ScheduleCondition(id: id, name: name, when: when, schedule: schedule)
+            } else {
+                scheduleUsable = false
+            }
+        }
         let action: Dialplan.Action
         switch ActionType(rawValue: actionType) {
         case .ringExtension?: action = .ringExtension(extensionID: actionExtensionID ?? UUID())
@@ -154,7 +169,7 @@ extension RuleModel {
         case .forward?: action = .forward(target: actionTarget ?? "", mode: ForwardMode(rawValue: actionMode ?? "") ?? .bridge)
         case .hangup?, nil: action = .hangup(sipStatus: actionSIPStatus)
         }
-        let usable = (try? parsed.get()) != nil && ActionType(rawValue: actionType) != nil
+        let usable = (try? parsed.get()) != nil && ActionType(rawValue: actionType) != nil && scheduleUsable
         return Dialplan.Rule(
             id: id ?? UUID(), priority: priority, name: name, enabled: enabled && usable,
             conditions: conditions, action: action)

@@ -9,6 +9,8 @@ final class RuleWriter {
     let db: any Database
     /// Extensions looked up already: a dialplan saved with 10,000 rules names the same few.
     private var extensions: [UUID: ExtensionModel?] = [:]
+    /// Schedules looked up already.
+    private var schedules: [UUID: Bool] = [:]
     /// The tenant's outbound policy, read once: forward targets must obey it.
     private var policy: OutboundPolicy?
 
@@ -41,7 +43,10 @@ final class RuleWriter {
             rule.name = "Rule \(rule.$priority.value ?? 0)"
         }
         if let e = input.bool("enabled") { rule.enabled = e }
-        if let c = input.object("conditions") { applyConditions(c, to: rule) }
+        if let c = input.object("conditions") {
+            applyConditions(c, to: rule)
+            try await applySchedule(c, to: rule)
+        }
         if let a = input.object("action", required: creating) { try await applyAction(a, to: rule) }
     }
 
@@ -63,6 +68,34 @@ final class RuleWriter {
             rule.dateFrom = raw.dateFrom
             rule.dateTo = raw.dateTo
         }
+    }
+
+    /// `schedule_id` and `schedule_when` come together: a named schedule of this tenant and the side
+    /// of it wanted. Absent (as every condition), the rule has no schedule.
+    private func applySchedule(_ c: Input, to rule: RuleModel) async throws {
+        let id = c.uuid("schedule_id")
+        let when = c.choice("schedule_when", ScheduleWhen.self)
+        rule.scheduleID = nil
+        rule.scheduleWhen = nil
+        if c.has("schedule_id") != c.has("schedule_when") {
+            if c.has("schedule_id") {
+                c.fail("schedule_when", "is required with schedule_id (during, outside or holiday)")
+            } else {
+                c.fail("schedule_id", "is required with schedule_when")
+            }
+            return
+        }
+        guard let id, let when else { return }  // absent, or its error is reported already
+        let known: Bool
+        if let cached = schedules[id] {
+            known = cached
+        } else {
+            known = try await ScheduleModel.scoped(scope, on: db).filter(\.$id == id).count() > 0
+            schedules[id] = known
+        }
+        guard known else { c.fail("schedule_id", "no such schedule in this tenant"); return }
+        rule.scheduleID = id
+        rule.scheduleWhen = when.rawValue
     }
 
     private func applyAction(_ a: Input, to rule: RuleModel) async throws {

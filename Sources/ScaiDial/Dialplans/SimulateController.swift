@@ -2,6 +2,7 @@ import Dialplan
 import FluentKit
 import Foundation
 import Hummingbird
+import SQLKit
 
 /// `POST …/dialplans/{id}/simulate`: which rule a call from/to/at would hit, and why.
 struct SimulateController {
@@ -49,8 +50,14 @@ struct SimulateController {
         let from = fromRaw.map { CallerNumber.forMatching($0, country: tenant.country) }
         let to = CallerNumber.forMatching(toRaw, country: tenant.country)
         // Compiled off the request threads, as on the call path (a plan may have 10,000 rules).
-        let compiled = try await services.config.compilingPool.run { CompiledPlan(rules: rows.map { $0.toRule() }, timeZone: timeZone) }
+        let schedules = try await ScheduleStore.referenced(by: rows, tenant: scope.tenantID, on: db)
+        let compiled = try await services.config.compilingPool.run {
+            CompiledPlan(rules: rows.map { $0.toRule(schedules: schedules) }, timeZone: timeZone)
+        }
         let decision = compiled.evaluate(CallFacts(caller: from, callee: to, at: at))
+        // Remembered for the set-up checklist (a plain UPDATE: the rules' version stays).
+        try await (try db.sql()).update(DialplanModel.schema).set("simulated_at", to: SQLBind(services.config.clock.now))
+            .where("id", .equal, try plan.requireID()).run()
         let names = Dictionary(uniqueKeysWithValues: try rows.map { (try $0.requireID(), $0) })
         let winner = decision.rule.flatMap { names[$0.id] }
         return ResultDTO(

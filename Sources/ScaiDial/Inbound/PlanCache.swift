@@ -73,8 +73,10 @@ final class PlanCache: Sendable {
     private func compile(_ key: Key, on db: any Database) async throws -> CompiledPlan {
         do {
             let rows = try await RuleModel.query(on: db).filter(\.$dialplanID == key.plan).all()
+            let schedules =
+                try await rows.first.asyncMap { try await ScheduleStore.referenced(by: rows, tenant: $0.tenantID, on: db) } ?? [:]
             let timeZone = TimeZone(identifier: key.timeZone) ?? .gmt
-            let plan = try await pool.run { CompiledPlan(rules: rows.map { $0.toRule() }, timeZone: timeZone) }
+            let plan = try await pool.run { CompiledPlan(rules: rows.map { $0.toRule(schedules: schedules) }, timeZone: timeZone) }
             compilations.add(1, ordering: .relaxed)
             plans.withLock { plans in
                 // A newer version may have started meanwhile; it stays.

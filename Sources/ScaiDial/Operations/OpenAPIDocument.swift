@@ -179,6 +179,13 @@ enum OpenAPIDocument {
         + crud("\(t)/extensions/{extension_id}/forward-rules", "{rule_id}", "ForwardRule", tag: "extensions")
         + crud("\(t)/dialplans", "{dialplan_id}", "Dialplan", tag: "dialplans")
         + crud("\(t)/dialplans/{dialplan_id}/rules", "{rule_id}", "Rule", tag: "dialplans")
+        + crud("\(t)/schedules", "{schedule_id}", "Schedule", tag: "dialplans")
+        + [
+            .init(
+                method: "GET", path: "\(t)/dashboard",
+                summary: "Today's calls (tenant's clock), missed, live, voicemail waiting, and the set-up checklist", tag: "tenants",
+                response: "Dashboard")
+        ]
         + [
             .init(
                 method: "POST", path: "\(t)/dialplans/{dialplan_id}/simulate", summary: "Which rule a call would match, and why",

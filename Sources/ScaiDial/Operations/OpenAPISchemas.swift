@@ -153,6 +153,9 @@ enum OpenAPISchemas {
                         "caller": ns, "callee": ns,
                         "days": ["type": ["array", "null"], "items": e(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])],
                         "time_from": ns, "time_to": ns, "date_from": ns, "date_to": ns,
+                        // a named schedule of the tenant and the side of it wanted; both or neither
+                        "schedule_id": ["type": ["string", "null"], "format": "uuid"],
+                        "schedule_when": ["type": ["string", "null"], "enum": ["during", "outside", "holiday", NSNull()]],
                     ]),
                     "action": obj(
                         [
@@ -162,6 +165,28 @@ enum OpenAPISchemas {
                             "mode": ["type": ["string", "null"], "enum": ["bridge", "refer", NSNull()]],
                         ], required: ["type"]),
                 ], required: ["priority", "action"]),
+            "Schedule": obj(
+                [
+                    "id": id, "name": s, "created_at": ts,
+                    // open when any window holds, and not on a holiday
+                    "hours": [
+                        "type": "array",
+                        "items": obj(
+                            [
+                                "days": ["type": "array", "items": e(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])],
+                                "time_from": s, "time_to": s,
+                            ], required: ["days", "time_from", "time_to"]),
+                    ],
+                    // closed dates, both ends included; date_to defaults to date_from
+                    "holidays": [
+                        "type": "array",
+                        "items": obj(["name": s, "date_from": s, "date_to": s], required: ["name", "date_from"]),
+                    ],
+                ], required: ["name"]),
+            "Dashboard": obj([
+                "live_calls": i, "calls_today": i, "missed_today": i, "voicemail_unread": i, "day_start": ts,
+                "setup": obj(["trunk": b, "number": b, "extension": b, "user": b, "dialplan": b, "simulated": b]),
+            ]),
             "Dialplan": obj(
                 ["id": id, "name": s, "rules": ["type": "array", "items": ["$ref": "#/components/schemas/Rule"]], "created_at": ts],
                 required: ["name"]),

@@ -10,7 +10,7 @@ extension Migrations {
         UpdateTenantsAddUserCallRate(), CreateRingMembers(), CreateRegistrationLeases(), CreateEventStreams(),
         UpdateVoicemailAddTranscriptError(), UpdateCallsAddMachineColumns(), UpdateCallLegsAddRecordingRef(),
         UpdateWebhookEventsIndexReceivedAt(), CreateTenantLiveCalls(), UpdateCallsIndexForHistoryAndUsers(),
-        UpdateUsersAddDoNotDisturb(),
+        UpdateUsersAddDoNotDisturb(), CreateSchedules(),
     ]
 }
 
