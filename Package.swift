@@ -96,6 +96,7 @@ let package = Package(
                 .embedInCode("Web/Assets/admin-trunks.js"), .embedInCode("Web/Assets/admin-dialplans.js"),
                 .embedInCode("Web/Assets/admin-simulator.js"), .embedInCode("Web/Assets/admin-calls.js"),
                 .embedInCode("Web/Assets/admin-voicemail.js"),
+                .embedInCode("Web/Assets/admin-home.js"), .embedInCode("Web/Assets/admin-schedules.js"),
             ],
             swiftSettings: swiftSettings
         ),

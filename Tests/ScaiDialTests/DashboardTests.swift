@@ -31,6 +31,9 @@ struct DashboardTests {
             #expect(try await ticked() == ["trunk", "number", "extension"])  // a user who answers nothing yet
             _ = try await api.post("\(base)/extensions/\(ext)/grants", token: root, ["user_id": user])
             #expect(try await ticked() == ["trunk", "number", "extension", "user"])
+            // The user's page lists what they hold.
+            let held = try await api.get("\(base)/users/\(user)/extensions", token: root)
+            #expect(held.items.map { $0["number"] as? String } == ["201"], "\(held.text)")
             let plan = try await api.post("\(base)/dialplans", token: root, ["name": "main"]).id
             _ = try await api.patch("\(base)/dids/\(did)", token: root, ["dialplan_id": plan])
             #expect(try await ticked() == ["trunk", "number", "extension", "user"])  // a plan without rules routes nothing
@@ -42,6 +45,7 @@ struct DashboardTests {
             // Admins of another tenant do not see it; users do not see dashboards.
             let w = try await World.build(api)
             #expect(try await api.get("\(base)/dashboard", token: w.a.adminToken).status == .notFound)
+            #expect(try await api.get("\(base)/users/\(user)/extensions", token: w.a.adminToken).status == .notFound)
             #expect(try await api.get("\(w.a.base)/dashboard", token: w.a.userToken).status == .forbidden)
         }
     }

@@ -111,9 +111,11 @@ def test_platform_admin_creates_a_tenant_and_its_first_admin(open_console, serve
 def test_a_new_tenant_admin_sets_up_trunk_number_extension_dialplan_and_simulates(open_console, server, fake):
     t = tenant(server, "Initech", "bill@initech.test")
     page = open_console("bill@initech.test", "admin-password")
-    expect(page).to_have_url(server.base + "/admin/calls")
+    # The first page: today at a glance, and the set-up checklist with nothing done yet.
+    expect(page).to_have_url(server.base + "/admin/home")
     expect(page.locator("#tenant-name")).to_have_text("Initech")
-    expect(page.locator(".empty h2")).to_have_text("No calls yet")
+    expect(page.locator("#checklist h2")).to_have_text("Set up your phone system · 0 of 6 done")
+    expect(page.locator("#checklist li.next")).to_have_attribute("data-step", "trunk")
     shot(page, "admin-1-first-view")
 
     # Trunk: a bad address is named next to its field and nothing is written; then a good one.
@@ -172,6 +174,7 @@ def test_a_new_tenant_admin_sets_up_trunk_number_extension_dialplan_and_simulate
 
     page.click("#add-rule")
     page.fill('#rule-form [name=name]', "office hours")
+    page.select_option('#rule-form [name="when"]', "custom")
     for day in ["mon", "tue", "wed", "thu", "fri"]:
         page.check(f'#rule-form .days input[value="{day}"]')
     page.fill('#rule-form [name="conditions.time_from"]', "09:00")
@@ -181,8 +184,9 @@ def test_a_new_tenant_admin_sets_up_trunk_number_extension_dialplan_and_simulate
     expect(page.locator('tr[data-rule="office hours"]')).to_contain_text("Ring 201 · Sales")
 
     page.click("#add-rule")
-    expect(page.locator('#rule-form [name=priority]')).to_have_value("20")
+    expect(page.locator('#rule-form [name=priority]')).to_have_count(0)  # order is what people see and move
     page.fill('#rule-form [name=name]', "after hours")
+    page.click("#rule-form details.more-fields summary")
     page.fill('#rule-form [name="conditions.caller"]', "_12(")
     page.select_option('#rule-form [name="action.type"]', "voicemail")
     page.click("#rule-form button[type=submit]")
@@ -335,7 +339,7 @@ def test_call_history_filters_pages_and_shows_legs_and_live_calls_update(open_co
     for i in range(3):
         inbound(server, "+31205550200", f"+3161111111{i}", f"SCL_spam_{i}_{time.time_ns()}")
 
-    page = open_console("admin@soylent.test", "admin-password")
+    page = open_console("admin@soylent.test", "admin-password", path="/admin/calls")
     rows = page.locator("#content tbody > tr[data-call]")
     expect(rows).to_have_count(25)
     expect(rows.first).to_contain_text("+31611111112")  # newest first
@@ -541,6 +545,9 @@ def test_phone_width_and_the_keyboard_alone(browser, server):
 
 def test_users_roles_disabling_policy_and_sign_out(open_console, server):
     t = tenant(server, "Stark", "pepper@stark.test")
+    trunk = created(server.call("POST", f"{t['base']}/trunks", {"name": "carrier", "address": "sip.stark.test"}, t["admin"]))
+    for number, label in [("+31205550300", "Main line"), ("+31205550301", None)]:
+        created(server.call("POST", f"{t['base']}/dids", {"number": number, "trunk_id": trunk["id"], "label": label}, t["admin"]))
     page = open_console("pepper@stark.test", "admin-password")
     nav(page, "Users")
     page.fill("#user-form [name=email]", "happy@stark.test")
@@ -570,7 +577,14 @@ def test_users_roles_disabling_policy_and_sign_out(open_console, server):
     for name in ["allow_international", "allowed_prefixes", "blocked_prefixes", "max_calls_per_user_per_hour", "max_concurrent_calls"]:
         expect(page.locator(f'#policy-form [name="policy.{name}"]')).to_be_disabled()
     expect(page.locator('#policy-form [data-field="policy.max_concurrent_calls"] .hint')).to_have_text("Set by the platform operator.")
-    page.fill('#policy-form [name="policy.default_caller_id"]', "020 555 0300")
+    # Pickers: the default caller id is one of the tenant's numbers; country and time zone are lists.
+    expect(page.locator('#policy-form [name="policy.default_caller_id"] option')).to_have_text(
+        ["The trunk's first number", "+31205550300 · Main line", "+31205550301"])
+    expect(page.locator('#policy-form [name="country"]')).to_have_value("NL")
+    expect(page.locator('#policy-form [name="country"] option[value="NL"]')).to_have_text("Netherlands (NL)")
+    expect(page.locator('#policy-form [name="timezone"]')).to_have_value("Europe/Amsterdam")
+    assert page.locator('#policy-form [name="timezone"] option').count() > 300
+    page.select_option('#policy-form [name="policy.default_caller_id"]', "+31205550300")
     page.select_option('#policy-form [name="policy.forward_caller_id"]', "caller")
     page.check('#policy-form [name="policy.voicemail_transcription"]')
     page.click("#policy-form button[type=submit]")

@@ -101,6 +101,11 @@ enum OpenAPIDocument {
             .init(method: "GET", path: "/admin/assets/{file}", summary: "The admin console's scripts and styles", tag: "web", auth: false),
         ] + crud("/v1/tenants", "{tenant_id}", "Tenant", tag: "tenants")
         + crud("\(t)/users", "{user_id}", "User", tag: "users")
+        + [
+            .init(
+                method: "GET", path: "\(t)/users/{user_id}/extensions", summary: "The extensions a user holds a grant on",
+                tag: "users", response: "Extension", list: true)
+        ]
         + crud("\(t)/trunks", "{trunk_id}", "Trunk", tag: "trunks")
         + [
             .init(

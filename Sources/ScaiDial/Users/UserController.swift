@@ -36,6 +36,16 @@ struct UserController {
         admin.get("/users/:user_id", use: get)
         admin.patch("/users/:user_id", use: update)
         admin.delete("/users/:user_id", use: delete)
+        admin.get("/users/:user_id/extensions", use: extensions)
+    }
+
+    /// The extensions the user holds a grant on (what rings them, what they may call from).
+    @Sendable func extensions(_ request: Request, context: TenantAdminContext) async throws -> Page<ExtensionDTO> {
+        let db = services.db
+        let user = try await find(context, context.scope)
+        let ids = try await GrantModel.scoped(context.scope, on: db).filter(\.$userID == user.requireID()).all().map(\.extensionID)
+        let rows = ids.isEmpty ? [] : try await ExtensionModel.scoped(context.scope, on: db).filter(\.$id ~~ ids).sort(\.$number).all()
+        return Page(items: try rows.map(ExtensionDTO.init), nextCursor: nil)
     }
 
     @Sendable func list(_ request: Request, context: TenantAdminContext) async throws -> Page<UserDTO> {

@@ -26,6 +26,8 @@ struct AdminConsoleController {
             "admin-simulator.js": WebAsset(bytes: PackageResources.admin_simulator_js, contentType: js),
             "admin-calls.js": WebAsset(bytes: PackageResources.admin_calls_js, contentType: js),
             "admin-voicemail.js": WebAsset(bytes: PackageResources.admin_voicemail_js, contentType: js),
+            "admin-home.js": WebAsset(bytes: PackageResources.admin_home_js, contentType: js),
+            "admin-schedules.js": WebAsset(bytes: PackageResources.admin_schedules_js, contentType: js),
         ]
     }()
 

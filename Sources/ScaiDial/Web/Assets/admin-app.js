@@ -7,9 +7,9 @@
   let current = null;
 
   const nav = [
-    { group: "Calls", items: [["calls", "Call history"], ["active", "Live calls"], ["voicemail", "Voicemail"]] },
-    { group: "Setup", items: [["trunks", "Trunks"], ["numbers", "Numbers"], ["extensions", "Extensions"], ["dialplans", "Dialplans"],
-      ["users", "Users"], ["policy", "Policy"]] },
+    { group: "Calls", items: [["home", "Today"], ["calls", "Call history"], ["active", "Live calls"], ["voicemail", "Voicemail"]] },
+    { group: "Routing", items: [["dialplans", "Dialplans"], ["schedules", "Schedules"], ["numbers", "Numbers"], ["extensions", "Extensions"]] },
+    { group: "Setup", items: [["trunks", "Trunks"], ["users", "Users"], ["policy", "Policy"]] },
   ];
 
   /// A console address; a platform admin managing a tenant keeps it in `?tenant=`.
@@ -24,8 +24,26 @@
     history[replace ? "replaceState" : "pushState"](null, "", Admin.href(path));
     route(true);
   };
-  /// Draw the current view again (after a change), keeping the address.
-  Admin.reload = () => route(false);
+  /// Draw the current view again (after a change), keeping the address and the keyboard focus: on
+  /// `focus` (a selector) when given, else on the control that had it (found again by id, by its
+  /// form and name, or by its data attributes).
+  Admin.reload = async ({ focus } = {}) => {
+    const key = focus || focusKey(document.activeElement);
+    await route(false);
+    const again = key && document.querySelector(key);
+    if (again) again.focus();
+  };
+
+  function focusKey(el) {
+    if (!el || el === document.body || !$("content").contains(el)) return null;
+    if (el.id && !/^f\d+$/.test(el.id)) return `#${CSS.escape(el.id)}`;
+    const form = el.closest("form[id]");
+    if (form && el.name) return `#${CSS.escape(form.id)} [name="${CSS.escape(el.name)}"]`;
+    if (form && el.type === "submit") return `#${CSS.escape(form.id)} button[type="submit"]`;
+    const data = [...el.attributes].filter((a) => a.name.startsWith("data-") || a.name === "aria-label")
+      .map((a) => `[${a.name}="${CSS.escape(a.value)}"]`).join("");
+    return data ? `${el.tagName.toLowerCase()}${data}` : null;
+  }
 
   document.addEventListener("click", (event) => {
     const a = event.target.closest("a[data-nav]");
@@ -35,6 +53,14 @@
     route(true);
   });
   window.addEventListener("popstate", () => route(true));
+  // A table row that opens something (data-href): a click anywhere on it that is not on a control.
+  document.addEventListener("click", (event) => {
+    const row = event.target.closest("tr[data-href]");
+    if (!row || event.defaultPrevented || event.target.closest("a, button, input, select, textarea, label, audio")) return;
+    if (window.getSelection && String(window.getSelection())) return; // selecting text, not opening
+    history.pushState(null, "", row.dataset.href);
+    route(true);
+  });
 
   function show(...nodes) {
     $("content").replaceChildren(...nodes);
@@ -144,6 +170,8 @@
   }
 
   async function route(navigated) {
+    const toast = document.getElementById("toast");
+    if (navigated && toast && !toast.querySelector("#toast-undo")) toast.hidden = true;
     endView();
     if (!Admin.me) return;
     const ctx = { alive: true, cleanups: [] };
@@ -174,7 +202,7 @@
     if (!ctx.alive) return;
     let name = page;
     if (!name) {
-      name = Admin.tenant ? "calls" : "tenants";
+      name = Admin.tenant ? "home" : "tenants";
       history.replaceState(null, "", Admin.href(`/admin/${name}`));
     }
     drawNav(name);

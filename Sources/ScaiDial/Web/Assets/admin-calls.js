@@ -181,7 +181,7 @@
     /// (so the keyboard focus stays where it is).
     function draw(calls) {
       const key = JSON.stringify(calls.items.map((c) => [c.id, c.state, c.answered_at, c.legs.map((l) => [l.id, l.state])]));
-      note.textContent = `Live: checked every 3 seconds; last at ${new Date().toLocaleTimeString("en-GB")}.`;
+      note.textContent = `Live: checked every 3 seconds; last at ${Admin.fmt.time(new Date().toISOString())}.`;
       note.classList.remove("warn");
       if (key === shown) {
         for (const c of calls.items) {

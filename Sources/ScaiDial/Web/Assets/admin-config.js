@@ -15,7 +15,9 @@
       Admin.field({ name: "label", label: "Label", value: d.label, placeholder: "Main line", empty: did ? "null" : "omit" }),
       Admin.field({ name: "trunk_id", label: "Arrives on trunk", kind: "select", value: d.trunk_id, required: true,
         options: trunks.map((t) => [t.id, t.name]) }),
-      Admin.field({ name: "dialplan_id", label: "Follows dialplan", kind: "select", value: d.dialplan_id || "", empty: did ? "null" : "omit",
+      // A new number follows the tenant's only dialplan, when there is just one.
+      Admin.field({ name: "dialplan_id", label: "Follows dialplan", kind: "select",
+        value: did ? d.dialplan_id || "" : plans.length === 1 ? plans[0].id : "", empty: did ? "null" : "omit",
         options: [["", "None: calls are rejected"], ...plans.map((p) => [p.id, p.name])],
         hint: "The dialplan decides where calls to this number go." }),
     ];
@@ -46,9 +48,10 @@
           { label: "Trunk", cell: (d) => (trunk[d.trunk_id] ? Admin.link(`/admin/trunks/${d.trunk_id}`, trunk[d.trunk_id].name) : "—") },
           { label: "Dialplan", cell: (d) => (d.dialplan_id && plan[d.dialplan_id]
             ? Admin.link(`/admin/dialplans/${d.dialplan_id}`, plan[d.dialplan_id].name) : Admin.badge("None: calls are rejected", "warn")) },
-        ], dids, (cursor) => Admin.list(Admin.t("/dids"), { cursor }), (d) => ({ "data-number": d.number }))
+        ], dids, (cursor) => Admin.list(Admin.t("/dids"), { cursor }),
+        (d) => ({ "data-number": d.number, "data-href": Admin.href(`/admin/numbers/${d.id}`) }))
       : Admin.empty("No numbers yet", "Add the phone numbers your carrier routes to you. Each follows a dialplan that decides where its calls go.");
-    return h("div", {}, Admin.pageHeader("Numbers"), Admin.section(null, table),
+    return h("div", {}, Admin.pageHeader("Numbers"), Admin.section(null, dids.items.length ? Admin.search("Search numbers", "number, label, trunk or dialplan") : null, table),
       plans.items.length ? null : h("p", { class: "note" }, "No dialplan yet: numbers without one reject their calls. ",
         Admin.link("/admin/dialplans", "Create a dialplan"), "."),
       Admin.section("Add a number", form));
@@ -106,12 +109,14 @@
       { label: "Name", cell: (u) => u.display_name || "—" },
       { label: "Role", cell: (u) => (u.role === "tenant_admin" ? "Admin" : "User") },
       { label: "Status", cell: (u) => (u.disabled ? Admin.badge("Disabled", "bad") : Admin.badge("Active", "ok")) },
-    ], page, (cursor) => Admin.list(Admin.t("/users"), { cursor }));
-    return h("div", {}, Admin.pageHeader("Users"), Admin.section(null, table), Admin.section("Add a user", form));
+    ], page, (cursor) => Admin.list(Admin.t("/users"), { cursor }), (u) => ({ "data-href": Admin.href(`/admin/users/${u.id}`), "data-user": u.email }));
+    return h("div", {}, Admin.pageHeader("Users"), Admin.section(null, Admin.search("Search users", "name, email or role"), table),
+      Admin.section("Add a user", form));
   }
 
   async function user(ctx) {
-    const u = await Admin.api("GET", Admin.t(`/users/${encodeURIComponent(ctx.id)}`));
+    const [u, held] = await Promise.all([Admin.api("GET", Admin.t(`/users/${encodeURIComponent(ctx.id)}`)),
+      Admin.list(Admin.t(`/users/${encodeURIComponent(ctx.id)}/extensions`))]);
     const self = u.id === Admin.me.user.id;
     const form = Admin.form({
       fields: [
@@ -136,8 +141,15 @@
           Admin.flash(`Deleted ${u.email}.`);
           Admin.go("/admin/users");
         });
+    const extensions = held.items.length
+      ? h("ul", { class: "checks", id: "user-extensions" }, held.items.map((e) => h("li", {}, Admin.link(`/admin/extensions/${e.id}`,
+          Admin.extensionLabel(e)), h("span", { class: "note" }, e.type === "bot" ? " · bot" : ""))))
+      : h("p", { class: "note", id: "user-extensions" }, "No extensions: nothing rings them and they cannot place calls. Tick them under an extension's “Who answers”.");
     return h("div", {}, Admin.pageHeader(u.display_name || u.email, Admin.link("/admin/users", "All users")),
-      Admin.section(null, form), Admin.section("Delete", remove));
+      h("p", { class: "note" }, u.do_not_disturb ? Admin.badge("Do not disturb", "warn") : Admin.badge("Available", "ok"),
+        u.do_not_disturb ? " Calls don't ring them; they count as unavailable for forward rules (they set this on their phone)." : null),
+      h("div", { class: "columns" }, Admin.section(null, form), Admin.section("Extensions they answer", extensions)),
+      Admin.section("Delete", remove));
   }
 
   Admin.views.users = { title: "Users", noun: "user", tenant: true, render: (ctx) => (ctx.id ? user(ctx) : users(ctx)) };
@@ -145,7 +157,7 @@
   // ---- policy -------------------------------------------------------------------------------
 
   async function policy() {
-    const t = await Admin.api("GET", Admin.t(""));
+    const [t, dids] = await Promise.all([Admin.api("GET", Admin.t("")), Admin.list(Admin.t("/dids"))]);
     const p = t.policy;
     // Where calls may go and how many: the platform operator's to set (toll fraud is the platform's bill).
     const operator = Admin.me.user.role === "platform_admin";
@@ -154,8 +166,10 @@
       fields: [
         h("fieldset", { class: "group" }, h("legend", {}, "Organisation"),
           Admin.field({ name: "name", label: "Name", value: t.name, required: true }),
-          Admin.field({ name: "country", label: "Country", value: t.country, hint: "National numbers are read in this country." }),
-          Admin.field({ name: "timezone", label: "Time zone", value: t.timezone, hint: "Dialplan schedules run on this clock." })),
+          Admin.field({ name: "country", label: "Country", kind: "select", value: t.country, options: Admin.countries(t.country),
+            hint: "National numbers are read and shown in this country's format." }),
+          Admin.field({ name: "timezone", label: "Time zone", kind: "select", value: t.timezone, options: Admin.timeZones(t.timezone),
+            hint: "Schedules, “today” and every time shown run on this clock." })),
         h("fieldset", { class: "group" }, h("legend", {}, "Outbound calls"),
           Admin.field({ name: "policy.allow_international", label: "Allow international calls", kind: "bool", value: p.allow_international,
             readonly: !operator, hint: platformHint }),
@@ -165,8 +179,10 @@
           Admin.field({ name: "policy.blocked_prefixes", label: "Never these prefixes", kind: "list", value: p.blocked_prefixes,
             placeholder: operator ? "+31900, +31909" : "none", readonly: !operator,
             hint: operator ? "Blocked prefixes win over everything else." : platformHint }),
-          Admin.field({ name: "policy.default_caller_id", label: "Default caller id", value: p.default_caller_id, empty: "null",
-            hint: "Shown to the people you call. Empty: the trunk's first number." }),
+          Admin.field({ name: "policy.default_caller_id", label: "Default caller id", kind: "select", value: p.default_caller_id || "",
+            empty: "null", options: [["", "The trunk's first number"], ...dids.items.map((d) => [d.number, d.label ? `${d.number} · ${d.label}` : d.number]),
+              ...(p.default_caller_id && !dids.items.some((d) => d.number === p.default_caller_id) ? [[p.default_caller_id, p.default_caller_id]] : [])],
+            hint: "The number the people you call see." }),
           Admin.field({ name: "policy.max_calls_per_user_per_hour", label: "Calls per user per hour", kind: "int",
             value: p.max_calls_per_user_per_hour, readonly: !operator,
             hint: operator ? "A brake on toll fraud with a stolen session." : platformHint })),

@@ -22,9 +22,10 @@
         Admin.field({ name: "target_ref", label: "Bot (agent name)", value: e.target_ref, hidden: type !== "bot", placeholder: "support-agent",
           hint: "The LiveKit agent dispatched into the call." })),
       h("div", { class: "row" },
-        Admin.field({ name: "ring_timeout_s", label: "Ring for (seconds)", kind: "int", value: e.ring_timeout_s ?? 30, min: 5, max: 300 }),
+        Admin.field({ name: "ring_timeout_s", label: type === "bot" ? "Agent joins within (seconds)" : "Ring for (seconds)", kind: "int",
+          value: e.ring_timeout_s ?? 30, min: 5, max: 300 }),
         Admin.field({ name: "voicemail_enabled", label: "Voicemail box", kind: "bool", value: e.voicemail_enabled ?? true,
-          hint: "Callers nobody answers can leave a message." })),
+          hint: type === "bot" ? "When no agent joins in time, callers can leave a message." : "Callers nobody answers can leave a message." })),
     ];
   }
 
@@ -38,7 +39,16 @@
     });
     form.id = "extension-form";
     const type = form.querySelector('[name="type"]');
-    type.addEventListener("change", () => Admin.showField(form, "target_ref", type.value === "bot"));
+    // A bot extension shows what applies to bots: its agent, the time the agent has to join, and
+    // voicemail as the fallback when none does.
+    const sync = () => {
+      const bot = type.value === "bot";
+      Admin.showField(form, "target_ref", bot);
+      form.querySelector('.field[data-field="ring_timeout_s"] label').textContent = bot ? "Agent joins within (seconds)" : "Ring for (seconds)";
+      form.querySelector('.field[data-field="voicemail_enabled"] .hint').textContent = bot
+        ? "When no agent joins in time, callers can leave a message." : "Callers nobody answers can leave a message.";
+    };
+    type.addEventListener("change", sync);
     return form;
   }
 
@@ -56,7 +66,8 @@
           { label: "Rings", cell: (e) => (e.type === "bot" ? `Bot: ${e.target_ref}` : "Browser phones") },
           { label: "Ring time", cell: (e) => `${e.ring_timeout_s} s` },
           { label: "Voicemail", cell: (e) => (e.voicemail_enabled ? (e.has_greeting ? "On, own greeting" : "On") : "Off") },
-        ], page, (cursor) => Admin.list(Admin.t("/extensions"), { cursor }), (e) => ({ "data-extension": e.number }))
+        ], page, (cursor) => Admin.list(Admin.t("/extensions"), { cursor }),
+        (e) => ({ "data-extension": e.number, "data-href": Admin.href(`/admin/extensions/${e.id}`) }))
       : Admin.empty("No extensions yet",
           "An extension is what a call rings: the browser phones of the users you grant it, or a bot. Add one below, then send calls to it from a dialplan.");
     return h("div", {}, Admin.pageHeader("Extensions"), Admin.section(null, table), Admin.section("Add an extension", form));
@@ -117,9 +128,14 @@
     const rows = users.map((u) => {
       const error = h("span", { class: "field-error", role: "alert" });
       const box = h("input", { type: "checkbox", checked: granted.has(u.id), "data-user": u.email });
+      // Not disabled while saving: a disabled box drops the keyboard focus. A second change
+      // during the request is put back instead.
+      let pending = false;
       box.addEventListener("change", async () => {
+        if (pending) return void (box.checked = !box.checked);
         error.textContent = "";
-        box.disabled = true;
+        pending = true;
+        box.setAttribute("aria-busy", "true");
         try {
           if (box.checked) await Admin.api("POST", Admin.t(`/extensions/${ext.id}/grants`), { user_id: u.id });
           else await Admin.api("DELETE", Admin.t(`/extensions/${ext.id}/grants/${u.id}`));
@@ -128,7 +144,8 @@
           box.checked = !box.checked;
           error.textContent = e.message;
         } finally {
-          box.disabled = false;
+          pending = false;
+          box.removeAttribute("aria-busy");
         }
       });
       return h("li", {}, h("label", { class: "check" }, box, " ", u.display_name ? `${u.display_name} (${u.email})` : u.email,
@@ -144,59 +161,93 @@
   function forwardPanel(ext, rules, extensions) {
     const others = extensions.filter((e) => e.id !== ext.id);
     const byId = Object.fromEntries(extensions.map((e) => [e.id, e]));
+    const words = triggerWords;
     const target = (r) => r.target_type === "number" ? r.target
       : r.target_type === "extension" ? `Extension ${Admin.extensionLabel(byId[r.target])}`
         : r.target ? `Voicemail of ${Admin.extensionLabel(byId[r.target])}` : "This extension's voicemail";
+    const formBox = h("div", { id: "forward-editor" });
     const table = rules.length ? Admin.table([
-      { label: "When", cell: (r) => triggerWords[r.trigger] || r.trigger },
+      { label: "When", cell: (r) => words[r.trigger] || triggerWords[r.trigger] || r.trigger },
       { label: "Goes to", cell: target },
       { label: "On", cell: (r) => {
-        const box = h("input", { type: "checkbox", checked: r.enabled, "aria-label": `Forward rule ${triggerWords[r.trigger]} enabled` });
+        const box = h("input", { type: "checkbox", checked: r.enabled, "data-action": "enabled",
+          "aria-label": `Forward rule ${words[r.trigger] || r.trigger} on` });
         box.addEventListener("change", async () => {
+          const on = box.checked;
           try {
-            await Admin.api("PATCH", Admin.t(`/extensions/${ext.id}/forward-rules/${r.id}`), { enabled: box.checked });
+            await Admin.api("PATCH", Admin.t(`/extensions/${ext.id}/forward-rules/${r.id}`), { enabled: on });
+            Admin.toast(`Forward rule “${words[r.trigger] || r.trigger}” is ${on ? "on" : "off"}.`, async () => {
+              await Admin.api("PATCH", Admin.t(`/extensions/${ext.id}/forward-rules/${r.id}`), { enabled: !on });
+              box.checked = !on;
+            });
           } catch (e) {
             box.checked = !box.checked;
-            Admin.flash(e.message);
+            Admin.toast(e.message);
           }
         });
         return box;
       } },
-      { label: "", cell: (r) => Admin.confirmButton("Remove", "Remove this forward rule?", async () => {
-        await Admin.api("DELETE", Admin.t(`/extensions/${ext.id}/forward-rules/${r.id}`));
-        Admin.reload();
-      }) },
-    ], rules) : h("p", { class: "note" }, "No forward rules: when nobody answers, callers go to voicemail if it is on, else the call ends.");
-    const used = new Set(rules.map((r) => r.trigger));
-    const free = triggers.filter(([t]) => !used.has(t));
-    if (!free.length) return Admin.section("Forwarding", table);
+      { label: "", className: "row-actions", cell: (r) => [
+        h("button", { type: "button", "data-action": "edit", "aria-label": `Edit forward rule ${words[r.trigger] || r.trigger}`,
+          onclick: () => showForm(r) }, "Edit"),
+        Admin.confirmButton("Remove", "Remove this forward rule?", async () => {
+          await Admin.api("DELETE", Admin.t(`/extensions/${ext.id}/forward-rules/${r.id}`));
+          Admin.flash("Forward rule removed.");
+          Admin.reload();
+        }),
+      ] },
+    ], rules, (r) => ({ "data-forward": r.trigger })) : h("p", { class: "note" },
+      "No forward rules: when nobody answers, callers go to voicemail if it is on, else the call ends.");
     const boxes = extensions.filter((e) => e.voicemail_enabled && e.id !== ext.id);
-    const form = Admin.form({
-      fields: [
-        Admin.field({ name: "trigger", label: "When", kind: "select", options: free }),
-        Admin.field({ name: "target_type", label: "Send the call to", kind: "select",
-          options: [["voicemail", "Voicemail"], ["number", "A phone number"], ["extension", "Another extension"]] }),
-        Admin.field({ name: "target", label: "Phone number", hidden: true, placeholder: "+31612345678", inputmode: "tel" }),
-        Admin.field({ name: "target", label: "Extension", kind: "select", hidden: true,
-          options: others.map((e) => [e.id, Admin.extensionLabel(e)]) }),
-        Admin.field({ name: "target", label: "Whose voicemail", kind: "select",
-          options: [["", "This extension's"], ...boxes.map((e) => [e.id, Admin.extensionLabel(e)])] }),
-      ],
-      submit: "Add forward rule",
-      onSubmit: async (body) => {
-        await Admin.api("POST", Admin.t(`/extensions/${ext.id}/forward-rules`), body);
-        Admin.flash("Forward rule added.");
-        Admin.reload();
-      },
-    });
-    form.id = "forward-form";
-    const kinds = ["number", "extension", "voicemail"];
-    const targets = form.querySelectorAll('.field[data-field="target"]');
-    const type = form.querySelector('[name="target_type"]');
-    const sync = () => targets.forEach((w, i) => (w.hidden = kinds[i] !== type.value));
-    type.addEventListener("change", sync);
-    sync();
-    return Admin.section("Forwarding", table, h("h3", {}, "Add a forward rule"), form);
+
+    /// The add form, or (with `rule`) the same form editing that rule in place of it.
+    function showForm(rule) {
+      const used = new Set(rules.filter((r) => !rule || r.id !== rule.id).map((r) => r.trigger));
+      const free = triggers.filter(([t]) => !used.has(t));
+      if (!free.length) return void formBox.replaceChildren();
+      const kind = rule ? rule.target_type : "voicemail";
+      const form = Admin.form({
+        fields: [
+          Admin.field({ name: "trigger", label: "When", kind: "select", options: free, value: rule && rule.trigger }),
+          Admin.field({ name: "target_type", label: "Send the call to", kind: "select", value: kind,
+            options: [["voicemail", "Voicemail"], ["number", "A phone number"], ["extension", "Another extension"]] }),
+          Admin.field({ name: "target", label: "Phone number", hidden: true, placeholder: "+31612345678", inputmode: "tel",
+            value: rule && kind === "number" ? rule.target : undefined }),
+          Admin.field({ name: "target", label: "Extension", kind: "select", hidden: true, value: rule && kind === "extension" ? rule.target : undefined,
+            options: others.map((e) => [e.id, Admin.extensionLabel(e)]) }),
+          Admin.field({ name: "target", label: "Whose voicemail", kind: "select", value: rule && kind === "voicemail" ? rule.target || "" : "",
+            options: [["", "This extension's"], ...boxes.map((e) => [e.id, Admin.extensionLabel(e)])] }),
+        ],
+        submit: rule ? "Save forward rule" : "Add forward rule",
+        cancel: rule ? () => {
+          showForm(null);
+          const again = document.querySelector(`[data-forward="${rule.trigger}"] [data-action="edit"]`);
+          if (again) again.focus();
+        } : undefined,
+        onSubmit: async (body) => {
+          if (rule) {
+            if (body.target === undefined) body.target = null; // this extension's own voicemail
+            await Admin.api("PATCH", Admin.t(`/extensions/${ext.id}/forward-rules/${rule.id}`), body);
+            Admin.flash("Forward rule saved.");
+          } else {
+            await Admin.api("POST", Admin.t(`/extensions/${ext.id}/forward-rules`), body);
+            Admin.flash("Forward rule added.");
+          }
+          Admin.reload({ focus: rule ? `[data-forward="${body.trigger}"] [data-action="edit"]` : "#forward-form select" });
+        },
+      });
+      form.id = "forward-form";
+      const kinds = ["number", "extension", "voicemail"];
+      const targets = form.querySelectorAll('.field[data-field="target"]');
+      const type = form.querySelector('[name="target_type"]');
+      const sync = () => targets.forEach((w, i) => (w.hidden = kinds[i] !== type.value));
+      type.addEventListener("change", sync);
+      sync();
+      formBox.replaceChildren(h("h3", { tabindex: "-1" }, rule ? `Edit forward rule “${words[rule.trigger] || rule.trigger}”` : "Add a forward rule"), form);
+      if (rule) formBox.querySelector("h3").focus();
+    }
+    showForm(null);
+    return Admin.section("Forwarding", table, formBox);
   }
 
   async function detail(ctx) {
@@ -215,7 +266,7 @@
     });
     return h("div", {}, Admin.pageHeader(`Extension ${ext.number} · ${ext.name}`, Admin.link("/admin/extensions", "All extensions")),
       h("div", { class: "columns" }, Admin.section("Settings", form), ext.type === "wave" ? grantsPanel(ext, users.items, grants.items) : null),
-      ext.type === "wave" ? forwardPanel(ext, forwards.items, extensions.items) : null,
+      ext.type === "wave" ? forwardPanel(ext, forwards.items, extensions.items) : null, // bots answer themselves
       greetingPanel(ext),
       Admin.section("Delete", h("p", { class: "note" }, "Refused while a dialplan rule or another extension's forward rule sends calls here."),
         remove));

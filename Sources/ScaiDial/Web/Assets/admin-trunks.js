@@ -85,7 +85,8 @@
           { label: "Numbers", cell: (t) => (t.numbers.length ? t.numbers.join(", ") : h("span", { class: "muted" }, "none yet")) },
           { label: "LiveKit", cell: (t) => Admin.syncBadge(t.sync) },
           { label: "Registration", cell: Admin.registrationBadge },
-        ], page, (cursor) => Admin.list(Admin.t("/trunks"), { cursor }), (t) => ({ "data-trunk": t.id }))
+        ], page, (cursor) => Admin.list(Admin.t("/trunks"), { cursor }),
+        (t) => ({ "data-trunk": t.id, "data-href": Admin.href(`/admin/trunks/${t.id}`) }))
       : Admin.empty("No trunks yet",
           "A trunk connects ScaiDial to your SIP carrier. Add one below with the carrier's address and your account there; " +
           "then give it a number.");

@@ -210,18 +210,18 @@
       const name = m ? m[1] : e.field;
       const wrap = [...form.querySelectorAll(".field[data-field]")].find((w) => w.dataset.field === name && !w.closest("[hidden]"));
       if (!wrap) {
-        rest.push(`${e.field}: ${e.message}`);
+        rest.push(sentence(Admin.words(`${e.field.split(".").pop()} ${e.message}`)));
         continue;
       }
       const line = wrap.querySelector(".field-error");
-      const text = (m ? `Item ${Number(m[2]) + 1}: ` : "") + sentence(e.message) + ".";
+      const text = (m ? `Item ${Number(m[2]) + 1}: ` : "") + sentence(Admin.words(e.message)) + ".";
       line.textContent = line.textContent ? `${line.textContent} ${text}` : text;
       const control = wrap.querySelector("input, select, textarea, fieldset");
       control.setAttribute("aria-invalid", "true");
       first = first || control;
     }
     const formError = form.querySelector(":scope > .form-error");
-    if (rest.length || !(error.errors || []).length) formError.textContent = rest.length ? rest.join(". ") : error.message;
+    if (rest.length || !(error.errors || []).length) formError.textContent = rest.length ? rest.join(". ") : Admin.words(error.message);
     if (first && first.focus) first.focus();
   };
 
@@ -233,17 +233,23 @@
       h("div", { class: "fields" }, fields),
       h("p", { class: "form-error field-error", role: "alert" }),
       h("div", { class: "form-actions" }, button, cancel ? h("button", { type: "button", onclick: cancel }, "Cancel") : null, extra));
+    // While it saves the button says so (aria-disabled) but keeps the keyboard focus, which a
+    // disabled button would drop; a second submit meanwhile is ignored.
+    let saving = false;
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
+      if (saving) return;
       Admin.clearErrors(form);
-      button.disabled = true;
+      saving = true;
+      button.setAttribute("aria-disabled", "true");
       try {
         await onSubmit(Admin.readForm(form), form);
       } catch (e) {
         if (!(e instanceof Admin.ApiError)) console.error(e);
         Admin.showErrors(form, e instanceof Admin.ApiError ? e : { message: "Something went wrong. Please try again." });
       } finally {
-        button.disabled = false;
+        saving = false;
+        button.removeAttribute("aria-disabled");
       }
     });
     return form;
@@ -261,6 +267,97 @@
     status.textContent = text;
     clearTimeout(Admin.flash.timer);
     Admin.flash.timer = setTimeout(() => (status.textContent = ""), 4000);
+    Admin.toast(text, null, { quiet: true }); // the status line already says it to screen readers
+  };
+
+  /// A toast at the bottom of the window confirming what just changed, with *Undo* when `undo` is
+  /// given (it runs once; the toast then says it was undone). Read out by screen readers; the
+  /// keyboard focus stays where it was.
+  Admin.toast = function (text, undo, { quiet } = {}) {
+    let box = document.getElementById("toast");
+    if (!box) {
+      box = h("div", { id: "toast", class: "toast" });
+      document.body.append(box);
+    }
+    box.setAttribute("aria-live", quiet ? "off" : "polite");
+    box.setAttribute("role", quiet ? "note" : "status");
+    const undoButton = undo ? h("button", { type: "button", class: "link", id: "toast-undo" }, "Undo") : null;
+    if (undoButton) {
+      undoButton.addEventListener("click", async () => {
+        undoButton.disabled = true;
+        try {
+          await undo();
+          show("Undone.", null);
+        } catch (e) {
+          show(`Could not undo: ${e.message}`, null);
+        }
+      });
+    }
+    function show(words, button) {
+      box.replaceChildren(...[h("span", {}, words), button].filter(Boolean));
+      box.hidden = false;
+      clearTimeout(Admin.toast.timer);
+      Admin.toast.timer = setTimeout(() => (box.hidden = true), button ? 8000 : 4000);
+    }
+    show(text, undoButton);
+  };
+
+  /// The API's field names in a message, in words ("must not be before date_from" → "… the first date").
+  const fieldWords = {
+    date_from: "the first date", date_to: "the last date", time_from: "the start time", time_to: "the end time",
+    schedule_id: "a schedule", schedule_when: "during, outside or a holiday", extension_id: "an extension", trunk_id: "a trunk",
+    dialplan_id: "a dialplan", target_type: "where the call goes", sip_status: "the SIP status", ring_timeout_s: "the ring time",
+    target_ref: "the bot", display_name: "the name", max_concurrent_calls: "the number of calls at once",
+  };
+  Admin.words = (message) => String(message || "").replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => fieldWords[name] || name.replace(/_/g, " "));
+
+  /// A search box over the table that follows it in the same panel: rows without the words are
+  /// hidden as you type (rows added by "Show more" too).
+  Admin.search = (label, what) => {
+    const input = h("input", { type: "search", class: "search", "aria-label": label, placeholder: `Search: ${what}` });
+    input.addEventListener("input", () => {
+      const words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      const panel = input.closest("section") || input.parentElement;
+      for (const row of panel.querySelectorAll("tbody tr")) {
+        const text = row.textContent.toLowerCase();
+        row.hidden = !words.every((w) => text.includes(w));
+      }
+    });
+    return input;
+  };
+
+  /// Every country with its English name, sorted by name ([code, "Name (CODE)"]); `current` stays
+  /// listed even if the browser does not know it.
+  Admin.countries = (current) => {
+    const names = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+    const out = [];
+    for (let a = 65; a <= 90; a++) {
+      for (let b = 65; b <= 90; b++) {
+        const code = String.fromCharCode(a, b);
+        let name;
+        try { name = names.of(code); } catch (e) { name = undefined; }
+        if (name && name !== code && !/^(EU|EZ|UN|QO|XA|XB|ZZ)$/.test(code)) out.push([code, `${name} (${code})`]);
+      }
+    }
+    if (current && !out.some(([c]) => c === current)) out.push([current, current]);
+    return out.sort((x, y) => x[1].localeCompare(y[1]));
+  };
+
+  /// The IANA time zones the browser knows, "Europe/Amsterdam (UTC+01:00)"; `current` stays listed.
+  Admin.timeZones = (current) => {
+    const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+    const list = zones.includes(current) || !current ? [...zones] : [current, ...zones];
+    if (!list.includes("UTC")) list.push("UTC");
+    const offset = (zone) => {
+      try {
+        const part = new Intl.DateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "longOffset" }).formatToParts(new Date())
+          .find((x) => x.type === "timeZoneName");
+        return part ? part.value.replace("GMT", "UTC") : "";
+      } catch (e) {
+        return "";
+      }
+    };
+    return list.map((z) => [z, `${z.replace(/_/g, " ")} (${offset(z) === "UTC" ? "UTC+00:00" : offset(z)})`]);
   };
 
   // ---- formats and time zones --------------------------------------------------------------
