@@ -140,10 +140,11 @@ def test_the_chosen_microphone_is_tested_remembered_and_used_by_the_call(browser
     context.close()
 
 
-def test_numbers_in_national_format_and_times_on_the_tenants_clock_whatever_the_browsers(browser, server, world):
+@pytest.mark.parametrize("width,height", WIDTHS)
+def test_numbers_in_national_format_and_times_on_the_tenants_clock_whatever_the_browsers(browser, server, world, width, height):
     # The browser runs on New York time; Acme is in Amsterdam, and its phone shows Amsterdam's clock.
-    context, page, errors = open_phone(browser, server, 390, 844, "/my/recents", timezone_id="America/New_York")
-    caller = "+31633600001"
+    context, page, errors = open_phone(browser, server, width, height, "/my/recents", timezone_id="America/New_York")
+    caller = f"+316336{width:05d}"
     decision = inbound(server, caller)
     ring = page.locator(f'[data-ring="{decision["scaidial_call_id"]}"]')
     expect(ring.locator(".ring-from")).to_have_text(national(caller))
@@ -163,6 +164,6 @@ def test_numbers_in_national_format_and_times_on_the_tenants_clock_whatever_the_
     # A number of another country stays international.
     assert page.evaluate("ScaiDialPhone.number('+442079460000')") == "+442079460000"
     assert page.evaluate("ScaiDialPhone.number('anonymous')") == "Withheld number"
-    shot(page, "app-recents-national-390")
+    shot(page, f"app-recents-national-{width}")
     assert errors == [], errors
     context.close()

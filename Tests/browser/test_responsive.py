@@ -34,7 +34,7 @@ def test_the_softphone_fits_every_width_and_names_every_button(browser, server, 
 
 @pytest.fixture(scope="module")
 def seeded(server):
-    t = tenant(server, "Tyrell", "rachael@tyrell.test")
+    t = tenant(server, "Tyrell at every width", "rachael@tyrell-widths.test")
     trunk = created(server.call("POST", f"{t['base']}/trunks", {"name": "a carrier with a rather long name", "address": "sip.tyrell.test"},
                                 t["admin"]))
     ext = created(server.call("POST", f"{t['base']}/extensions", {"number": "101", "name": "Replicant detection desk"}, t["admin"]))
@@ -57,7 +57,7 @@ def seeded(server):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_console_fits_every_width_and_names_every_button(open_console, server, seeded, width):
-    page = open_console("rachael@tyrell.test", "admin-password", viewport=(width, 900))
+    page = open_console("rachael@tyrell-widths.test", "admin-password", viewport=(width, 900))
     for path in seeded["pages"]:
         page.goto(server.base + path)
         page.wait_for_selector("#content h1")

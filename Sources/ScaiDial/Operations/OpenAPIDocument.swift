@@ -22,6 +22,7 @@ enum OpenAPIDocument {
     /// plan's rules in priority order): no `limit` or `cursor`, and `next_cursor` is always null.
     static let unpagedLists: Set<String> = [
         "/me/extensions", "/me/calls/active", "\(t)/calls/active", "\(t)/dialplans/{dialplan_id}/rules",
+        "\(t)/users/{user_id}/extensions",
     ]
     static let operations: [Operation] =
         [
