@@ -9,7 +9,9 @@ Admin.views = {};
 /// A refused request: the problem details ScaiDial answered with (`errors` name the fields).
 class ApiError extends Error {
   constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    // In words: the API's field names ("date_from") as people say them (Admin.words, admin-ui.js).
+    const detail = (problem && (problem.detail || problem.title)) || `HTTP ${status}`;
+    super(Admin.words ? Admin.words(detail) : detail);
     this.status = status;
     this.code = problem && problem.code;
     this.errors = (problem && problem.errors) || [];
