@@ -242,7 +242,7 @@ def test_a_new_tenant_admin_sets_up_trunk_number_extension_dialplan_and_simulate
     page.fill("#simulator-form [name=at]", "2026-06-17T10:00")
     page.click("#simulator-form button[type=submit]")
     expect(page.locator("#sim-result .outcome")).to_have_text("Rule office hours wins: Ring 201 · Sales.")
-    expect(page.locator("#sim-result")).to_contain_text("2026-06-17 10:00 Wed (Europe/Amsterdam, UTC+02:00)")
+    expect(page.locator("#sim-result")).to_contain_text("on Wed 17 Jun 2026, 10:00 (Europe/Amsterdam, UTC+02:00)")
     expect(page.locator('tr[data-rule="office hours"]')).to_have_class(re.compile(r"\bwinner\b"))
     page.fill("#simulator-form [name=at]", "2026-06-20T10:00")
     page.click("#simulator-form button[type=submit]")

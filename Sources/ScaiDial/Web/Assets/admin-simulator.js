@@ -39,7 +39,7 @@
           t.matched ? null : h("span", { class: "reason" }, ` ${t.reason}`))))
         : h("p", { class: "note" }, "This dialplan has no rules.");
       result.replaceChildren(outcome,
-        h("p", { class: "note" }, `A call from ${answer.from || "a withheld number"} to ${answer.to} at ${answer.local_time}.`),
+        h("p", { class: "note" }, `A call from ${answer.from || "a withheld number"} to ${answer.to} on ${Admin.fmt.when(answer.at)}.`),
         h("h3", {}, "Rules in order"), trace);
       onWinner(answer.rule_id || null);
     }

@@ -400,6 +400,17 @@
       return new Intl.DateTimeFormat("en-GB", { timeZone: Admin.tenant ? Admin.tenant.timezone : undefined, day: "numeric",
         month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }).format(new Date(iso));
     },
+    /// A moment with its weekday, on the tenant's clock and said which clock: "Wed 17 Jun 2026, 10:00
+    /// (Europe/Amsterdam, UTC+02:00)" — the console's date format, with what a schedule needs.
+    when(iso) {
+      const zone = Admin.tenant ? Admin.tenant.timezone : "UTC";
+      const at = new Date(iso);
+      const text = new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", day: "numeric", month: "short", year: "numeric",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(at).replace(/^(\w+),? /, "$1 ");
+      const offset = (new Intl.DateTimeFormat("en-GB", { timeZone: zone, timeZoneName: "longOffset" }).formatToParts(at)
+        .find((p) => p.type === "timeZoneName") || { value: "" }).value.replace("GMT", "UTC");
+      return `${text} (${zone}, ${offset === "UTC" ? "UTC+00:00" : offset})`;
+    },
     duration(seconds) {
       if (seconds === null || seconds === undefined) return "—";
       const s = Math.max(0, Math.round(seconds));
