@@ -123,6 +123,7 @@ struct AppServices: Sendable {
         for kind in CallTimers.kinds {
             jobs.register(CallTimerHandler(kind: kind, engine: engine, liveKit: liveKit, refer: refer))
         }
+        jobs.register(DiscardRecordingHandler(storage: storage))
         jobs.register(
             LiveKitWorkHandler(
                 engine: engine, liveKit: liveKit, links: MediaLinks(secretKey: config.secretKey, publicURL: config.publicURL),

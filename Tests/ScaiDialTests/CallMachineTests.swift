@@ -294,6 +294,7 @@ struct CallMachineTests {
         let (stored, s) = try F.run(ended, .egressEnded(outcome), at: 22)
         let messages = s.effects.compactMap { if case .storeMessage(let m) = $0 { m } else { nil } }
         #expect(messages.count == 1 && messages.first?.box == F.desk && messages.first?.storageKey == "voicemail/x.ogg")
+        #expect(!s.effects.contains { if case .discardRecording = $0 { true } else { false } })  // a message keeps its file
         #expect(stored.endReason == .voicemail && stored.endedAt == ended.endedAt)
         #expect(try F.run(stored, .egressEnded(outcome)).1.effects.isEmpty)
     }
@@ -310,6 +311,7 @@ struct CallMachineTests {
         let (noMessage, n) = try F.run(
             gone, .egressEnded(EgressOutcome(egressID: "EG_r", complete: true, seconds: 4, sizeBytes: 900, error: nil)))
         #expect(!n.effects.contains { if case .storeMessage = $0 { true } else { false } })
+        #expect(n.has(.discardRecording(key: "k")))  // what was recorded of the greeting goes
         #expect(noMessage.voicemailLeg?.failureReason == "the caller hung up during the greeting")
         call = try F.run(call, .ingressEnded(ingressID: "IN_g")).0
         let (limited, l) = try F.run(call, .voicemailLimit, at: 181)
@@ -318,8 +320,10 @@ struct CallMachineTests {
         let (e, te) = try F.run(limited, .egressEnded(empty))
         #expect(!te.effects.contains { if case .storeMessage = $0 { true } else { false } })
         #expect(e.voicemailLeg?.failureReason?.hasPrefix("empty recording") == true)
+        #expect(te.has(.discardRecording(key: "k")))
         let broken = EgressOutcome(egressID: "EG_r", complete: false, seconds: 0, sizeBytes: 0, error: "disk full")
-        let (f, _) = try F.run(limited, .egressEnded(broken))
+        let (f, fe) = try F.run(limited, .egressEnded(broken))
+        #expect(fe.has(.discardRecording(key: "k")))
         #expect(f.voicemailLeg?.state == .failed && f.voicemailLeg?.failureReason == "recording failed: disk full")
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LiveKit
 import LiveKitFake
+import NIOCore
 import Testing
 
 @testable import ScaiDial
@@ -157,6 +158,7 @@ struct VoicemailFlowTests {
                 let caller = try await Self.callerArrives(env, room: room, callID: "SCL_e\(n)")
                 try await Self.greetingEnds(env)
                 let egressID = try #require(await env.fake.egresses.last?.egressId)
+                let key = try await Self.recordingWritten(env)
                 if failed {
                     await env.fake.endEgress(egressID, status: .failed, error: "upload refused")
                 } else {
@@ -166,6 +168,10 @@ struct VoicemailFlowTests {
                 let leg = try #require(try await env.leg())
                 #expect(leg["state"] as? String == (failed ? "failed" : "ended"))
                 #expect((leg["failure_reason"] as? String)?.contains(failed ? "upload refused" : "empty recording") == true)
+                try await eventually("the recording that is no message is removed") {
+                    try await env.ringing.services.jobs.runDue()
+                    return try await env.ringing.services.storage.head(key) == nil
+                }
                 await env.fake.callerHangsUp(room: room, identity: caller)
                 _ = try await env.call(when: "the call ends") { $0["state"] as? String == "ended" || $0["state"] as? String == "failed" }
             }
@@ -196,17 +202,33 @@ struct VoicemailFlowTests {
         }
     }
 
-    @Test("a caller who hangs up during the greeting is not recorded")
+    /// What Egress wrote for the current call: a file at the key the machine gave it.
+    static func recordingWritten(_ env: Env) async throws -> String {
+        let w = env.world
+        let callID = try #require(UUID(uuidString: try await env.call()["id"] as? String ?? ""))
+        let key = CallMachine.storageKey(
+            tenant: try #require(UUID(uuidString: w.a.id)), box: try #require(UUID(uuidString: w.a.extensionID)), call: callID)
+        try await env.ringing.services.storage.put(key, ByteBuffer(string: "OggS partial"), contentType: "audio/ogg")
+        return key
+    }
+
+    @Test("a caller who hangs up during the greeting is not recorded, and what was recorded is removed")
     func hangsUpDuringGreeting() async throws {
         try await run { env in
             let room = "\(TrunkSyncHandler.roomPrefix)_+31612345678_hu"
             let caller = try await Self.callerArrives(env, room: room, callID: "SCL_hu")
             try await eventually("the recording started") { await env.fake.egresses.contains { $0.status == .active } }
+            let key = try await Self.recordingWritten(env)
             await env.fake.callerHangsUp(room: room, identity: caller)
             try await eventually("the leg says why") {
                 (try await env.leg()?["failure_reason"] as? String)?.contains("during the greeting") == true
             }
             #expect(try await env.messages().isEmpty)
+            // The greeting's recorded seconds are nobody's message: the file goes (a durable job).
+            try await eventually("the recording is removed") {
+                try await env.ringing.services.jobs.runDue()
+                return try await env.ringing.services.storage.head(key) == nil
+            }
             #expect(try await env.call()["end_reason"] as? String == "voicemail")
             // The caller left: nobody is removed from the room.
             #expect(await env.fake.requests("RemoveParticipant").isEmpty)

@@ -95,7 +95,7 @@ extension CallEffect {
     /// Written in the transition's transaction (timers, messages, LiveKit work).
     var isTransactional: Bool {
         switch self {
-        case .schedule, .cancel, .storeMessage: true
+        case .schedule, .cancel, .storeMessage, .discardRecording: true
         default: LiveKitWork(self) != nil
         }
     }

@@ -111,6 +111,10 @@ struct CallStore: Sendable {
             case .schedule(let timer, let at): try await jobs.schedule(timer, for: call, at: at, on: tx)
             case .cancel(let kind): try await jobs.cancel(kind, for: call.id, on: tx)
             case .storeMessage(let draft): try await storeMessage(draft, of: call, on: tx)
+            case .discardRecording(let key):
+                try await JobQueue.enqueue(
+                    DiscardRecordingHandler.kind, payload: key, dedupeKey: "\(DiscardRecordingHandler.kind):\(key)",
+                    tenantID: call.tenantID, runAt: now, on: tx)
             default: try await LiveKitWork(effect)?.enqueue(for: call, at: now, on: tx)
             }
         }

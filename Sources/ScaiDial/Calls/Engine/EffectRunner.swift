@@ -29,7 +29,7 @@ struct EffectRunner: Sendable {
 
     private func run(_ effect: CallEffect, _ call: Call) async throws {
         switch effect {
-        case .schedule, .cancel, .storeMessage:
+        case .schedule, .cancel, .storeMessage, .discardRecording:
             break  // written with the transition
         case .ring(let users, let extensionID, let number, let name):
             hub.send(

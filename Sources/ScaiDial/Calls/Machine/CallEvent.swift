@@ -87,6 +87,9 @@ enum CallEffect: Equatable, Sendable {
     case schedule(CallTimer, at: Date)
     case cancel(CallTimer.Kind)
     case storeMessage(VoicemailDraft)
+    /// A recording that became no message (the caller left during the greeting, nothing was said,
+    /// the egress failed): its file is removed from the storage by a durable job.
+    case discardRecording(key: String)
 
     // MARK: after the commit
     /// `ring` to these users' browsers for the extension now ringing.

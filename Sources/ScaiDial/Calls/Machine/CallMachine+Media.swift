@@ -143,7 +143,9 @@ extension CallMachine {
         else { return }
         emit(.cancel(.voicemailLimit))
         updateLeg(leg.id) { $0.recordingRef = nil }
+        let key = leg.destination ?? Self.storageKey(tenant: call.tenantID, box: box, call: call.id)
         guard outcome.complete else {
+            emit(.discardRecording(key: key))  // whatever part of it was written
             return updateLeg(leg.id) {
                 $0.state = .failed
                 $0.failureReason = "recording failed: \(outcome.error ?? "unknown")"
@@ -151,20 +153,23 @@ extension CallMachine {
             }
         }
         guard leg.answeredAt != nil else {
-            // The greeting never finished: nothing was said after the tone.
+            // The greeting never finished: nothing was said after the tone, and the greeting's
+            // seconds that were recorded are nobody's message.
+            emit(.discardRecording(key: key))
             return updateLeg(leg.id) {
                 $0.end(at: now)
                 $0.failureReason = $0.failureReason ?? "the caller hung up during the greeting"
             }
         }
         guard outcome.sizeBytes > 0, outcome.seconds >= Self.minimumMessageSeconds else {
+            emit(.discardRecording(key: key))
             return updateLeg(leg.id) {
                 $0.end(at: now)
                 $0.failureReason = "empty recording (\(String(format: "%.1f", outcome.seconds)) s): no message"
             }
         }
         let message = VoicemailDraft(
-            id: newID(), box: box, storageKey: leg.destination ?? Self.storageKey(tenant: call.tenantID, box: box, call: call.id),
+            id: newID(), box: box, storageKey: key,
             seconds: outcome.seconds, sizeBytes: outcome.sizeBytes)
         updateLeg(leg.id) { $0.end(at: now) }
         emit(.storeMessage(message))
