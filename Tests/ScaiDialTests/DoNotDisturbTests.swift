@@ -43,10 +43,7 @@ struct DoNotDisturbTests {
     func unavailable() async throws {
         try await RingingTests().run { env in
             let w = env.world
-            let mine = try await SSEStream.open(port: env.port, token: w.a.userToken)
-            let theirs = try await SSEStream.open(port: env.port, token: env.otherToken)
-            _ = try await mine.next()
-            _ = try await theirs.next()
+            let (mine, theirs) = try await env.bothListening()
             for token in [w.a.userToken, env.otherToken] {
                 #expect(try await env.api.patch("/me", token: token, ["do_not_disturb": true]).status == .ok)
             }

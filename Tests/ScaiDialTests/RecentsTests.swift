@@ -10,10 +10,7 @@ struct RecentsTests {
     func kinds() async throws {
         try await RingingTests().run { env in
             let w = env.world
-            let mine = try await SSEStream.open(port: env.port, token: w.a.userToken)
-            let theirs = try await SSEStream.open(port: env.port, token: env.otherToken)
-            _ = try await mine.next()
-            _ = try await theirs.next()
+            let (mine, theirs) = try await env.bothListening()
             func call(_ id: String, from: String) async throws -> (id: String, decision: Reply) {
                 env.clock.advance(by: .seconds(1))  // each call starts a second after the last
                 let decision = try await env.call(id, from: from)

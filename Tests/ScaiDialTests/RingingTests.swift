@@ -52,6 +52,15 @@ struct RingingTests {
             return (room, identity)
         }
 
+        /// Event streams for the user and their colleague (both granted 101), past `ready`.
+        func bothListening() async throws -> (mine: SSEStream, theirs: SSEStream) {
+            let mine = try await SSEStream.open(port: port, token: world.a.userToken)
+            let theirs = try await SSEStream.open(port: port, token: otherToken)
+            _ = try await mine.next()
+            _ = try await theirs.next()
+            return (mine, theirs)
+        }
+
         /// The SIP caller's `sip.callStatus` at the fake (livekit-sip's view of it).
         func callerStatus(_ room: String, _ identity: String) async -> String? {
             await fake.participants(in: room).first { $0.identity == identity }?.attributes?["sip.callStatus"]

@@ -85,11 +85,7 @@ struct RuleController {
 
     /// Marks cached compiled plans of this dialplan stale.
     static func bumpVersion(_ plan: DialplanModel, on db: any Database) async throws {
-        // rules_version = rules_version + 1 in the database: concurrent writers never reuse a version.
-        try await (try db.sql()).update(DialplanModel.schema)
-            .set(SQLIdentifier("rules_version"), to: SQLBinaryExpression(SQLIdentifier("rules_version"), .add, SQLLiteral.numeric("1")))
-            .where("id", .equal, try plan.requireID())
-            .run()
+        try await DialplanModel.bumpRulesVersion(on: db) { $0.where("id", .equal, try plan.requireID()) }
     }
 
     private func find(_ context: TenantAdminContext, _ scope: TenantScope, _ plan: DialplanModel) async throws -> RuleModel {

@@ -73,7 +73,7 @@ enum ScheduleStore {
 }
 
 /// `/v1/tenants/{t}/schedules`: named office hours and holidays that rules use ("during",
-/// "outside", "holiday"). A change recompiles every dialplan of the tenant on its next call; a
+/// "outside", "holiday"). A change recompiles the dialplans that use it on their next call; a
 /// schedule that rules use cannot be deleted (409 `schedule_in_use`, naming them).
 struct ScheduleController {
     let services: AppServices
@@ -186,14 +186,15 @@ struct ScheduleController {
         try await db.uniquely("a schedule with this name") {
             try await db.transaction { tx in
                 try await write(tx)
-                // Compiled plans hold the schedule: every dialplan of the tenant recompiles.
-                try await (try tx.sql()).update(DialplanModel.schema)
-                    .set(
-                        SQLIdentifier("rules_version"),
-                        to: SQLBinaryExpression(SQLIdentifier("rules_version"), .add, SQLLiteral.numeric("1"))
-                    )
-                    .where("tenant_id", .equal, scope.tenantID)
-                    .run()
+                // Compiled plans hold the schedule: the dialplans whose rules use it recompile.
+                let id = try schedule.requireID()
+                try await DialplanModel.bumpRulesVersion(on: tx) {
+                    $0.where("tenant_id", .equal, scope.tenantID)
+                        .where(
+                            SQLQueryString(
+                                "\(ident: "id") IN (SELECT r.dialplan_id FROM \(ident: RuleModel.schema) r WHERE r.schedule_id = \(bind: id))"
+                            ))
+                }
             }
         }
     }

@@ -68,3 +68,13 @@ struct GrantController {
         return .noContent
     }
 }
+
+extension ExtensionModel {
+    /// The extensions of `tenant` that `user` holds a grant on, by number: what rings them and what
+    /// they may call from (`GET /me/extensions`, a user's page in the console).
+    static func granted(to user: UUID, tenant: UUID, on db: any Database) async throws -> [ExtensionModel] {
+        let ids = try await GrantModel.query(on: db).filter(\.$tenantID == tenant).filter(\.$userID == user).all().map(\.extensionID)
+        guard !ids.isEmpty else { return [] }
+        return try await ExtensionModel.query(on: db).filter(\.$tenantID == tenant).filter(\.$id ~~ ids).sort(\.$number).all()
+    }
+}

@@ -5,9 +5,9 @@ import Synchronization
 
 /// One event for a user's browsers on `GET /me/events` (server-sent events).
 struct UserEvent: Sendable, Equatable {
-    /// `ready`, `ring`, `ring_cancelled`, `call_updated`, `voicemail`.
+    /// `ready`, `ring`, `ring_cancelled`, `call_updated`, `voicemail`, `presence`.
     let name: String
-    /// JSON object text; holds at least `call_id` (except `ready`).
+    /// JSON object text; holds at least `call_id` (except `ready` and `presence`).
     let data: String
 
     static func make(_ name: String, _ fields: [String: any Sendable]) -> UserEvent {

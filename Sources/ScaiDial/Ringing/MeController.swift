@@ -46,9 +46,10 @@ struct MeController {
 
     @Sendable func extensions(_ request: Request, context: SignedInContext) async throws -> Page<ExtensionDTO> {
         let identity = context.identity
-        let db = services.db
-        let ids = try await GrantModel.query(on: db).filter(\.$userID == identity.userID).all().map(\.extensionID)
-        let rows = ids.isEmpty ? [] : try await ExtensionModel.query(on: db).filter(\.$id ~~ ids).sort(\.$number).all()
+        let rows =
+            try await identity.tenantID.asyncMap {
+                try await ExtensionModel.granted(to: identity.userID, tenant: $0, on: services.db)
+            } ?? []
         return Page(items: try rows.map(ExtensionDTO.init), nextCursor: nil)
     }
 

@@ -13,6 +13,16 @@ final class DialplanModel: Model, @unchecked Sendable {
     @OptionalField(key: "simulated_at") var simulatedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    /// Marks the compiled plans of the dialplans `which` selects stale: `rules_version =
+    /// rules_version + 1` in the database, so concurrent writers never reuse a version.
+    static func bumpRulesVersion(
+        on db: any Database, where which: (SQLUpdateBuilder) throws -> SQLUpdateBuilder
+    ) async throws {
+        let update = try db.sql().update(schema)
+            .set(SQLIdentifier("rules_version"), to: SQLBinaryExpression(SQLIdentifier("rules_version"), .add, SQLLiteral.numeric("1")))
+        try await which(update).run()
+    }
 }
 
 final class RuleModel: Model, @unchecked Sendable {

@@ -19,13 +19,6 @@
     }).join("; ");
   };
 
-  /// "25 Dec 2026" or "25–26 Dec 2026": the console's one date format.
-  Admin.fmt.dateRange = function (from, to) {
-    const f = (d, opts) => new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", ...opts }).format(new Date(`${d}T00:00:00Z`));
-    if (!to || to === from) return f(from, { day: "numeric", month: "short", year: "numeric" });
-    return `${f(from, { day: "numeric", month: "short", year: "numeric" })} – ${f(to, { day: "numeric", month: "short", year: "numeric" })}`;
-  };
-
   // ---- the editor: rows of hours and holidays, each control carrying the API's path -----------
 
   function control(path, label, input) {

@@ -411,6 +411,12 @@
         .find((p) => p.type === "timeZoneName") || { value: "" }).value.replace("GMT", "UTC");
       return `${text} (${zone}, ${offset === "UTC" ? "UTC+00:00" : offset})`;
     },
+    /// A local date, or a range of them: "25 Dec 2026", "25 Dec 2026 – 26 Dec 2026".
+    dateRange(from, to) {
+      const f = (d) => new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" })
+        .format(new Date(`${d}T00:00:00Z`));
+      return !to || to === from ? f(from) : `${f(from)} – ${f(to)}`;
+    },
     duration(seconds) {
       if (seconds === null || seconds === undefined) return "—";
       const s = Math.max(0, Math.round(seconds));
